@@ -114,6 +114,12 @@ def _type_name(t):
     return {list: "a list", dict: "a mapping", int: "an integer", str: "a string"}[t]
 
 
+def _bool_hint(val):
+    if isinstance(val, bool):
+        return " (YAML reads ON/OFF/YES/NO/Y/N/TRUE/FALSE as booleans: quote the name)"
+    return ""
+
+
 class Validator:
     def __init__(self, src_display):
         self.src = src_display
@@ -139,7 +145,8 @@ class Validator:
             if typ is str and val is None:
                 ok = False
             if not ok:
-                self.fail(where, "key '%s' must be %s, got %r" % (key, _type_name(typ), val))
+                self.fail(where, "key '%s' must be %s, got %r%s"
+                          % (key, _type_name(typ), val, _bool_hint(val)))
 
     def check_name(self, name, pattern, where, what):
         if not pattern.match(name):
@@ -265,7 +272,7 @@ class Validator:
             for vname, val in enum["values"].items():
                 vwhere = ewhere + ["value '%s'" % vname]
                 if not isinstance(vname, str):
-                    self.fail(vwhere, "value name %r must be a string" % (vname,))
+                    self.fail(vwhere, "value name %r must be a string%s" % (vname, _bool_hint(vname)))
                 self.check_name(vname, UPPER_NAME, vwhere, "enum value")
                 if not isinstance(val, int) or isinstance(val, bool):
                     self.fail(vwhere, "value must be an integer, got %r" % (val,))
