@@ -1,0 +1,257 @@
+#include "tlm/common/config.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace pnm {
+namespace {
+
+struct Unit {
+  const char* suffix;
+  double ps;
+};
+constexpr Unit kTimeUnits[] = {{"_ps", 1.0}, {"_ns", 1e3}, {"_us", 1e6}, {"_ms", 1e9}, {"_s", 1e12}};
+
+std::string fmt_num(double v) {
+  if (v == std::numeric_limits<double>::max()) return "inf";
+  if (v == std::numeric_limits<double>::lowest()) return "-inf";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+std::string fmt_num(int64_t v) {
+  if (v == std::numeric_limits<int64_t>::max()) return "inf";
+  if (v == std::numeric_limits<int64_t>::min()) return "-inf";
+  return std::to_string(v);
+}
+template <typename T>
+std::string fmt_range(const Range<T>& r) {
+  return "[" + fmt_num(r.min) + ", " + fmt_num(r.max) + "]";
+}
+
+std::string scalar_text(const YAML::Node& n) {
+  if (n.IsScalar()) return n.Scalar();
+  if (n.IsSequence()) return "<sequence>";
+  if (n.IsMap()) return "<map>";
+  return "<null>";
+}
+
+}  // namespace
+
+// Keys read (or asked for) per map, shared between copies of one reader.
+// Stored as "r:<key>" for keys that were looked up, so finish() can also name
+// the spellings a loader would have accepted.
+ConfigReader::ConfigReader(YAML::Node node, std::string file, std::string path,
+                           std::string component)
+    : node_(std::move(node)),
+      file_(std::move(file)),
+      path_(std::move(path)),
+      component_(std::move(component)),
+      read_(std::make_shared<std::set<std::string>>()) {
+  if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap())
+    throw ConfigError(file_ + ": " + (path_.empty() ? std::string("<root>") : path_) +
+                      " must be a map (component: " + component_ + ")");
+}
+
+ConfigReader ConfigReader::from_file(const std::string& file, const std::string& root_key,
+                                     const std::string& component) {
+  YAML::Node doc;
+  try {
+    doc = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(file + ": cannot open file (component: " + component + ")");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(file + ": YAML syntax error: " + e.what() + " (component: " + component + ")");
+  }
+  if (!root_key.empty() && doc.IsMap() && doc[root_key]) {
+    const YAML::Node& cdoc = doc;
+    return ConfigReader(cdoc[root_key], file, root_key, component);
+  }
+  return ConfigReader(doc, file, root_key, component);
+}
+
+ConfigReader ConfigReader::from_string(const std::string& text, const std::string& label,
+                                       const std::string& root_key, const std::string& component) {
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(label + ": YAML syntax error: " + e.what() + " (component: " + component + ")");
+  }
+  if (!root_key.empty() && doc.IsMap() && doc[root_key]) {
+    const YAML::Node& cdoc = doc;
+    return ConfigReader(cdoc[root_key], label, root_key, component);
+  }
+  return ConfigReader(doc, label, root_key, component);
+}
+
+std::string ConfigReader::key_path(const std::string& key) const {
+  return path_.empty() ? key : path_ + "." + key;
+}
+
+std::string ConfigReader::where(const std::string& key) const {
+  return file_ + ": " + key_path(key);
+}
+
+void ConfigReader::fail(const std::string& key, const std::string& what) const {
+  throw ConfigError(where(key) + ": " + what + " (component: " + component_ + ")");
+}
+
+bool ConfigReader::has(const std::string& key) const {
+  read_->insert("r:" + key);
+  if (!node_.IsMap()) return false;
+  const YAML::Node& n = node_;
+  return static_cast<bool>(n[key]);
+}
+
+const YAML::Node ConfigReader::get(const std::string& key) const {
+  read_->insert("r:" + key);
+  if (!node_.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  const YAML::Node& n = node_;
+  return n[key];
+}
+
+int64_t ConfigReader::integer(const std::string& key, Range<int64_t> range) const {
+  const YAML::Node n = get(key);
+  if (!n) fail(key, "required key missing; allowed range " + fmt_range(range));
+  int64_t v = 0;
+  try {
+    v = n.as<int64_t>();
+  } catch (const YAML::Exception&) {
+    fail(key, "'" + scalar_text(n) + "' is not an integer; allowed range " + fmt_range(range));
+  }
+  if (!range.contains(v))
+    fail(key, "= " + fmt_num(v) + ": out of range " + fmt_range(range));
+  return v;
+}
+
+int64_t ConfigReader::integer_or(const std::string& key, int64_t def, Range<int64_t> range) const {
+  return get(key) ? integer(key, range) : def;
+}
+
+double ConfigReader::real(const std::string& key, Range<double> range) const {
+  const YAML::Node n = get(key);
+  if (!n) fail(key, "required key missing; allowed range " + fmt_range(range));
+  double v = 0;
+  try {
+    v = n.as<double>();
+  } catch (const YAML::Exception&) {
+    fail(key, "'" + scalar_text(n) + "' is not a number; allowed range " + fmt_range(range));
+  }
+  if (!std::isfinite(v) || !range.contains(v))
+    fail(key, "= " + fmt_num(v) + ": out of range " + fmt_range(range));
+  return v;
+}
+
+double ConfigReader::real_or(const std::string& key, double def, Range<double> range) const {
+  return get(key) ? real(key, range) : def;
+}
+
+bool ConfigReader::boolean(const std::string& key) const {
+  const YAML::Node n = get(key);
+  if (!n) fail(key, "required key missing; allowed values true, false");
+  try {
+    return n.as<bool>();
+  } catch (const YAML::Exception&) {
+    fail(key, "'" + scalar_text(n) + "' is not a boolean; allowed values true, false");
+  }
+}
+
+bool ConfigReader::boolean_or(const std::string& key, bool def) const {
+  return get(key) ? boolean(key) : def;
+}
+
+std::string ConfigReader::text(const std::string& key) const {
+  const YAML::Node n = get(key);
+  if (!n) fail(key, "required key missing");
+  if (!n.IsScalar()) fail(key, "must be a string");
+  return n.Scalar();
+}
+
+std::string ConfigReader::text_or(const std::string& key, const std::string& def) const {
+  return get(key) ? text(key) : def;
+}
+
+std::string ConfigReader::choice(const std::string& key, const std::vector<std::string>& allowed) const {
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  const YAML::Node n = get(key);
+  if (!n) fail(key, "required key missing; allowed values " + list);
+  if (!n.IsScalar()) fail(key, "must be one of " + list);
+  const std::string v = n.Scalar();
+  for (const auto& a : allowed)
+    if (a == v) return v;
+  fail(key, "= '" + v + "': allowed values " + list);
+}
+
+std::string ConfigReader::choice_or(const std::string& key, const std::string& def,
+                                    const std::vector<std::string>& allowed) const {
+  return get(key) ? choice(key, allowed) : def;
+}
+
+uint64_t ConfigReader::duration_ps_or(const std::string& base, uint64_t def_ps,
+                                      Range<double> range_ps) const {
+  const Unit* found = nullptr;
+  for (const auto& u : kTimeUnits) {
+    if (get(base + u.suffix)) {
+      if (found)
+        fail(base + u.suffix, std::string("given twice, also as ") + base + found->suffix);
+      found = &u;
+    }
+  }
+  if (!found) return def_ps;
+  const std::string key = base + found->suffix;
+  const Range<double> in_unit{range_ps.min / found->ps,
+                              range_ps.max == std::numeric_limits<double>::max()
+                                  ? range_ps.max
+                                  : range_ps.max / found->ps};
+  const double v = real(key, in_unit);
+  return static_cast<uint64_t>(std::llround(v * found->ps));
+}
+
+uint64_t ConfigReader::duration_ps(const std::string& base, Range<double> range_ps) const {
+  bool any = false;
+  for (const auto& u : kTimeUnits) any = any || static_cast<bool>(get(base + u.suffix));
+  if (!any) {
+    const YAML::Node bare = get(base);  // present without a unit: say so
+    const Range<double> ns{range_ps.min / 1e3, range_ps.max == std::numeric_limits<double>::max()
+                                                   ? range_ps.max
+                                                   : range_ps.max / 1e3};
+    fail(base + "_ns", std::string(bare ? "given without a unit as '" + base + "'" : "required key missing") +
+                           "; write it as " + base + "_ps|_ns|_us|_ms|_s, allowed range " +
+                           fmt_range(ns) + " ns");
+  }
+  return duration_ps_or(base, 0, range_ps);
+}
+
+ConfigReader ConfigReader::child(const std::string& key, bool required) const {
+  const YAML::Node n = get(key);
+  if (!n) {
+    if (required) fail(key, "required section missing");
+    return ConfigReader(YAML::Node(YAML::NodeType::Null), file_, key_path(key), component_);
+  }
+  if (!n.IsMap()) fail(key, "must be a map");
+  return ConfigReader(n, file_, key_path(key), component_);
+}
+
+void ConfigReader::finish() const {
+  if (!node_.IsMap()) return;
+  for (const auto& kv : node_) {
+    const std::string k = kv.first.Scalar();
+    if (read_->count("r:" + k)) continue;
+    // Suggest spellings the loader asked for that start with this key: the
+    // usual mistake is a missing unit suffix (`t_read` for `t_read_us`).
+    std::string hint, allowed;
+    for (const auto& r : *read_) {
+      const std::string asked = r.substr(2);
+      allowed += (allowed.empty() ? "" : ", ") + asked;
+      if (asked.rfind(k + "_", 0) == 0) hint += (hint.empty() ? "" : ", ") + asked;
+    }
+    if (!hint.empty())
+      fail(k, "unknown key (missing unit?); did you mean one of: " + hint);
+    fail(k, "unknown key; allowed keys: " + allowed);
+  }
+}
+
+}  // namespace pnm

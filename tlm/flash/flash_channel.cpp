@@ -1,0 +1,192 @@
+#include "tlm/flash/flash_channel.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pnm::flash {
+
+FlashChannel::FlashChannel(sc_core::sc_module_name name, const FlashConfig& cfg, uint32_t channel)
+    : sc_module(name),
+      tgt_socket("tgt_socket"),
+      model_(cfg, channel),
+      store_(make_page_store(cfg.storage_mode, cfg.page_size_bytes, cfg.seed, channel,
+                             cfg.pages_per_block)),
+      ps_per_tick_(sc_core::sc_get_time_resolution() / sc_core::sc_time(1, sc_core::SC_PS)) {
+  tgt_socket.register_b_transport(this, &FlashChannel::b_transport);
+  tgt_socket.register_transport_dbg(this, &FlashChannel::transport_dbg);
+}
+
+void FlashChannel::reject(tlm::tlm_generic_payload& gp, FlashExtension* ext,
+                          tlm::tlm_response_status rs, FlashStatus fs) {
+  model_.count_rejected(fs);
+  if (ext) ext->status = fs;
+  gp.set_response_status(rs);
+}
+
+void FlashChannel::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  FlashExtension* ext = gp.get_extension<FlashExtension>();
+  if (ext) ext->clear_response();
+  const tlm::tlm_command cmd = gp.get_command();
+  FlashOp op = ext ? ext->op : FlashOp::Auto;
+  if (op == FlashOp::Auto) {
+    if (cmd == tlm::TLM_IGNORE_COMMAND) {
+      gp.set_response_status(tlm::TLM_OK_RESPONSE);
+      return;
+    }
+    op = cmd == tlm::TLM_READ_COMMAND ? FlashOp::Read : FlashOp::Program;
+  }
+  const bool is_read = op == FlashOp::Read || op == FlashOp::CacheRead;
+  const bool cmd_ok = is_read ? cmd == tlm::TLM_READ_COMMAND
+                      : op == FlashOp::Program ? cmd == tlm::TLM_WRITE_COMMAND
+                                               : cmd != tlm::TLM_READ_COMMAND;
+  if (!cmd_ok) return reject(gp, ext, tlm::TLM_COMMAND_ERROR_RESPONSE, FlashStatus::BadRequest);
+  if (gp.get_byte_enable_ptr())
+    return reject(gp, ext, tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE, FlashStatus::BadRequest);
+
+  const FlashConfig& c = config();
+  const AddressMap& map = address_map();
+  const uint64_t addr = gp.get_address();
+  const uint32_t len = gp.get_data_length();
+  if (op != FlashOp::Erase) {
+    if (gp.get_streaming_width() < len)
+      return reject(gp, ext, tlm::TLM_BURST_ERROR_RESPONSE, FlashStatus::BadRequest);
+    if (!map.contains(addr, std::max<uint64_t>(len, 1)))
+      return reject(gp, ext, tlm::TLM_ADDRESS_ERROR_RESPONSE, FlashStatus::AddressError);
+    if (len == 0 || !gp.get_data_ptr())
+      return reject(gp, ext, tlm::TLM_GENERIC_ERROR_RESPONSE, FlashStatus::BadRequest);
+  } else if (!map.contains(addr, 1)) {
+    return reject(gp, ext, tlm::TLM_ADDRESS_ERROR_RESPONSE, FlashStatus::AddressError);
+  }
+
+  OpRequest req;
+  req.op = op;
+  req.addr = map.decode(addr);
+  const uint32_t page = c.page_size_bytes;
+  if (op == FlashOp::Erase) {
+    req.planes = ext ? ext->erase_planes : 1;
+  } else if (is_read && len <= page - req.addr.column) {
+    req.planes = 1;
+    req.bytes = len;
+  } else if (req.addr.column == 0 && len % page == 0) {
+    req.planes = len / page;
+    req.bytes = page;
+  } else {
+    return reject(gp, ext, tlm::TLM_BURST_ERROR_RESPONSE, FlashStatus::BadRequest);
+  }
+  if (req.planes == 0 || req.planes > c.planes_per_die - req.addr.plane)
+    return reject(gp, ext, tlm::TLM_BURST_ERROR_RESPONSE, FlashStatus::BadRequest);
+
+  const uint64_t now_ps =
+      static_cast<uint64_t>(std::llround(double(sc_core::sc_time_stamp().value()) * ps_per_tick_));
+  req.issue_ps = now_ps + static_cast<uint64_t>(std::llround(double(delay.value()) * ps_per_tick_));
+
+  PageStatus* st = nullptr;
+  if (ext && is_read) {
+    ext->page_status.resize(req.planes);
+    st = ext->page_status.data();
+  }
+  const OpResult res = model_.execute(req, st);
+
+  // Data path.
+  if (res.status == FlashStatus::Ok || res.status == FlashStatus::Uncorrectable) {
+    PageAddr pa = req.addr;
+    for (uint32_t i = 0; i < req.planes; ++i, ++pa.plane) {
+      if (is_read)
+        store_->read(map.ppn(pa), pa.column, gp.get_data_ptr() + uint64_t(i) * page, req.bytes);
+      else if (op == FlashOp::Program)
+        store_->write(map.ppn(pa), 0, gp.get_data_ptr() + uint64_t(i) * page, page);
+      else {
+        PageAddr first = pa;
+        first.page = 0;
+        store_->erase(map.ppn(first), c.pages_per_block);
+      }
+    }
+  }
+
+  if (ext) {
+    ext->status = res.status;
+    ext->pages = req.planes;
+    ext->retries = res.retries;
+    ext->corrected_bits = res.corrected_bits;
+    ext->uncorrectable_pages = res.uncorrectable_pages;
+    ext->array_start_ps = res.array_start_ps;
+    ext->array_end_ps = res.array_end_ps;
+    ext->done_ps = res.done_ps;
+  }
+  switch (res.status) {
+    case FlashStatus::Ok: gp.set_response_status(tlm::TLM_OK_RESPONSE); break;
+    case FlashStatus::AddressError: gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE); break;
+    default: gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE); break;
+  }
+  delay = sc_core::sc_time(double(res.done_ps - now_ps), sc_core::SC_PS);
+}
+
+unsigned int FlashChannel::transport_dbg(tlm::tlm_generic_payload& gp) {
+  const AddressMap& map = address_map();
+  const uint64_t addr = gp.get_address();
+  const uint32_t len = gp.get_data_length();
+  if (!map.contains(addr, len) || (len && !gp.get_data_ptr())) {
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return 0;
+  }
+  const tlm::tlm_command cmd = gp.get_command();
+  if (cmd == tlm::TLM_IGNORE_COMMAND) {
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    return 0;
+  }
+  const uint32_t page = config().page_size_bytes;
+  uint32_t done = 0;
+  while (done < len) {
+    const PageAddr pa = map.decode(addr + done);
+    const uint32_t n = std::min(len - done, page - pa.column);
+    if (cmd == tlm::TLM_READ_COMMAND) {
+      if (!store_->read(map.ppn(pa), pa.column, gp.get_data_ptr() + done, n)) break;
+    } else {
+      store_->write(map.ppn(pa), pa.column, gp.get_data_ptr() + done, n);
+    }
+    done += n;
+  }
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+  return done;
+}
+
+void FlashChannel::report(pnm::Stats& s, const std::string& prefix) const {
+  model_.report(s, prefix);
+  s.set(prefix + ".storage.bytes_held", store_->bytes_held(), "B", store_->name());
+}
+
+FlashDevice::FlashDevice(sc_core::sc_module_name name, const FlashConfig& cfg)
+    : sc_module(name), cfg_(cfg) {
+  for (uint32_t i = 0; i < cfg.channels; ++i)
+    channels_.push_back(std::make_unique<FlashChannel>(("ch" + std::to_string(i)).c_str(), cfg, i));
+}
+
+void FlashDevice::report(pnm::Stats& s, const std::string& prefix) const {
+  pnm::Stats per;
+  for (uint32_t i = 0; i < channels(); ++i) channels_[i]->report(per, prefix + ".ch" + std::to_string(i));
+  // Totals: sums of additive stats; max of maxima; bandwidth from totals.
+  uint64_t last_done_ps = 0, read_bytes = 0;
+  for (const auto& [name, e] : per.entries()) {
+    s.set(name, e.value, e.unit, e.desc);
+    const size_t dot = name.find('.', prefix.size() + 1);
+    const std::string leaf = name.substr(dot + 1);
+    if (leaf == "read.bandwidth" || leaf == "read.latency_avg") continue;
+    const std::string total = prefix + ".total." + leaf;
+    if (leaf.find("max") != std::string::npos || leaf == "time.last_done") {
+      const double v = per.value(name);
+      if (!s.has(total) || s.value(total) < v) s.set(total, e.value, e.unit, e.desc);
+    } else {
+      s.add(total, e.value, e.unit, e.desc);
+    }
+  }
+  for (uint32_t i = 0; i < channels(); ++i) {
+    const auto& n = channels_[i]->model().counters();
+    last_done_ps = std::max(last_done_ps, n.last_done_ps);
+    read_bytes += n.read_bytes;
+  }
+  s.set(prefix + ".total.read.bandwidth",
+        last_done_ps ? double(read_bytes) / (double(last_done_ps) * 1e-12) / 1e9 : 0.0, "GB/s",
+        "read bytes / last completion time, all channels");
+}
+
+}  // namespace pnm::flash

@@ -1,0 +1,367 @@
+#include "tlm/flash/flash_channel_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pnm::flash {
+namespace {
+constexpr double kPsPerHour = 3.6e15;
+}
+
+const char* to_string(FlashStatus s) {
+  switch (s) {
+    case FlashStatus::Ok: return "ok";
+    case FlashStatus::Uncorrectable: return "uncorrectable";
+    case FlashStatus::NotErased: return "not_erased";
+    case FlashStatus::AddressError: return "address_error";
+    case FlashStatus::BadRequest: return "bad_request";
+  }
+  return "?";
+}
+
+uint64_t ChannelModel::Bus::reserve(uint64_t t, uint64_t len, uint64_t prune_before) {
+  while (head_ < iv_.size() && iv_[head_].second <= prune_before) ++head_;
+  if (head_ > 64 && head_ * 2 > iv_.size()) {
+    iv_.erase(iv_.begin(), iv_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
+  if (len == 0) return t;
+  // First interval ending after t (ends are sorted since intervals are disjoint).
+  size_t i = static_cast<size_t>(
+      std::upper_bound(iv_.begin() + static_cast<std::ptrdiff_t>(head_), iv_.end(), t,
+                       [](uint64_t v, const std::pair<uint64_t, uint64_t>& p) { return v < p.second; }) -
+      iv_.begin());
+  for (; i < iv_.size(); ++i) {
+    if (t + len <= iv_[i].first) break;
+    t = std::max(t, iv_[i].second);
+  }
+  busy_ps += len;
+  const uint64_t e = t + len;
+  const bool merge_prev = i > head_ && iv_[i - 1].second == t;
+  const bool merge_next = i < iv_.size() && iv_[i].first == e;
+  if (merge_prev && merge_next) {
+    iv_[i - 1].second = iv_[i].second;
+    iv_.erase(iv_.begin() + static_cast<std::ptrdiff_t>(i));
+  } else if (merge_prev) {
+    iv_[i - 1].second = e;
+  } else if (merge_next) {
+    iv_[i].first = t;
+  } else {
+    iv_.insert(iv_.begin() + static_cast<std::ptrdiff_t>(i), {t, e});
+  }
+  return t;
+}
+
+ChannelModel::ChannelModel(const FlashConfig& cfg, uint32_t channel)
+    : cfg_(cfg),
+      channel_(channel),
+      map_(cfg),
+      rng_(mix64(cfg.seed) ^ mix64(0xF1A5'0000'0000ull + channel)) {
+  const size_t planes = size_t(cfg.dies_per_channel()) * cfg.planes_per_die;
+  arr_free_.assign(cfg.independent_plane_reads ? planes : cfg.dies_per_channel(), 0);
+  reg_free_.assign(planes, 0);
+  cache_free_.assign(planes, 0);
+}
+
+ChannelModel::Block& ChannelModel::block(const PageAddr& a) {
+  auto [it, inserted] = blocks_.try_emplace(map_.block_id(a));
+  Block& b = it->second;
+  if (inserted) {
+    b.pe = cfg_.initial_pe_cycles;
+    b.origin_h = -cfg_.retention_hours_at_start;
+    b.has_data = cfg_.preprogrammed;
+    b.programmed.assign((cfg_.pages_per_block + 63) / 64, cfg_.preprogrammed ? ~uint64_t(0) : 0);
+  }
+  return b;
+}
+
+BlockWear ChannelModel::wear(const PageAddr& a) const {
+  BlockWear w;
+  auto it = blocks_.find(map_.block_id(a));
+  if (it == blocks_.end()) {
+    w.pe_cycles = cfg_.initial_pe_cycles;
+    w.page_programmed = cfg_.preprogrammed;
+    return w;
+  }
+  w.pe_cycles = it->second.pe;
+  w.reads_since_erase = it->second.reads;
+  w.page_programmed = a.page < cfg_.pages_per_block && programmed(it->second, a.page);
+  return w;
+}
+
+void ChannelModel::count_rejected(FlashStatus s) {
+  if (s == FlashStatus::AddressError) ++n_.address_errors;
+  else if (s == FlashStatus::BadRequest) ++n_.bad_requests;
+}
+
+ChannelModel::ReadTiming ChannelModel::read_attempt(const PageAddr& a, uint32_t n, uint32_t bytes,
+                                                    bool cache, uint64_t issue, uint64_t prune,
+                                                    uint64_t* done) {
+  const size_t base = size_t(a.die) * cfg_.planes_per_die + a.plane;
+  uint64_t ready = issue;
+  for (uint32_t i = 0; i < n; ++i) {
+    ready = std::max(ready, arr_free(a.die, a.plane + i));
+    if (!cache) ready = std::max(ready, reg_free_[base + i]);
+  }
+  const uint64_t cmd = cfg_.t_cmd_addr_ps * n;
+  const uint64_t cs = cfg_.cmd_on_data_bus ? bus_.reserve(ready, cmd, prune) : ready;
+  const uint64_t as = cs + cmd, ae = as + cfg_.t_read_ps;
+  n_.array_busy_ps += cfg_.t_read_ps;
+  uint64_t data_ready = ae;
+  if (cache) {
+    uint64_t cp = ae;
+    for (uint32_t i = 0; i < n; ++i) cp = std::max(cp, cache_free_[base + i]);
+    data_ready = cp + cfg_.t_cache_copy_ps;
+    for (uint32_t i = 0; i < n; ++i) arr_free(a.die, a.plane + i) = data_ready;
+    // Leave the bus slot for the next cache-read command (ONFI 31h) in front
+    // of this page's data-out.
+    if (cfg_.cmd_on_data_bus) data_ready += cmd;
+  } else {
+    for (uint32_t i = 0; i < n; ++i) arr_free(a.die, a.plane + i) = ae;
+  }
+  const uint64_t x = cfg_.xfer_ps(bytes);
+  uint64_t t = data_ready;
+  for (uint32_t i = 0; i < n; ++i) {
+    t = bus_.reserve(t, x, prune) + x;
+    (cache ? cache_free_ : reg_free_)[base + i] = t;
+    done[i] = t + cfg_.t_ecc_decode_ps;
+  }
+  n_.energy_read_pj += cfg_.energy_read_pj_per_page * n;
+  n_.energy_transfer_pj += cfg_.energy_transfer_pj_per_bit * 8.0 * double(bytes) * n;
+  n_.array_reads += n;
+  return {as, ae};
+}
+
+bool ChannelModel::decode(const PageAddr& a, uint32_t attempt, double r, uint32_t bytes,
+                          PageStatus& st) {
+  const uint32_t cw_bytes = cfg_.ecc_codeword_bytes;
+  const uint32_t cws = (bytes + cw_bytes - 1) / cw_bytes;
+  const double lambda = r * cw_bytes * 8.0;
+  const double e = std::exp(-lambda);
+  uint32_t sum = 0, worst = 0;
+  for (uint32_t k = 0; k < cws; ++k) {
+    std::optional<uint32_t> forced;
+    if (fault_) forced = fault_(FaultSite{channel_, a, attempt, k});
+    const uint32_t errs = forced ? *forced : poisson(rng_, lambda, e);
+    sum += errs;
+    worst = std::max(worst, errs);
+  }
+  n_.codewords_decoded += cws;
+  n_.energy_ecc_pj += cfg_.energy_ecc_decode_pj_per_codeword * cws;
+  st.max_codeword_errors = worst;
+  if (worst > cfg_.ecc_correctable_bits) return false;
+  st.corrected_bits = sum;
+  return true;
+}
+
+OpResult ChannelModel::read(const OpRequest& r, PageStatus* status) {
+  OpResult res;
+  const uint32_t n = r.planes;
+  done_scratch_.resize(n);
+  const bool cache = r.op == FlashOp::CacheRead;
+  const ReadTiming tm = read_attempt(r.addr, n, r.bytes, cache, r.issue_ps, r.issue_ps,
+                                     done_scratch_.data());
+  res.array_start_ps = tm.array_start;
+  res.array_end_ps = tm.array_end;
+  ++n_.read_ops;
+  n_.read_pages += n;
+  n_.read_bytes += uint64_t(r.bytes) * n;
+  if (cache) ++n_.cache_read_ops;
+  if (n > 1) ++n_.multi_plane_ops;
+
+  const double now_h = double(r.issue_ps) / kPsPerHour;
+  uint64_t op_done = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    PageAddr pa = r.addr;
+    pa.plane += i;
+    Block& b = block(pa);  // node-based map: the reference survives inserts
+    PageStatus st;
+    uint64_t t_done = done_scratch_[i];
+    if (!programmed(b, pa.page)) {
+      ++b.reads;
+      ++n_.erased_page_reads;  // erased page: the controller sees all-ones, no ECC
+    } else {
+      const double r0 = rber(cfg_, b.pe, b.reads, now_h - b.origin_h);
+      ++b.reads;
+      st.rber = r0;
+      bool ok = decode(pa, 0, r0, r.bytes, st);
+      uint32_t k = 0;
+      while (!ok && k < cfg_.max_read_retries) {
+        ++k;
+        uint64_t d = 0;
+        read_attempt(pa, 1, r.bytes, false, t_done, r.issue_ps, &d);
+        t_done = d;
+        ++b.reads;
+        ok = decode(pa, k, r0 * std::pow(cfg_.retry_rber_factor, double(k)), r.bytes, st);
+      }
+      st.retries = k;
+      st.uncorrectable = !ok;
+      n_.retries += k;
+      if (k) ++n_.retried_pages;
+      if (ok) n_.corrected_bits += st.corrected_bits;
+      else ++n_.uncorrectable_pages;
+      res.retries = std::max(res.retries, k);
+      res.corrected_bits += st.corrected_bits;
+      res.uncorrectable_pages += ok ? 0 : 1;
+    }
+    n_.max_reads_since_erase = std::max(n_.max_reads_since_erase, b.reads);
+    if (status) status[i] = st;
+    op_done = std::max(op_done, t_done);
+  }
+  res.done_ps = op_done;
+  res.status = res.uncorrectable_pages ? FlashStatus::Uncorrectable : FlashStatus::Ok;
+  const uint64_t lat = op_done - r.issue_ps;
+  n_.read_latency_sum_ps += lat;
+  n_.read_latency_max_ps = std::max(n_.read_latency_max_ps, lat);
+  return res;
+}
+
+OpResult ChannelModel::program(const OpRequest& r) {
+  OpResult res;
+  const uint32_t n = r.planes;
+  for (uint32_t i = 0; i < n; ++i) {
+    PageAddr pa = r.addr;
+    pa.plane += i;
+    if (programmed(block(pa), pa.page)) {
+      ++n_.not_erased_errors;
+      res.status = FlashStatus::NotErased;
+      res.done_ps = r.issue_ps;
+      return res;
+    }
+  }
+  const size_t base = size_t(r.addr.die) * cfg_.planes_per_die + r.addr.plane;
+  uint64_t ready = r.issue_ps;
+  for (uint32_t i = 0; i < n; ++i)
+    ready = std::max({ready, arr_free(r.addr.die, r.addr.plane + i), reg_free_[base + i]});
+  const uint64_t cmd = cfg_.t_cmd_addr_ps * n;
+  uint64_t t = (cfg_.cmd_on_data_bus ? bus_.reserve(ready, cmd, r.issue_ps) : ready) + cmd;
+  const uint64_t x = cfg_.xfer_ps(r.bytes);
+  for (uint32_t i = 0; i < n; ++i) t = bus_.reserve(t, x, r.issue_ps) + x;
+  res.array_start_ps = t;
+  res.array_end_ps = res.done_ps = t + cfg_.t_prog_ps;
+  n_.array_busy_ps += cfg_.t_prog_ps;
+  const double now_h = double(t) / kPsPerHour;
+  for (uint32_t i = 0; i < n; ++i) {
+    PageAddr pa = r.addr;
+    pa.plane += i;
+    arr_free(pa.die, pa.plane) = res.done_ps;
+    reg_free_[base + i] = res.done_ps;
+    Block& b = block(pa);
+    b.programmed[pa.page >> 6] |= uint64_t(1) << (pa.page & 63);
+    if (!b.has_data) b.origin_h = now_h;
+    b.has_data = true;
+  }
+  ++n_.program_ops;
+  n_.program_pages += n;
+  n_.program_bytes += uint64_t(r.bytes) * n;
+  n_.energy_program_pj += cfg_.energy_program_pj_per_page * n;
+  n_.energy_transfer_pj += cfg_.energy_transfer_pj_per_bit * 8.0 * double(r.bytes) * n;
+  return res;
+}
+
+OpResult ChannelModel::erase(const OpRequest& r) {
+  OpResult res;
+  const uint32_t n = r.planes;
+  const size_t base = size_t(r.addr.die) * cfg_.planes_per_die + r.addr.plane;
+  uint64_t ready = r.issue_ps;
+  for (uint32_t i = 0; i < n; ++i)
+    ready = std::max({ready, arr_free(r.addr.die, r.addr.plane + i), reg_free_[base + i]});
+  const uint64_t cmd = cfg_.t_cmd_addr_ps * n;
+  const uint64_t t = (cfg_.cmd_on_data_bus ? bus_.reserve(ready, cmd, r.issue_ps) : ready) + cmd;
+  res.array_start_ps = t;
+  res.array_end_ps = res.done_ps = t + cfg_.t_erase_ps;
+  n_.array_busy_ps += cfg_.t_erase_ps;
+  for (uint32_t i = 0; i < n; ++i) {
+    PageAddr pa = r.addr;
+    pa.plane += i;
+    arr_free(pa.die, pa.plane) = res.done_ps;
+    reg_free_[base + i] = res.done_ps;
+    Block& b = block(pa);
+    ++b.pe;
+    b.reads = 0;
+    b.has_data = false;
+    std::fill(b.programmed.begin(), b.programmed.end(), 0);
+    if (b.pe > cfg_.endurance_pe_cycles) ++n_.erases_beyond_endurance;
+    n_.max_pe_cycles = std::max(n_.max_pe_cycles, b.pe);
+  }
+  ++n_.erase_ops;
+  n_.erase_blocks += n;
+  n_.energy_erase_pj += cfg_.energy_erase_pj_per_block * n;
+  return res;
+}
+
+OpResult ChannelModel::execute(const OpRequest& r, PageStatus* status) {
+  OpResult bad;
+  bad.done_ps = r.issue_ps;
+  const PageAddr& a = r.addr;
+  if (r.planes == 0 || a.die >= cfg_.dies_per_channel() || a.plane >= cfg_.planes_per_die ||
+      r.planes > cfg_.planes_per_die - a.plane || a.block >= cfg_.blocks_per_plane ||
+      a.page >= cfg_.pages_per_block || a.column >= cfg_.page_size_bytes) {
+    bad.status = FlashStatus::AddressError;
+    ++n_.address_errors;
+    return bad;
+  }
+  const bool is_read = r.op == FlashOp::Read || r.op == FlashOp::CacheRead;
+  const bool ok_shape =
+      is_read ? (r.bytes > 0 && r.bytes <= cfg_.page_size_bytes - a.column &&
+                 (r.planes == 1 || (a.column == 0 && r.bytes == cfg_.page_size_bytes)))
+      : r.op == FlashOp::Program ? (a.column == 0 && r.bytes == cfg_.page_size_bytes)
+      : r.op == FlashOp::Erase;
+  if (!ok_shape) {
+    bad.status = FlashStatus::BadRequest;
+    ++n_.bad_requests;
+    return bad;
+  }
+  OpResult res = is_read ? read(r, status) : r.op == FlashOp::Program ? program(r) : erase(r);
+  n_.bus_busy_ps = bus_.busy_ps;
+  n_.last_done_ps = std::max(n_.last_done_ps, res.done_ps);
+  return res;
+}
+
+void ChannelModel::report(pnm::Stats& s, const std::string& p) const {
+  const Counters& c = n_;
+  s.set(p + ".read.ops", c.read_ops, "ops");
+  s.set(p + ".read.pages", c.read_pages, "pages");
+  s.set(p + ".read.bytes", c.read_bytes, "B");
+  s.set(p + ".read.cache_ops", c.cache_read_ops, "ops");
+  s.set(p + ".read.multi_plane_ops", c.multi_plane_ops, "ops");
+  s.set(p + ".read.array_reads", c.array_reads, "pages", "array senses incl. read-retry");
+  s.set(p + ".read.erased_pages", c.erased_page_reads, "pages", "reads of unprogrammed pages");
+  s.set(p + ".read.latency_avg",
+        c.read_ops ? double(c.read_latency_sum_ps) / double(c.read_ops) / 1e3 : 0.0, "ns");
+  s.set(p + ".read.latency_max", double(c.read_latency_max_ps) / 1e3, "ns");
+  s.set(p + ".program.ops", c.program_ops, "ops");
+  s.set(p + ".program.pages", c.program_pages, "pages");
+  s.set(p + ".program.bytes", c.program_bytes, "B");
+  s.set(p + ".erase.ops", c.erase_ops, "ops");
+  s.set(p + ".erase.blocks", c.erase_blocks, "blocks");
+  s.set(p + ".ecc.codewords", c.codewords_decoded, "codewords");
+  s.set(p + ".ecc.corrected_bits", c.corrected_bits, "bits");
+  s.set(p + ".ecc.retries", c.retries, "reads", "read-retry steps");
+  s.set(p + ".ecc.retried_pages", c.retried_pages, "pages");
+  s.set(p + ".ecc.uncorrectable_pages", c.uncorrectable_pages, "pages");
+  s.set(p + ".errors.not_erased", c.not_erased_errors, "ops", "program of a programmed page");
+  s.set(p + ".errors.address", c.address_errors, "ops");
+  s.set(p + ".errors.bad_request", c.bad_requests, "ops");
+  s.set(p + ".wear.max_pe_cycles", uint64_t(c.max_pe_cycles), "cycles");
+  s.set(p + ".wear.erases_beyond_endurance", c.erases_beyond_endurance, "blocks");
+  s.set(p + ".wear.max_reads_since_erase", c.max_reads_since_erase, "reads");
+  s.set(p + ".wear.blocks_touched", uint64_t(blocks_.size()), "blocks");
+  s.set(p + ".time.bus_busy", double(c.bus_busy_ps) / 1e3, "ns");
+  s.set(p + ".time.array_busy", double(c.array_busy_ps) / 1e3, "ns", "sum over array ops");
+  s.set(p + ".time.last_done", double(c.last_done_ps) / 1e3, "ns");
+  s.set(p + ".read.bandwidth",
+        c.last_done_ps ? double(c.read_bytes) / (double(c.last_done_ps) * 1e-12) / 1e9 : 0.0,
+        "GB/s", "read bytes / last completion time");
+  s.set(p + ".energy.read", c.energy_read_pj, "pJ");
+  s.set(p + ".energy.program", c.energy_program_pj, "pJ");
+  s.set(p + ".energy.erase", c.energy_erase_pj, "pJ");
+  s.set(p + ".energy.transfer", c.energy_transfer_pj, "pJ");
+  s.set(p + ".energy.ecc", c.energy_ecc_pj, "pJ");
+  s.set(p + ".energy.total",
+        c.energy_read_pj + c.energy_program_pj + c.energy_erase_pj + c.energy_transfer_pj +
+            c.energy_ecc_pj,
+        "pJ");
+}
+
+}  // namespace pnm::flash

@@ -1,0 +1,165 @@
+// One flash channel as plain C++ (no SystemC): analytic timing, wear,
+// reliability and energy. The TLM target (flash_channel.hpp) wraps it; unit
+// tests drive it directly.
+//
+// Timing model. All times are integer picoseconds. Each operation arrives with
+// an issue time and is scheduled first-come-first-served in call order against
+// "busy until" timestamps:
+//   - per die (or per plane when independent_plane_reads) the array,
+//   - per plane the page register (a normal read holds it until its data is
+//     out) and the cache register (a cache read holds it until its data is out),
+//   - one channel bus, kept as a short list of reserved intervals so a command
+//     can use a gap before a later, already reserved data transfer.
+// No events, no threads: one operation costs O(planes + reserved intervals).
+//
+// Phases, with c = t_cmd_addr (per plane), x(b) = b*8/(bus_width*io_rate):
+//   read:      cmd (n*c, on the bus if cmd_on_data_bus) -> tR (all n planes
+//              at once) -> n data-outs on the bus -> ECC decode (t_decode,
+//              pipelined, off the bus). Single read from idle:
+//              c + tR + x(bytes) + t_decode.
+//   cache read: as read, but after tR the page moves to the cache register
+//              (t_cache_copy, waiting for the previous data-out of that plane)
+//              and the array is free for the next read; the data-out leaves
+//              an n*c bus slot in front of it for the next cache-read command
+//              (ONFI 31h). Steady state per page and plane:
+//              c + t_cache_copy + max(tR, x(page)).
+//   program:   cmd -> n data-ins -> tPROG. erase: cmd -> tBERS.
+//   read-retry: a page whose worst codeword has more than t errors is read
+//              again as a single-plane read issued when the failed attempt
+//              has been decoded: another cmd + tR + transfer + decode each,
+//              up to max_read_retries; then it is uncorrectable.
+// Operations must arrive with non-decreasing issue times per channel for the
+// bus gap search to be exact (bus intervals that end before the current
+// issue time are forgotten).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "tlm/common/stats.hpp"
+#include "tlm/flash/flash_config.hpp"
+#include "tlm/flash/flash_reliability.hpp"
+#include "tlm/flash/flash_types.hpp"
+
+namespace pnm::flash {
+
+/// Fault-injection hook: return a bit-error count to force for this codeword
+/// and attempt, or nullopt to draw it from the RBER model.
+using FaultHook = std::function<std::optional<uint32_t>(const FaultSite&)>;
+
+struct OpRequest {
+  FlashOp op = FlashOp::Read;  ///< Read, CacheRead, Program or Erase
+  PageAddr addr;               ///< first page; planes addr.plane .. addr.plane+planes-1
+  uint32_t planes = 1;
+  uint32_t bytes = 0;          ///< bytes transferred per plane (read/program)
+  uint64_t issue_ps = 0;
+};
+
+struct OpResult {
+  FlashStatus status = FlashStatus::Ok;
+  uint64_t done_ps = 0;         ///< data delivered and decoded / array op finished
+  uint64_t array_start_ps = 0;  ///< first attempt
+  uint64_t array_end_ps = 0;
+  uint32_t retries = 0;         ///< max over pages
+  uint32_t corrected_bits = 0;  ///< sum over pages
+  uint32_t uncorrectable_pages = 0;
+};
+
+/// Wear state of one block (what a test or a wear-levelling policy can see).
+struct BlockWear {
+  uint32_t pe_cycles = 0;
+  uint64_t reads_since_erase = 0;
+  bool page_programmed = false;  ///< of the page asked about
+};
+
+class ChannelModel {
+ public:
+  ChannelModel(const FlashConfig& cfg, uint32_t channel);
+
+  /// Runs one operation. `status` (may be null) receives one PageStatus per
+  /// plane for reads. Validates physical ranges (AddressError) and program
+  /// on a programmed page (NotErased); such operations take no time.
+  OpResult execute(const OpRequest& req, PageStatus* status = nullptr);
+
+  void set_fault_hook(FaultHook hook) { fault_ = std::move(hook); }
+  /// Counts a request the TLM wrapper rejected before it reached the model.
+  void count_rejected(FlashStatus s);
+
+  BlockWear wear(const PageAddr& a) const;
+  const FlashConfig& config() const { return cfg_; }
+  const AddressMap& address_map() const { return map_; }
+  uint32_t channel() const { return channel_; }
+
+  struct Counters {
+    uint64_t read_ops = 0, read_pages = 0, read_bytes = 0, cache_read_ops = 0,
+             multi_plane_ops = 0, array_reads = 0, erased_page_reads = 0;
+    uint64_t program_ops = 0, program_pages = 0, program_bytes = 0;
+    uint64_t erase_ops = 0, erase_blocks = 0, erases_beyond_endurance = 0;
+    uint64_t codewords_decoded = 0, corrected_bits = 0, retries = 0, retried_pages = 0,
+             uncorrectable_pages = 0;
+    uint64_t not_erased_errors = 0, address_errors = 0, bad_requests = 0;
+    uint64_t bus_busy_ps = 0, array_busy_ps = 0, last_done_ps = 0;
+    uint64_t read_latency_sum_ps = 0, read_latency_max_ps = 0;
+    uint32_t max_pe_cycles = 0;
+    uint64_t max_reads_since_erase = 0;
+    double energy_read_pj = 0, energy_program_pj = 0, energy_erase_pj = 0,
+           energy_transfer_pj = 0, energy_ecc_pj = 0;
+  };
+  const Counters& counters() const { return n_; }
+  /// Copies counters into `stats` under `prefix` (e.g. "flash.ch0").
+  void report(pnm::Stats& stats, const std::string& prefix) const;
+
+ private:
+  struct Block {
+    uint32_t pe = 0;
+    uint64_t reads = 0;
+    double origin_h = 0;  ///< retention clock origin (hours of sim time)
+    bool has_data = false;
+    std::vector<uint64_t> programmed;  ///< one bit per page
+  };
+  // Bus reservations: disjoint, sorted, touching intervals merged.
+  class Bus {
+   public:
+    uint64_t reserve(uint64_t earliest, uint64_t len, uint64_t prune_before);
+    uint64_t busy_ps = 0;
+
+   private:
+    std::vector<std::pair<uint64_t, uint64_t>> iv_;
+    size_t head_ = 0;
+  };
+  struct ReadTiming {
+    uint64_t array_start, array_end;
+  };
+
+  Block& block(const PageAddr& a);
+  bool programmed(const Block& b, uint32_t page) const {
+    return (b.programmed[page >> 6] >> (page & 63)) & 1u;
+  }
+  uint64_t& arr_free(uint32_t die, uint32_t plane) {
+    return arr_free_[cfg_.independent_plane_reads ? die * cfg_.planes_per_die + plane : die];
+  }
+  ReadTiming read_attempt(const PageAddr& a, uint32_t n, uint32_t bytes, bool cache,
+                          uint64_t issue, uint64_t prune, uint64_t* done);
+  /// Draws errors for one attempt; returns true when ECC corrects all codewords.
+  bool decode(const PageAddr& a, uint32_t attempt, double rber, uint32_t bytes, PageStatus& st);
+  OpResult read(const OpRequest& r, PageStatus* status);
+  OpResult program(const OpRequest& r);
+  OpResult erase(const OpRequest& r);
+
+  FlashConfig cfg_;
+  uint32_t channel_;
+  AddressMap map_;
+  SplitMix64 rng_;
+  FaultHook fault_;
+  Bus bus_;
+  std::vector<uint64_t> arr_free_, reg_free_, cache_free_;
+  std::unordered_map<uint64_t, Block> blocks_;
+  std::vector<uint64_t> done_scratch_;
+  Counters n_;
+};
+
+}  // namespace pnm::flash

@@ -1,0 +1,78 @@
+// Raw bit error rate model and bit-error sampling (plain C++).
+//
+//   RBER(PE, N, t) = min(0.5, rber_base + rber_pe_coeff * PE^rber_pe_exponent
+//                             + rber_read_disturb_per_read * N
+//                             + rber_retention_per_hour * t)
+// PE = program/erase cycles of the block, N = page reads of the block since its
+// last erase (read disturb acts on the whole block), t = retention time of the
+// block's data in hours. The additive form follows the usual empirical split
+// of NAND error sources (wear, read disturb, retention; Cai et al., "Error
+// Characterization, Mitigation, and Recovery in Flash-Memory-Based SSDs",
+// Proc. IEEE 2017); the coefficients are config values, not fitted here.
+//
+// Bit errors per ECC codeword of n bits are drawn as Poisson(n * RBER), the
+// small-RBER limit of Binomial(n, RBER), from a seeded splitmix64 stream, with
+// our own sampler so results do not depend on the standard library.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#include "tlm/flash/flash_config.hpp"
+
+namespace pnm::flash {
+
+/// splitmix64: tiny, fast, good enough for error sampling; deterministic.
+class SplitMix64 {
+ public:
+  explicit SplitMix64(uint64_t seed) : s_(seed) {}
+  uint64_t next() {
+    uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  /// Uniform in [0, 1).
+  double uniform() { return double(next() >> 11) * (1.0 / 9007199254740992.0); }
+
+ private:
+  uint64_t s_;
+};
+
+inline uint64_t mix64(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xFF51AFD7ED558CCDull;
+  x ^= x >> 33;
+  x *= 0xC4CEB9FE1A85EC53ull;
+  return x ^ (x >> 33);
+}
+
+inline double rber(const FlashConfig& c, uint32_t pe_cycles, uint64_t reads_since_erase,
+                   double retention_hours) {
+  double r = c.rber_base + c.rber_read_disturb_per_read * double(reads_since_erase) +
+             c.rber_retention_per_hour * retention_hours;
+  if (c.rber_pe_coeff > 0) r += c.rber_pe_coeff * std::pow(double(pe_cycles), c.rber_pe_exponent);
+  return r < 0.5 ? r : 0.5;
+}
+
+/// Poisson(lambda) sample. `exp_neg_lambda` = exp(-lambda), passed in so a
+/// caller drawing several codewords at one lambda computes it once.
+inline uint32_t poisson(SplitMix64& rng, double lambda, double exp_neg_lambda) {
+  if (lambda <= 0) return 0;
+  if (lambda > 60) {  // normal approximation; inversion would be slow
+    const double u1 = 1.0 - rng.uniform(), u2 = rng.uniform();
+    const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+    const double k = std::floor(lambda + std::sqrt(lambda) * z + 0.5);
+    return k < 0 ? 0u : uint32_t(k);
+  }
+  double u = rng.uniform(), p = exp_neg_lambda, cdf = p;
+  uint32_t k = 0;
+  while (u > cdf && k < 1000) {
+    ++k;
+    p *= lambda / k;
+    cdf += p;
+  }
+  return k;
+}
+
+}  // namespace pnm::flash
