@@ -1,0 +1,178 @@
+#include "sim/model/decoder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "sim/model/ops.hpp"
+#include "sim/model/sampler.hpp"
+
+namespace pnm::model {
+
+Decoder::Decoder(const ModelShape& shape, const float* token_embedding, const float* rms_att,
+                 const float* rms_ffn, const float* rms_final)
+    : shape_(shape),
+      emb_(token_embedding),
+      rms_att_(rms_att),
+      rms_ffn_(rms_ffn),
+      rms_final_(rms_final) {
+  shape_.validate("Decoder");
+  const size_t d = size_t(shape_.dim), h = size_t(shape_.hidden_dim);
+  x_.resize(d);
+  xb_.resize(d);
+  xb2_.resize(d);
+  hb_.resize(h);
+  hb2_.resize(h);
+  q_.resize(d);
+  att_.resize(size_t(shape_.seq_len));
+  logits_.resize(size_t(shape_.vocab_size));
+  const size_t cache = size_t(shape_.n_layers) * size_t(shape_.seq_len) * size_t(shape_.kv_dim());
+  kcache_.resize(cache);
+  vcache_.resize(cache);
+}
+
+const std::vector<float>& Decoder::forward(int32_t token, int32_t pos) {
+  const ModelShape& s = shape_;
+  if (token < 0 || token >= s.vocab_size) {
+    throw std::out_of_range("Decoder::forward: token " + std::to_string(token) +
+                            " outside [0, " + std::to_string(s.vocab_size) + ")");
+  }
+  if (pos < 0 || pos >= s.seq_len) {
+    throw std::out_of_range("Decoder::forward: pos " + std::to_string(pos) + " outside [0, " +
+                            std::to_string(s.seq_len) + ") (seq_len)");
+  }
+  const int32_t dim = s.dim, hidden = s.hidden_dim, hd = s.head_dim(), kv_dim = s.kv_dim();
+  const int32_t group = s.kv_group();
+  float* x = x_.data();
+  const float* row = emb_ + int64_t(token) * dim;
+  for (int32_t i = 0; i < dim; ++i) x[i] = row[i];
+
+  for (int32_t l = 0; l < s.n_layers; ++l) {
+    // attention block
+    rmsnorm(xb_.data(), x, rms_att_ + int64_t(l) * dim, dim);
+    const int64_t loff = int64_t(l) * s.seq_len * kv_dim;
+    float* k = kcache_.data() + loff + int64_t(pos) * kv_dim;
+    float* v = vcache_.data() + loff + int64_t(pos) * kv_dim;
+    set_input(xb_.data(), dim);
+    gemv(pos, l, MatrixId::Wq, q_.data());
+    gemv(pos, l, MatrixId::Wk, k);
+    gemv(pos, l, MatrixId::Wv, v);
+    rope(q_.data(), k, pos, dim, kv_dim, hd);
+
+    const float sqrt_hd = std::sqrt(float(hd));
+    for (int32_t h = 0; h < s.n_heads; ++h) {
+      const float* qh = q_.data() + int64_t(h) * hd;
+      const int32_t kvh = h / group;
+      float* att = att_.data();
+      for (int32_t t = 0; t <= pos; ++t) {
+        const float* kt = kcache_.data() + loff + int64_t(t) * kv_dim + int64_t(kvh) * hd;
+        float score = 0.0f;
+        for (int32_t i = 0; i < hd; ++i) score += qh[i] * kt[i];
+        att[t] = score / sqrt_hd;
+      }
+      softmax(att, pos + 1);
+      float* xbh = xb_.data() + int64_t(h) * hd;
+      for (int32_t i = 0; i < hd; ++i) xbh[i] = 0.0f;
+      for (int32_t t = 0; t <= pos; ++t) {
+        const float* vt = vcache_.data() + loff + int64_t(t) * kv_dim + int64_t(kvh) * hd;
+        const float a = att[t];
+        for (int32_t i = 0; i < hd; ++i) xbh[i] += a * vt[i];
+      }
+    }
+    set_input(xb_.data(), dim);
+    gemv(pos, l, MatrixId::Wo, xb2_.data());
+    for (int32_t i = 0; i < dim; ++i) x[i] += xb2_[size_t(i)];
+
+    // feed-forward block
+    rmsnorm(xb_.data(), x, rms_ffn_ + int64_t(l) * dim, dim);
+    set_input(xb_.data(), dim);
+    gemv(pos, l, MatrixId::W1, hb_.data());
+    gemv(pos, l, MatrixId::W3, hb2_.data());
+    for (int32_t i = 0; i < hidden; ++i) hb_[size_t(i)] = silu_mul(hb_[size_t(i)], hb2_[size_t(i)]);
+    set_input(hb_.data(), hidden);
+    gemv(pos, l, MatrixId::W2, xb_.data());
+    for (int32_t i = 0; i < dim; ++i) x[i] += xb_[size_t(i)];
+  }
+  rmsnorm(x, x, rms_final_, dim);
+  set_input(x, dim);
+  gemv(pos, -1, MatrixId::Cls, logits_.data());
+  return logits_;
+}
+
+// ------------------------------------------------------------ quantized -----
+
+ReferenceDecoder::ReferenceDecoder(const QuantizedModel& model)
+    : Decoder(model.shape, model.token_embedding.data(), model.rms_att.data(),
+              model.rms_ffn.data(), model.rms_final.data()),
+      model_(model) {
+  const size_t w = size_t(std::max(model.shape.dim, model.shape.hidden_dim));
+  xq_.resize(w);
+  acc_.resize(size_t(std::max({model.shape.dim, model.shape.hidden_dim, model.shape.vocab_size})));
+}
+
+void ReferenceDecoder::set_input(const float* x, int32_t n) {
+  x_scale_ = quantize_vector(x, n, xq_.data());
+  x_len_ = n;
+}
+
+void ReferenceDecoder::gemv(int32_t pos, int32_t layer, MatrixId m, float* out) {
+  const QMatrix& w = layer < 0 ? model_.cls : model_.layers[size_t(layer)].get(m);
+  if (w.cols != x_len_) {
+    throw std::logic_error(std::string("ReferenceDecoder: ") + to_string(m) + " has " +
+                           std::to_string(w.cols) + " columns, input has " +
+                           std::to_string(x_len_));
+  }
+  gemv_i8(w, xq_.data(), acc_.data());
+  if (hook_) hook_(GemvEvent{pos, layer, m, xq_.data(), x_len_, x_scale_, acc_.data(), w.rows, &w});
+  for (int32_t r = 0; r < w.rows; ++r) {
+    out[r] = float(acc_[size_t(r)]) * (w.scale[size_t(r)] * x_scale_);
+  }
+}
+
+// ----------------------------------------------------------------- fp32 -----
+
+Fp32Decoder::Fp32Decoder(const Checkpoint& ckpt)
+    : Decoder(ckpt.shape(), ckpt.token_embedding, ckpt.rms_att, ckpt.rms_ffn, ckpt.rms_final),
+      ckpt_(ckpt) {}
+
+void Fp32Decoder::set_input(const float* x, int32_t n) {
+  in_ = x;
+  in_len_ = n;
+}
+
+void Fp32Decoder::gemv(int32_t, int32_t layer, MatrixId m, float* out) {
+  const ModelShape& s = ckpt_.shape();
+  int64_t rows = 0, cols = 0;
+  for (const MatrixSpec& spec : s.matrices()) {
+    if (spec.id == m) {
+      rows = spec.rows;
+      cols = spec.cols;
+    }
+  }
+  if (cols != in_len_) throw std::logic_error("Fp32Decoder: input length mismatch");
+  const float* w = ckpt_.matrix(m, layer);
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* wr = w + r * cols;
+    float acc = 0.0f;
+    for (int64_t c = 0; c < cols; ++c) acc += wr[c] * in_[c];
+    out[r] = acc;
+  }
+}
+
+// ------------------------------------------------------------- generate -----
+
+std::vector<int32_t> generate(Decoder& dec, int32_t first_token, int32_t steps, Sampler* sampler) {
+  std::vector<int32_t> out;
+  out.reserve(size_t(std::max(steps, 0)));
+  int32_t tok = first_token;
+  for (int32_t pos = 0; pos < steps; ++pos) {
+    const std::vector<float>& logits = dec.forward(tok, pos);
+    tok = sampler ? sampler->sample(logits)
+                  : argmax(logits.data(), int32_t(logits.size()));
+    out.push_back(tok);
+  }
+  return out;
+}
+
+}  // namespace pnm::model

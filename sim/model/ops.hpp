@@ -1,0 +1,40 @@
+#pragma once
+// The fp32 vector operations of the decode step, with their arithmetic order
+// fixed. The firmware's vector-unit code must follow these line by line to
+// reproduce the reference's tokens exactly. All sums run sequentially from
+// index 0 upward in fp32 (no pairwise / SIMD reassociation; the library is
+// built with -ffp-contract=off so no FMA is formed). Follows llama2.c run.c.
+//
+// Transcendentals: expf, sinf, cosf, powf (via std::exp etc. on float) and
+// sqrtf. sqrtf is correctly rounded by IEEE 754; the others come from the C
+// library and may differ by an ulp between libms (glibc vs picolibc). A
+// firmware build on another libm can therefore differ in rare last-bit cases;
+// compare such builds on int32 partials layer by layer, not only on tokens.
+#include <cstdint>
+
+namespace pnm::model {
+
+constexpr float kRmsNormEps = 1e-5f;
+constexpr float kRopeTheta = 10000.0f;
+
+// ss = sum_j x_j*x_j (sequential); ss = ss / n; ss = ss + eps; inv = 1 / sqrtf(ss);
+// out_j = w_j * (inv * x_j).  out may alias x.
+void rmsnorm(float* out, const float* x, const float* w, int32_t n);
+
+// For i = 0, 2, 4, ... < dim (pairs within each head):
+//   hi = i % head_dim; freq = 1 / powf(theta, float(hi) / float(head_dim));
+//   val = float(pos) * freq; c = cosf(val); s = sinf(val);
+//   (v0, v1) = (v[i], v[i+1]); v[i] = v0*c - v1*s; v[i+1] = v0*s + v1*c
+// applied to q over dim and to k over kv_dim (i < kv_dim).
+void rope(float* q, float* k, int32_t pos, int32_t dim, int32_t kv_dim, int32_t head_dim);
+
+// In place: m = max_i x_i; x_i = expf(x_i - m); sum sequential; x_i = x_i / sum.
+void softmax(float* x, int32_t n);
+
+// silu(a) * b with silu(a) = a * (1 / (1 + expf(-a))).
+float silu_mul(float a, float b);
+
+// Index of the largest value; ties go to the lowest index. NaN never wins.
+int32_t argmax(const float* x, int32_t n);
+
+}  // namespace pnm::model

@@ -1,0 +1,126 @@
+#include "sim/model/tokenizer.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <random>
+
+#include "sim/model/error.hpp"
+#include "sim/model/rng.hpp"
+
+namespace pnm::model {
+
+std::string Tokenizer::decode(const std::vector<int>& tokens) const {
+  std::string s;
+  int prev = -1;
+  for (int t : tokens) {
+    if (t < 0 || t >= size()) continue;
+    const std::string& piece = vocab[size_t(t)];
+    if (prev == 1 && !piece.empty() && piece[0] == ' ') {
+      s += piece.substr(1);  // BOS strips a leading space, as llama2.c does
+    } else {
+      s += piece;
+    }
+    prev = t;
+  }
+  return s;
+}
+
+Tokenizer load_tokenizer(const std::string& path, int32_t expected_vocab_size) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ModelError(ErrorKind::Io, path + ": cannot open tokenizer");
+  const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const uint64_t size = data.size();
+  uint64_t off = 0;
+  auto need = [&](uint64_t n, const std::string& what) {
+    if (size - off < n) {
+      throw ModelError(ErrorKind::Truncated,
+                       path + ": truncated tokenizer at " + what + ": expected " +
+                           std::to_string(off + n) + " bytes, got " + std::to_string(size) +
+                           " (" + std::to_string(off + n - size) + " bytes missing)");
+    }
+  };
+  auto rd_i32 = [&]() {
+    int32_t v;
+    std::memcpy(&v, data.data() + off, 4);
+    off += 4;
+    return v;
+  };
+  Tokenizer t;
+  need(4, "max_token_length");
+  t.max_token_length = rd_i32();
+  if (t.max_token_length <= 0) {
+    throw ModelError(ErrorKind::TokenizerCorrupt,
+                     path + ": corrupt tokenizer: max_token_length = " +
+                         std::to_string(t.max_token_length) + " must be > 0");
+  }
+  // Parse every entry in the file, then compare the count with the checkpoint.
+  while (off < size) {
+    const std::string id = "token " + std::to_string(t.vocab.size());
+    need(8, id + " header (score, length)");
+    float score;
+    std::memcpy(&score, data.data() + off, 4);
+    off += 4;
+    const int32_t len = rd_i32();
+    if (len < 0 || len > t.max_token_length) {
+      throw ModelError(ErrorKind::TokenizerCorrupt,
+                       path + ": corrupt tokenizer: " + id + " has length " +
+                           std::to_string(len) + ", allowed range [0, " +
+                           std::to_string(t.max_token_length) + "] (max_token_length)");
+    }
+    need(uint64_t(len), id + " bytes");
+    t.vocab.emplace_back(data.data() + off, size_t(len));
+    t.scores.push_back(score);
+    off += uint64_t(len);
+  }
+  if (t.size() != expected_vocab_size) {
+    const int64_t diff = int64_t(t.size()) - int64_t(expected_vocab_size);
+    throw ModelError(ErrorKind::TokenizerMismatch,
+                     path + ": tokenizer vocabulary does not match the checkpoint: tokenizer has " +
+                         std::to_string(t.size()) + " tokens, checkpoint vocab_size is " +
+                         std::to_string(expected_vocab_size) + " (" +
+                         std::to_string(diff > 0 ? diff : -diff) +
+                         (diff > 0 ? " too many)" : " too few)"));
+  }
+  return t;
+}
+
+void write_tokenizer(const std::string& path, int32_t vocab_size, uint64_t seed) {
+  if (vocab_size <= 0) {
+    throw ModelError(ErrorKind::BadShape,
+                     "write_tokenizer: vocab_size = " + std::to_string(vocab_size) + " must be > 0");
+  }
+  std::mt19937_64 rng(seed);
+  std::vector<std::string> pieces;
+  const char* special[3] = {"<unk>", "\n<s>\n", "\n</s>\n"};
+  for (int32_t i = 0; i < vocab_size; ++i) {
+    if (i < 3) {
+      pieces.emplace_back(special[i]);
+      continue;
+    }
+    const int len = 1 + int(rng() % 4);
+    std::string p;
+    for (int k = 0; k < len; ++k) {
+      // printable ASCII; a leading space on about a quarter of multi-byte pieces
+      p += (k == 0 && len > 1 && rng() % 4 == 0) ? ' ' : char('a' + rng() % 26);
+    }
+    pieces.push_back(p);
+  }
+  int32_t max_len = 0;
+  for (const auto& p : pieces) max_len = std::max<int32_t>(max_len, int32_t(p.size()));
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw ModelError(ErrorKind::Io, path + ": cannot create tokenizer");
+  out.write(reinterpret_cast<const char*>(&max_len), 4);
+  for (const auto& p : pieces) {
+    const float score = -10.0f * uniform01_f32(rng);
+    const int32_t len = int32_t(p.size());
+    out.write(reinterpret_cast<const char*>(&score), 4);
+    out.write(reinterpret_cast<const char*>(&len), 4);
+    out.write(p.data(), len);
+  }
+  out.flush();
+  if (!out) throw ModelError(ErrorKind::Io, path + ": write failed");
+}
+
+}  // namespace pnm::model
