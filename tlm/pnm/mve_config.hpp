@@ -1,0 +1,40 @@
+// Configuration of one matrix-vector engine and the one factory that turns
+// its `kind` into an Engine.
+//
+//   mve:
+//     kind: shadow          # tlm (golden model) | rtl (Verilated) | shadow (both, compared)
+//     lanes: 16             # int8 MACs per cycle
+//     max_cols: 4096        # activation buffer bytes
+//     clk_period_ns: 1.0    # MVE clock
+//     shadow_stop_after: 1  # mismatches before a shadow run stops (0: never)
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "tlm/common/config.hpp"
+#include "tlm/pnm/mve_engine.hpp"
+
+namespace pnm::mve {
+
+struct MveConfig {
+  std::string kind = "tlm";
+  Params params;
+  uint64_t clk_period_ps = 1000;
+  uint64_t shadow_stop_after = 1;
+  std::string fst_path;  // run-time option, not from YAML: RTL waveform file
+};
+
+// Reads an `mve:` map; every key is optional and checked against its range.
+MveConfig load_mve_config(const ConfigReader& r);
+
+// Whether this build has the Verilated RTL.
+bool rtl_available();
+
+// Builds the engine `cfg.kind` names. Throws ConfigError when the kind needs
+// the RTL and the build has none, or when lanes/max_cols differ from the
+// parameters the RTL was built with.
+std::unique_ptr<Engine> make_engine(const MveConfig& cfg);
+
+}  // namespace pnm::mve

@@ -1,0 +1,91 @@
+// The golden-model seam of the matrix-vector engine (MVE).
+//
+// Every MVE implementation (the C++ golden model, the Verilated RTL, the
+// shadow pair) is an Engine. The TLM target, the PNM unit, the scoreboard and
+// the tests only see this interface, so any of them can sit in the platform.
+// Plain C++: no SystemC here.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tlm/common/pnm_regs.hpp"
+
+namespace pnm::mve {
+
+using Err = regs::mve::err;
+
+// Build parameters of one engine instance (the RTL's LANES and MAX_COLS).
+struct Params {
+  unsigned lanes = 16;     // int8 MACs per cycle, bytes per stream beat
+  unsigned max_cols = 4096;  // activation buffer depth in bytes
+};
+
+// One job: rows x cols int8 weights (row-major) against cols int8
+// activations. The pointers must stay valid for the duration of run().
+struct Job {
+  uint64_t id = 0;
+  uint32_t rows = 0;
+  uint32_t cols = 0;
+  bool skip_act = false;           // reuse the previous job's activations
+  const int8_t* act = nullptr;     // cols bytes; ignored when skip_act
+  const int8_t* weights = nullptr; // rows * cols bytes
+  uint64_t issue_time_ps = 0;      // simulated time the job starts, for reports
+};
+
+struct Result {
+  Err status = Err::NONE;
+  std::vector<int32_t> out;        // rows values unless the job was rejected
+  uint64_t cycles = 0;             // the CYCLES register after the job
+  // Engines that run real cycles also report where, so a mismatch can be
+  // found in the waveform: the cycle (since the engine's reset) START was
+  // written, and the cycle each row's result was handed over.
+  uint64_t start_cycle = 0;
+  std::vector<uint64_t> row_cycle;
+};
+
+// Contract shared by all engines:
+//  - run() executes one job to completion; jobs execute in call order.
+//  - A job is rejected, with out empty and cycles = 0, when rows == 0
+//    (ROWS_ZERO), cols == 0 (COLS_ZERO), cols > max_cols (COLS_RANGE), or
+//    skip_act is set and the activation vector held covers fewer than cols
+//    columns (NO_ACT); the first failing check in that order names it. A
+//    rejected job leaves the activation vector as it was.
+//  - An accepted job returns out[r] = sum_c w[r][c] * act[c], exact in int32,
+//    and cycles = job_cycles(params, rows, cols, skip_act) when nothing
+//    stalls the engine's streams.
+//  - rows must fit the 24-bit ROWS register and cols the 16-bit COLS
+//    register; anything wider throws std::invalid_argument, as no register
+//    write could express it.
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  virtual Result run(const Job& job) = 0;
+  virtual const Params& params() const = 0;
+  virtual std::string_view kind() const = 0;
+};
+
+// Beats per row: ceil(cols / lanes).
+inline uint64_t beats_per_row(const Params& p, uint32_t cols) {
+  return (uint64_t{cols} + p.lanes - 1) / p.lanes;
+}
+
+// Cycles of an accepted job with no stalls (see rtl/mve/pnm_mve.sv):
+// B activation beats unless skipped, rows * B weight beats, and one cycle for
+// the last result to leave the result FIFO.
+inline uint64_t job_cycles(const Params& p, uint32_t rows, uint32_t cols, bool skip_act) {
+  const uint64_t b = beats_per_row(p, cols);
+  return (skip_act ? 0 : b) + uint64_t{rows} * b + 1;
+}
+
+// The admission checks of the contract above, in order. act_cols is the
+// number of columns the engine's activation buffer currently holds.
+Err check_job(const Params& p, const Job& job, uint32_t act_cols);
+
+// Throws std::invalid_argument when rows/cols do not fit their registers.
+void check_register_widths(const Job& job);
+
+}  // namespace pnm::mve
