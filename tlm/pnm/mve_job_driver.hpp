@@ -1,0 +1,169 @@
+// The MVE job protocol on the RTL's pins, written once for every way of
+// reaching those pins: the Verilated C++ model stepped in a loop (RtlEngine)
+// and SystemC signals around the Verilated SystemC model (the pin-level
+// bridge in testbench/mve). A Port provides:
+//
+//   PinSample clock(const PinInputs& in);  // drive `in` for one clock cycle;
+//                                          // return the outputs as they were
+//                                          // just before the rising edge
+//   uint32_t read_reg(uint32_t offset);    // side-effect-free register read
+//   uint64_t cycle() const;                // rising edges since reset
+//
+// Handshakes fire on the rising edge when valid and ready were both high
+// just before it, which is what PinSample captures.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "tlm/pnm/mve_engine.hpp"
+
+namespace pnm::mve {
+
+// Stalls the driver injects, each an independent per-cycle probability.
+struct StallConfig {
+  double act_valid_low = 0.0;  // activation stream: data ready but valid held low
+  double w_valid_low = 0.0;    // weight stream: data ready but valid held low
+  double res_ready_low = 0.0;  // result stream: ready held low
+  uint64_t seed = 1;
+  bool any() const { return act_valid_low > 0 || w_valid_low > 0 || res_ready_low > 0; }
+};
+
+// What the driver saw of the last job, beyond the Result.
+struct RtlJobStats {
+  uint64_t measured_cycles = 0;  // rising edges after the START edge up to the one setting DONE
+  uint64_t stall_cycles = 0;     // cycles in which at least one stall was injected
+  bool last_flag_ok = true;      // res_last_o was set on exactly the final row
+};
+
+struct PinInputs {
+  bool reg_req = false, reg_we = false;
+  uint32_t reg_addr = regs::mve::STATUS::OFFSET, reg_wdata = 0;
+  bool act_valid = false;
+  const int8_t* act = nullptr;  // act_n bytes; lanes past act_n drive zero
+  unsigned act_n = 0;
+  bool w_valid = false;
+  const int8_t* w = nullptr;    // w_n bytes, strobe = the low w_n bits
+  unsigned w_n = 0;
+  bool res_ready = false;
+};
+
+struct PinSample {
+  bool busy = false, reg_err = false;
+  bool act_ready = false, w_ready = false;
+  bool res_valid = false, res_last = false;
+  int32_t res_data = 0;
+};
+
+// Deterministic per-cycle coin flips (splitmix64), identical on every platform.
+class StallSource {
+ public:
+  explicit StallSource(uint64_t seed) : s_(seed) {}
+  bool flip(double p) {
+    if (p <= 0.0) return false;
+    uint64_t z = (s_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return static_cast<double>(z >> 11) * 0x1.0p-53 < p;
+  }
+
+ private:
+  uint64_t s_;
+};
+
+template <class Port>
+bool write_reg(Port& port, uint32_t offset, uint32_t value) {
+  PinInputs in;
+  in.reg_req = in.reg_we = true;
+  in.reg_addr = offset;
+  in.reg_wdata = value;
+  return !port.clock(in).reg_err;
+}
+
+template <class Port>
+Params read_params(Port& port) {
+  const uint32_t p = port.read_reg(regs::mve::PARAMS::OFFSET);
+  return Params{regs::get<regs::mve::PARAMS::LANES>(p), regs::get<regs::mve::PARAMS::MAX_COLS>(p)};
+}
+
+// Runs one job through the pins: ROWS, COLS, CTRL.START (one cycle each),
+// then activation and weight beats and result pops, with injected stalls,
+// until the engine drops busy. Throws if the RTL does not finish in time.
+template <class Port>
+Result drive_job(Port& port, const Params& params, const Job& job, const StallConfig& cfg,
+                 StallSource& stalls, RtlJobStats& stats) {
+  namespace R = regs::mve;
+  check_register_widths(job);
+  Result r;
+  stats = {};
+  if (!write_reg(port, R::ROWS::OFFSET, job.rows) || !write_reg(port, R::COLS::OFFSET, job.cols)) {
+    throw std::logic_error("mve: ROWS/COLS write refused while idle");
+  }
+  uint32_t ctrl = R::CTRL::START::MASK;
+  if (job.skip_act) ctrl |= R::CTRL::SKIP_ACT::MASK;
+  if (!write_reg(port, R::CTRL::OFFSET, ctrl)) throw std::logic_error("mve: START refused while idle");
+  r.start_cycle = port.cycle();
+
+  const unsigned lanes = params.lanes;
+  const uint64_t beats = beats_per_row(params, job.cols);
+  const unsigned tail = beats == 0 ? 0 : static_cast<unsigned>(job.cols - (beats - 1) * lanes);
+  const uint64_t act_beats = job.skip_act ? 0 : beats;
+  const uint64_t w_beats = uint64_t{job.rows} * beats;
+  // No legal job takes longer than this; past it the RTL hung.
+  const uint64_t bound = job_cycles(params, job.rows, job.cols, job.skip_act) + 16;
+
+  // A rejected job never raises BUSY: drive no data for it.
+  const bool accepted = regs::get<R::STATUS::BUSY>(port.read_reg(R::STATUS::OFFSET)) != 0;
+  uint64_t act_i = 0, w_i = 0;
+  while (accepted) {
+    PinInputs in;
+    const bool stall_a = act_i < act_beats && stalls.flip(cfg.act_valid_low);
+    const bool stall_w = w_i < w_beats && stalls.flip(cfg.w_valid_low);
+    const bool stall_r = stalls.flip(cfg.res_ready_low);
+    in.act_valid = act_i < act_beats && !stall_a;
+    if (in.act_valid) {
+      in.act = job.act + act_i * lanes;
+      in.act_n = act_i + 1 == beats ? tail : lanes;
+    }
+    in.w_valid = w_i < w_beats && !stall_w;
+    if (in.w_valid) {
+      const uint64_t row = w_i / beats, beat = w_i % beats;
+      in.w = job.weights + row * job.cols + beat * lanes;
+      in.w_n = beat + 1 == beats ? tail : lanes;
+    }
+    in.res_ready = !stall_r;
+
+    const PinSample s = port.clock(in);
+    if (!s.busy) break;  // finished (or rejected) at the previous edge
+    if (in.act_valid && s.act_ready) ++act_i;
+    if (in.w_valid && s.w_ready) ++w_i;
+    if (in.res_ready && s.res_valid) {
+      r.out.push_back(s.res_data);
+      r.row_cycle.push_back(port.cycle());
+      if (s.res_last != (r.out.size() == job.rows)) stats.last_flag_ok = false;
+    }
+    if (stall_a || stall_w || stall_r) ++stats.stall_cycles;
+    if (port.cycle() - r.start_cycle > bound + stats.stall_cycles) {
+      throw std::runtime_error("mve: job " + std::to_string(job.id) + " did not finish within " +
+                               std::to_string(bound + stats.stall_cycles) + " cycles (rows " +
+                               std::to_string(job.rows) + ", cols " + std::to_string(job.cols) +
+                               ", " + std::to_string(r.out.size()) + " results)");
+    }
+  }
+  // The loop ran one idle cycle past the edge that ended the job.
+  stats.measured_cycles = accepted ? port.cycle() - 1 - r.start_cycle : 0;
+
+  const uint32_t status = port.read_reg(R::STATUS::OFFSET);
+  r.cycles = port.read_reg(R::CYCLES::OFFSET);
+  r.status = regs::get<R::STATUS::ERROR>(status) ? static_cast<Err>(regs::get<R::STATUS::ERR_CODE>(status))
+                                                 : Err::NONE;
+  if (r.status != Err::NONE && r.status != Err::STRB) {
+    r.out.clear();
+    r.row_cycle.clear();
+  }
+  return r;
+}
+
+}  // namespace pnm::mve
