@@ -31,6 +31,7 @@
 namespace pnm::model {
 
 // One int8 GEMV of the quantized decode step, as the chip must reproduce it.
+// The pointers are valid only during the hook call: copy what you keep.
 struct GemvEvent {
   int32_t pos;             // token position of this step
   int32_t layer;           // 0..n_layers-1; -1 for the classifier (lm_head)
