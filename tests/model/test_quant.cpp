@@ -1,6 +1,7 @@
 // Quantizer: rounding, per-row scales, error bound, extremes, exact GEMV.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -65,6 +66,9 @@ TEST(Quant, PerRowScalesAndErrorBound) {
       ASSERT_GE(q, -127);
       ASSERT_LE(q, 127);
       hit_127 |= std::abs(q) == 127;
+      // The contract, element by element: divide by the scale, round half to even, clamp.
+      const float want = std::min(127.0f, std::max(-127.0f, round_half_even(x / scale)));
+      ASSERT_EQ(float(q), want) << "row " << r << " col " << c;
       // |x - q*scale| <= scale/2 up to fp32 rounding of x/scale (a few ulps).
       const double err = std::fabs(double(x) - double(q) * double(scale));
       EXPECT_LE(err, double(scale) * (0.5 + 1e-5)) << "row " << r << " col " << c;
