@@ -19,22 +19,27 @@ const char* to_string(FlashStatus s) {
   return "?";
 }
 
-uint64_t ChannelModel::Bus::reserve(uint64_t t, uint64_t len, uint64_t prune_before) {
+uint64_t ChannelModel::Bus::reserve(uint64_t t, uint64_t len, uint64_t prune_before,
+                                    uint64_t guard) {
   while (head_ < iv_.size() && iv_[head_].second <= prune_before) ++head_;
   if (head_ > 64 && head_ * 2 > iv_.size()) {
     iv_.erase(iv_.begin(), iv_.begin() + static_cast<std::ptrdiff_t>(head_));
     head_ = 0;
   }
   if (len == 0) return t;
-  // First interval ending after t (ends are sorted since intervals are disjoint).
+  // Find the earliest free window [t - guard, t + len); only [t, t + len) is
+  // reserved. First interval ending after t - guard (ends are sorted since
+  // intervals are disjoint).
+  uint64_t g = t - std::min(t, guard);
   size_t i = static_cast<size_t>(
-      std::upper_bound(iv_.begin() + static_cast<std::ptrdiff_t>(head_), iv_.end(), t,
+      std::upper_bound(iv_.begin() + static_cast<std::ptrdiff_t>(head_), iv_.end(), g,
                        [](uint64_t v, const std::pair<uint64_t, uint64_t>& p) { return v < p.second; }) -
       iv_.begin());
   for (; i < iv_.size(); ++i) {
-    if (t + len <= iv_[i].first) break;
-    t = std::max(t, iv_[i].second);
+    if (g + guard + len <= iv_[i].first) break;
+    g = std::max(g, iv_[i].second);
   }
+  t = std::max(t, g + guard);
   busy_ps += len;
   const uint64_t e = t + len;
   const bool merge_prev = i > head_ && iv_[i - 1].second == t;
@@ -109,20 +114,22 @@ ChannelModel::ReadTiming ChannelModel::read_attempt(const PageAddr& a, uint32_t 
   n_.array_busy_ps += cfg_.t_read_ps;
   uint64_t data_ready = ae;
   if (cache) {
-    uint64_t cp = ae;
+    uint64_t cp = ae;  // the copy waits until the previous page left the cache register
     for (uint32_t i = 0; i < n; ++i) cp = std::max(cp, cache_free_[base + i]);
     data_ready = cp + cfg_.t_cache_copy_ps;
     for (uint32_t i = 0; i < n; ++i) arr_free(a.die, a.plane + i) = data_ready;
-    // Leave the bus slot for the next cache-read command (ONFI 31h) in front
-    // of this page's data-out.
-    if (cfg_.cmd_on_data_bus) data_ready += cmd;
   } else {
     for (uint32_t i = 0; i < n; ++i) arr_free(a.die, a.plane + i) = ae;
   }
+  // With cmd/addr on the data bus, a data-out is preceded by a free bus slot
+  // of n*c for the next command to a die (the controller sends short commands
+  // before long data-outs; for a cache read this is the 31h that starts the
+  // next page), so it starts no earlier than n*c after its data is ready.
+  const uint64_t slot = cfg_.cmd_on_data_bus ? cmd : 0;
   const uint64_t x = cfg_.xfer_ps(bytes);
-  uint64_t t = data_ready;
+  uint64_t t = data_ready + slot;
   for (uint32_t i = 0; i < n; ++i) {
-    t = bus_.reserve(t, x, prune) + x;
+    t = bus_.reserve(t, x, prune, i == 0 ? slot : 0) + x;
     (cache ? cache_free_ : reg_free_)[base + i] = t;
     done[i] = t + cfg_.t_ecc_decode_ps;
   }

@@ -12,17 +12,22 @@
 //     can use a gap before a later, already reserved data transfer.
 // No events, no threads: one operation costs O(planes + reserved intervals).
 //
-// Phases, with c = t_cmd_addr (per plane), x(b) = b*8/(bus_width*io_rate):
+// Phases, with c = t_cmd_addr (per plane), x(b) = b*8/(bus_width*io_rate),
+// and s = c if cmd_on_data_bus else 0:
 //   read:      cmd (n*c, on the bus if cmd_on_data_bus) -> tR (all n planes
-//              at once) -> n data-outs on the bus -> ECC decode (t_decode,
-//              pipelined, off the bus). Single read from idle:
-//              c + tR + x(bytes) + t_decode.
+//              at once) -> n data-outs on the bus, the first preceded by a
+//              free n*s bus slot (left for a command to some die: controllers
+//              send short commands before long data-outs, so a data-out
+//              never blocks a waiting command for a whole transfer)
+//              -> ECC decode (t_decode, pipelined, off the bus).
+//              Single read from idle: c + tR + s + x(bytes) + t_decode.
+//              Back-to-back reads of one plane: c + tR + s + x(page) each.
+//              n-plane read of one die: n*c + tR + n*s + n*x(page) per op.
 //   cache read: as read, but after tR the page moves to the cache register
 //              (t_cache_copy, waiting for the previous data-out of that plane)
-//              and the array is free for the next read; the data-out leaves
-//              an n*c bus slot in front of it for the next cache-read command
-//              (ONFI 31h). Steady state per page and plane:
-//              c + t_cache_copy + max(tR, x(page)).
+//              and the array is free for the next read, whose command (ONFI
+//              31h) uses the slot. Steady state per page and plane:
+//              t_cache_copy + max(c + tR, s + x(page)).
 //   program:   cmd -> n data-ins -> tPROG. erase: cmd -> tBERS.
 //   read-retry: a page whose worst codeword has more than t errors is read
 //              again as a single-plane read issued when the failed attempt
@@ -124,7 +129,9 @@ class ChannelModel {
   // Bus reservations: disjoint, sorted, touching intervals merged.
   class Bus {
    public:
-    uint64_t reserve(uint64_t earliest, uint64_t len, uint64_t prune_before);
+    /// Reserves [t, t + len) with t >= earliest and [t - guard, t) also free
+    /// (left unreserved); returns t.
+    uint64_t reserve(uint64_t earliest, uint64_t len, uint64_t prune_before, uint64_t guard = 0);
     uint64_t busy_ps = 0;
 
    private:

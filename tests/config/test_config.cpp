@@ -1,0 +1,117 @@
+// pnm::ConfigReader: required/optional keys, ranges, units, unknown keys, and
+// error messages that name file, key path, component and allowed range.
+#include <gtest/gtest.h>
+
+#include "tlm/common/config.hpp"
+
+namespace {
+
+using pnm::ConfigError;
+using pnm::ConfigReader;
+
+ConfigReader reader(const std::string& yaml) {
+  return ConfigReader::from_string(yaml, "cfg.yaml", "blk", "test block");
+}
+
+// Runs f, expects a ConfigError, returns its message.
+template <typename F>
+std::string error_of(F f) {
+  try {
+    f();
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no ConfigError thrown";
+  return "";
+}
+
+TEST(Config, ReadsValuesAndDefaults) {
+  const ConfigReader r = reader("blk:\n  n: 7\n  x: 2.5\n  flag: true\n  mode: fast\n");
+  EXPECT_EQ(r.integer("n", {1, 10}), 7);
+  EXPECT_DOUBLE_EQ(r.real("x", {0, 10}), 2.5);
+  EXPECT_TRUE(r.boolean("flag"));
+  EXPECT_EQ(r.choice("mode", {"slow", "fast"}), "fast");
+  EXPECT_EQ(r.integer_or("absent", 42, {0, 100}), 42);
+  EXPECT_DOUBLE_EQ(r.real_or("absent2", 1.5, {0, 2}), 1.5);
+  EXPECT_NO_THROW(r.finish());
+}
+
+TEST(Config, OutOfRangeNamesFileKeyComponentAndRange) {
+  const ConfigReader r = reader("blk:\n  timing:\n    n: -3\n");
+  const std::string msg = error_of([&] { r.child("timing").integer("n", {1, 64}); });
+  EXPECT_NE(msg.find("cfg.yaml"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("blk.timing.n"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("test block"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("[1, 64]"), std::string::npos) << msg;
+}
+
+TEST(Config, MissingRequiredKey) {
+  const std::string msg = error_of([] { reader("blk:\n  a: 1\n").integer("b", {0, 5}); });
+  EXPECT_NE(msg.find("blk.b"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("missing"), std::string::npos) << msg;
+}
+
+TEST(Config, WrongTypes) {
+  EXPECT_THROW(reader("blk:\n  n: 1.5\n").integer("n", {0, 5}), ConfigError);
+  EXPECT_THROW(reader("blk:\n  n: abc\n").real("n", {0, 5}), ConfigError);
+  EXPECT_THROW(reader("blk:\n  n: maybe\n").boolean("n"), ConfigError);
+  EXPECT_THROW(reader("blk:\n  m: medium\n").choice("m", {"slow", "fast"}), ConfigError);
+  EXPECT_THROW(reader("blk:\n  n: .nan\n").real("n", {0, 5}), ConfigError);
+}
+
+TEST(Config, UnknownKeyRejected) {
+  const ConfigReader r = reader("blk:\n  n: 1\n  typo: 2\n");
+  r.integer("n", {0, 5});
+  const std::string msg = error_of([&] { r.finish(); });
+  EXPECT_NE(msg.find("blk.typo"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("unknown key"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("n"), std::string::npos) << msg;
+}
+
+TEST(Config, DurationUnitsConvert) {
+  const ConfigReader r = reader("blk:\n  a_ns: 250\n  b_us: 2.5\n  c_ms: 3\n  d_ps: 7\n  e_s: 1\n");
+  EXPECT_EQ(r.duration_ps("a", {0, 1e15}), 250'000u);
+  EXPECT_EQ(r.duration_ps("b", {0, 1e15}), 2'500'000u);
+  EXPECT_EQ(r.duration_ps("c", {0, 1e15}), 3'000'000'000u);
+  EXPECT_EQ(r.duration_ps("d", {0, 1e15}), 7u);
+  EXPECT_EQ(r.duration_ps("e", {0, 1e15}), 1'000'000'000'000u);
+  EXPECT_EQ(r.duration_ps_or("f", 99, {0, 1e15}), 99u);
+  EXPECT_NO_THROW(r.finish());
+}
+
+TEST(Config, DurationWithoutUnitIsRejectedWithHint) {
+  const std::string msg = error_of([] { reader("blk:\n  t_read: 3\n").duration_ps("t_read", {1, 1e12}); });
+  EXPECT_NE(msg.find("without a unit"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("t_read_"), std::string::npos) << msg;
+  // Optional duration given without unit: finish() flags the bare key.
+  const ConfigReader r = reader("blk:\n  t_x: 3\n");
+  EXPECT_EQ(r.duration_ps_or("t_x", 5, {0, 1e12}), 5u);
+  const std::string m2 = error_of([&] { r.finish(); });
+  EXPECT_NE(m2.find("missing unit"), std::string::npos) << m2;
+  EXPECT_NE(m2.find("t_x_ns"), std::string::npos) << m2;
+}
+
+TEST(Config, DurationRangeReportedInUsersUnit) {
+  const std::string msg = error_of([] { reader("blk:\n  t_us: 50\n").duration_ps("t", {1e3, 10e6}); });
+  EXPECT_NE(msg.find("blk.t_us"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("[0.001, 10]"), std::string::npos) << msg;
+}
+
+TEST(Config, DurationGivenTwice) {
+  EXPECT_THROW(reader("blk:\n  t_us: 1\n  t_ns: 1000\n").duration_ps("t", {0, 1e12}), ConfigError);
+}
+
+TEST(Config, ChildMustBeMapAndOptionalChildIsEmpty) {
+  EXPECT_THROW(reader("blk:\n  sub: 3\n").child("sub"), ConfigError);
+  EXPECT_THROW(reader("blk:\n  a: 1\n").child("sub"), ConfigError);
+  const ConfigReader c = reader("blk:\n  a: 1\n").child("sub", false);
+  EXPECT_EQ(c.integer_or("x", 4, {0, 9}), 4);
+  EXPECT_NO_THROW(c.finish());
+}
+
+TEST(Config, FileErrors) {
+  EXPECT_THROW(ConfigReader::from_file("/nonexistent/x.yaml", "blk", "c"), ConfigError);
+  EXPECT_THROW(ConfigReader::from_string("blk: [1, 2", "bad.yaml", "blk", "c"), ConfigError);
+}
+
+}  // namespace
