@@ -25,7 +25,7 @@ struct Bench : sc_core::sc_module {
   bool finished = false;
 
   Bench(const MveConfig& cfg, std::function<void(Bench&)> b)
-      : sc_module("bench"), mve("mve", cfg), body(std::move(b)) {
+      : sc_module("bench"), mve("mve", cfg, make_engine(cfg)), body(std::move(b)) {
     drv.init_socket.bind(mve.tgt_socket);
     SC_HAS_PROCESS(Bench);
     SC_THREAD(run);

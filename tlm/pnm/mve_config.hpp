@@ -29,6 +29,9 @@ struct MveConfig {
 // Reads an `mve:` map; every key is optional and checked against its range.
 MveConfig load_mve_config(const ConfigReader& r);
 
+// The factory lives in its own library (pnmsim_mve_factory), so code that
+// brings its own engine (the pin-level testbench) need not link the RTL.
+
 // Whether this build has the Verilated RTL.
 bool rtl_available();
 

@@ -66,6 +66,10 @@ class Engine {
   virtual Result run(const Job& job) = 0;
   virtual const Params& params() const = 0;
   virtual std::string_view kind() const = 0;
+  // True when run() lets SystemC time pass itself (a pin-level engine that
+  // waits on a clock); it must then be called from an SC_THREAD, and the
+  // caller annotates no extra delay.
+  virtual bool advances_time() const { return false; }
 };
 
 // Beats per row: ceil(cols / lanes).

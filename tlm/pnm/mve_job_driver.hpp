@@ -44,8 +44,9 @@ struct PinInputs {
   const int8_t* act = nullptr;  // act_n bytes; lanes past act_n drive zero
   unsigned act_n = 0;
   bool w_valid = false;
-  const int8_t* w = nullptr;    // w_n bytes, strobe = the low w_n bits
+  const int8_t* w = nullptr;    // w_n bytes
   unsigned w_n = 0;
+  int64_t w_strb = -1;          // byte-valid mask; -1: the low w_n bits (tests override)
   bool res_ready = false;
 };
 
@@ -55,6 +56,11 @@ struct PinSample {
   bool res_valid = false, res_last = false;
   int32_t res_data = 0;
 };
+
+inline uint32_t strobe(const PinInputs& in) {
+  if (in.w_strb >= 0) return static_cast<uint32_t>(in.w_strb);
+  return in.w_n >= 32 ? ~0u : (1u << in.w_n) - 1;
+}
 
 // Deterministic per-cycle coin flips (splitmix64), identical on every platform.
 class StallSource {
@@ -116,11 +122,14 @@ Result drive_job(Port& port, const Params& params, const Job& job, const StallCo
 
   // A rejected job never raises BUSY: drive no data for it.
   const bool accepted = regs::get<R::STATUS::BUSY>(port.read_reg(R::STATUS::OFFSET)) != 0;
+  // A beat once offered stays offered until taken (valid may not drop
+  // before ready), so stalls are only injected between beats.
   uint64_t act_i = 0, w_i = 0;
+  bool act_offered = false, w_offered = false;
   while (accepted) {
     PinInputs in;
-    const bool stall_a = act_i < act_beats && stalls.flip(cfg.act_valid_low);
-    const bool stall_w = w_i < w_beats && stalls.flip(cfg.w_valid_low);
+    const bool stall_a = act_i < act_beats && !act_offered && stalls.flip(cfg.act_valid_low);
+    const bool stall_w = w_i < w_beats && !w_offered && stalls.flip(cfg.w_valid_low);
     const bool stall_r = stalls.flip(cfg.res_ready_low);
     in.act_valid = act_i < act_beats && !stall_a;
     if (in.act_valid) {
@@ -137,6 +146,8 @@ Result drive_job(Port& port, const Params& params, const Job& job, const StallCo
 
     const PinSample s = port.clock(in);
     if (!s.busy) break;  // finished (or rejected) at the previous edge
+    act_offered = in.act_valid && !s.act_ready;
+    w_offered = in.w_valid && !s.w_ready;
     if (in.act_valid && s.act_ready) ++act_i;
     if (in.w_valid && s.w_ready) ++w_i;
     if (in.res_ready && s.res_valid) {

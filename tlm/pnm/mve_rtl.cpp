@@ -71,7 +71,7 @@ PinSample RtlEngine::clock(const PinInputs& in) {
   top_->w_valid_i = in.w_valid;
   if (in.w_valid) {
     pack_beat(top_->w_data_i, in.w, in.w_n, params_.lanes);
-    top_->w_strb_i = in.w_n >= 32 ? ~0u : (1u << in.w_n) - 1;
+    top_->w_strb_i = strobe(in);
   }
   top_->res_ready_i = in.res_ready;
 

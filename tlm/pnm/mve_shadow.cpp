@@ -5,13 +5,14 @@
 namespace pnm::mve {
 
 ShadowEngine::ShadowEngine(std::unique_ptr<Engine> dut, std::unique_ptr<Engine> ref,
-                           Scoreboard::WaveTimeFn wave_time, uint64_t stop_after)
+                           Scoreboard::WaveTimeFn wave_time, uint64_t stop_after, bool compare_cycles)
     : dut_(std::move(dut)),
       ref_(std::move(ref)),
       wave_time_(std::move(wave_time)),
       stop_after_(stop_after),
       sb_(std::string("shadow(") + std::string(dut_->kind()) + " vs " +
-          std::string(ref_->kind()) + ")") {
+              std::string(ref_->kind()) + ")",
+          compare_cycles) {
   if (dut_->params().lanes != ref_->params().lanes ||
       dut_->params().max_cols != ref_->params().max_cols) {
     throw std::invalid_argument("shadow mve: engines differ in lanes or max_cols");

@@ -18,12 +18,16 @@ class ShadowMismatch : public std::runtime_error {
 
 class ShadowEngine final : public Engine {
  public:
+  // compare_cycles: off when the engine under test sees injected stalls,
+  // which legitimately stretch its cycle count.
   ShadowEngine(std::unique_ptr<Engine> dut, std::unique_ptr<Engine> ref,
-               Scoreboard::WaveTimeFn wave_time = {}, uint64_t stop_after = 1);
+               Scoreboard::WaveTimeFn wave_time = {}, uint64_t stop_after = 1,
+               bool compare_cycles = true);
 
   Result run(const Job& job) override;
   const Params& params() const override { return dut_->params(); }
   std::string_view kind() const override { return "shadow"; }
+  bool advances_time() const override { return dut_->advances_time() || ref_->advances_time(); }
 
   const Scoreboard& scoreboard() const { return sb_; }
   Engine& dut() { return *dut_; }

@@ -15,9 +15,6 @@ class CommandRefused : public std::runtime_error {
 };
 }  // namespace
 
-MveTarget::MveTarget(sc_core::sc_module_name name, const MveConfig& cfg)
-    : MveTarget(name, cfg, make_engine(cfg)) {}
-
 MveTarget::MveTarget(sc_core::sc_module_name name, const MveConfig& cfg,
                      std::unique_ptr<Engine> engine)
     : sc_module(name),
@@ -73,7 +70,8 @@ void MveTarget::start(uint32_t ctrl) {
   if (check_job(engine_->params(), job, act_cols_) != Err::NONE) {
     // Rejected at START: the engine sees it too (no weights), so a shadow
     // pair compares the rejection.
-    finish_job(engine_->run(job));
+    sc_core::sc_time none = sc_core::SC_ZERO_TIME;
+    finish_job(run_engine(job, delay_ ? *delay_ : none));
     return;
   }
   pending_ = job;
@@ -116,13 +114,23 @@ void MveTarget::write_weights(tlm::tlm_generic_payload& p, sc_core::sc_time& del
 
   busy_ = false;
   pending_.weights = weights_.data();
-  const Result r = engine_->run(pending_);
+  const Result r = run_engine(pending_, delay);
   if (r.status == Err::NONE || r.status == Err::STRB) {
     act_cols_ = pending_.skip_act ? act_cols_ : pending_.cols;
     stats_.macs += uint64_t{pending_.rows} * pending_.cols;
   }
   finish_job(r);
-  delay += clk_ * static_cast<double>(r.cycles);
+}
+
+Result MveTarget::run_engine(const Job& job, sc_core::sc_time& delay) {
+  if (!engine_->advances_time()) {
+    Result r = engine_->run(job);
+    delay += clk_ * static_cast<double>(r.cycles);
+    return r;
+  }
+  sc_core::wait(delay);
+  delay = sc_core::SC_ZERO_TIME;
+  return engine_->run(job);
 }
 
 bool MveTarget::access_buffer(tlm::tlm_generic_payload& p) {

@@ -15,7 +15,9 @@
 // weight stream runs the engine and carries the job's time as annotated
 // delay: CYCLES x clk_period (see job_cycles()); ACT writes cost no time
 // because loading them is part of the job's cycles. A register access costs
-// one clock period.
+// one clock period. An engine that advances SystemC time itself (the
+// pin-level bridge) is run after syncing to the initiator's local time, and
+// no delay is annotated for it.
 //
 // Errors: an offset outside every window is TLM_ADDRESS_ERROR_RESPONSE, as is
 // a read past the last job's results. A weight write with no job waiting for
@@ -57,8 +59,8 @@ class MveTarget : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<MveTarget> tgt_socket;
 
-  MveTarget(sc_core::sc_module_name name, const MveConfig& cfg);
-  // Takes a ready engine (tests: a corrupted or stalled one).
+  // The engine comes from make_engine(cfg) or, in tests, is a corrupted,
+  // stalled or pin-level one.
   MveTarget(sc_core::sc_module_name name, const MveConfig& cfg, std::unique_ptr<Engine> engine);
   MveTarget(const MveTarget&) = delete;
   MveTarget& operator=(const MveTarget&) = delete;
@@ -75,6 +77,7 @@ class MveTarget : public sc_core::sc_module {
   void start(uint32_t ctrl);
   void write_weights(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   bool access_buffer(tlm::tlm_generic_payload& p);
+  Result run_engine(const Job& job, sc_core::sc_time& delay);
   void finish_job(const Result& r);
   uint64_t now_ps(const sc_core::sc_time& delay) const;
 
@@ -90,7 +93,7 @@ class MveTarget : public sc_core::sc_module {
   Job pending_;                    // job waiting for weights (valid when busy_)
   bool busy_ = false;
   uint64_t next_id_ = 0;
-  const sc_core::sc_time* delay_ = nullptr;  // delay of the payload being served
+  sc_core::sc_time* delay_ = nullptr;  // delay of the payload being served
   TargetStats stats_;
 };
 

@@ -1,0 +1,57 @@
+// The MVE's pins as SystemC signals, with connect() to the Verilated
+// SystemC model and trace() for a SystemC trace file. Types follow
+// Verilator's SystemC mapping: 1 bit -> bool, up to 32 bits -> uint32_t,
+// wider -> sc_bv<N>.
+#pragma once
+
+#include <cstdint>
+
+#include <systemc>
+
+#include "tlm/common/pnm_regs.hpp"
+
+namespace pnm::tb {
+
+template <unsigned LANES>
+struct MveSignals {
+  using beat_t = sc_dt::sc_bv<LANES * 8>;
+  sc_core::sc_signal<bool> rst_n{"rst_n"};
+  sc_core::sc_signal<bool> reg_req{"reg_req"}, reg_we{"reg_we"}, reg_err{"reg_err"};
+  // The register port rests on STATUS between accesses.
+  sc_core::sc_signal<uint32_t> reg_addr{"reg_addr", regs::mve::STATUS::OFFSET};
+  sc_core::sc_signal<uint32_t> reg_wdata{"reg_wdata"}, reg_rdata{"reg_rdata"};
+  sc_core::sc_signal<bool> act_valid{"act_valid"}, act_ready{"act_ready"};
+  sc_core::sc_signal<beat_t> act_data{"act_data"};
+  sc_core::sc_signal<bool> w_valid{"w_valid"}, w_ready{"w_ready"};
+  sc_core::sc_signal<beat_t> w_data{"w_data"};
+  sc_core::sc_signal<uint32_t> w_strb{"w_strb"};
+  sc_core::sc_signal<bool> res_valid{"res_valid"}, res_ready{"res_ready"}, res_last{"res_last"};
+  sc_core::sc_signal<uint32_t> res_data{"res_data"};
+  sc_core::sc_signal<bool> busy{"busy"};
+
+  template <class Dut, class Clock>
+  void connect(Dut& d, Clock& clk) {
+    d.clk_i(clk);
+    d.rst_ni(rst_n);
+    d.reg_req_i(reg_req);
+    d.reg_we_i(reg_we);
+    d.reg_addr_i(reg_addr);
+    d.reg_wdata_i(reg_wdata);
+    d.reg_rdata_o(reg_rdata);
+    d.reg_err_o(reg_err);
+    d.act_valid_i(act_valid);
+    d.act_ready_o(act_ready);
+    d.act_data_i(act_data);
+    d.w_valid_i(w_valid);
+    d.w_ready_o(w_ready);
+    d.w_data_i(w_data);
+    d.w_strb_i(w_strb);
+    d.res_valid_o(res_valid);
+    d.res_ready_i(res_ready);
+    d.res_data_o(res_data);
+    d.res_last_o(res_last);
+    d.busy_o(busy);
+  }
+};
+
+}  // namespace pnm::tb

@@ -1,0 +1,165 @@
+// Pin-level co-simulation: TLM socket -> bridge -> SystemC signals ->
+// Verilated SystemC RTL, with the golden model in shadow and a passive
+// protocol checker on the wires.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "testbench/mve/mve_cosim_top.hpp"
+#include "testbench/mve/mve_sequence.hpp"
+#include "tests/common/test_seed.hpp"
+
+namespace pnm::tb {
+namespace {
+
+namespace R = regs::mve;
+using M = mve::TargetMap;
+
+struct Outcome {
+  uint64_t jobs = 0, mismatches = 0, violations = 0, reg_cycles = 0;
+  bool finished = false;
+};
+
+Outcome run_jobs(const char* name, uint64_t default_seed, unsigned n, const mve::StallConfig& stalls,
+                 const MveSequenceConfig& q, const std::string& fst = "") {
+  const uint64_t seed = test::seed(name, default_seed);
+  MveCosimConfig cfg;
+  cfg.stalls = stalls;
+  cfg.stalls.seed = seed ^ 0x5eed;
+  Outcome o;
+  auto stimulus = [&](MveCosimTop& top) {
+    MveSequence seq(top.bridge->params(), q, seed);
+    std::vector<int8_t> act;
+    for (unsigned i = 0; i < n; ++i) {
+      auto d = seq.next();
+      top.drv.write32(M::REG_BASE + R::ROWS::OFFSET, d.job.rows);
+      top.drv.write32(M::REG_BASE + R::COLS::OFFSET, d.job.cols);
+      if (!d.job.skip_act) top.drv.write(M::ACT_BASE, d.act.data(), d.job.cols);
+      top.drv.write32(M::REG_BASE + R::CTRL::OFFSET,
+                      R::CTRL::START::MASK | (d.job.skip_act ? R::CTRL::SKIP_ACT::MASK : 0));
+      const uint32_t st = top.drv.read32(M::REG_BASE + R::STATUS::OFFSET);
+      if (regs::get<R::STATUS::DONE>(st)) {  // rejected at START
+        EXPECT_NE(mve::check_job(top.bridge->params(), d.job, d.job.cols), mve::Err::NONE) << "job " << i;
+        continue;
+      }
+      if (!d.job.skip_act) act = d.act;
+      EXPECT_EQ(top.drv.write(M::W_BASE, d.weights.data(), static_cast<unsigned>(d.weights.size())),
+                tlm::TLM_OK_RESPONSE);
+      std::vector<int32_t> y(d.job.rows);
+      EXPECT_EQ(top.drv.read(M::RES_BASE, y.data(), d.job.rows * 4), tlm::TLM_OK_RESPONSE);
+      EXPECT_EQ(y, reference_gemv(d, act)) << "job " << i << " seed " << seed;
+      const uint32_t cycles = top.drv.read32(M::REG_BASE + R::CYCLES::OFFSET);
+      const uint64_t formula = mve::job_cycles(top.bridge->params(), d.job.rows, d.job.cols, d.job.skip_act);
+      const auto& js = top.bridge->last_job_stats();
+      EXPECT_GE(cycles, formula) << "job " << i;
+      EXPECT_LE(cycles, formula + js.stall_cycles) << "job " << i;
+      EXPECT_EQ(js.measured_cycles, cycles) << "job " << i;
+      o.reg_cycles += cycles;
+    }
+  };
+  MveCosimTop top("top", cfg, stimulus);
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  if (!fst.empty()) top.open_fst(fst);
+  sc_core::sc_start();
+  o.finished = top.finished;
+  o.jobs = top.shadow->scoreboard().jobs();
+  o.mismatches = top.shadow->scoreboard().mismatches();
+  o.violations = top.checker->violations().size();
+  std::printf("%s\n", top.shadow->scoreboard().report().c_str());
+  for (const auto& v : top.checker->violations()) {
+    std::printf("protocol: %s at %s: %s\n", v.stream.c_str(), v.time.to_string().c_str(), v.rule.c_str());
+  }
+  return o;
+}
+
+TEST(MvePin, RandomJobsNoStallsCyclesEqualFormula) {
+  mve::StallConfig none;
+  MveSequenceConfig q;
+  q.max_rows = 48;
+  const auto o = run_jobs("MvePin.RandomJobsNoStallsCyclesEqualFormula", 31, 60, none, q);
+  EXPECT_TRUE(o.finished);
+  EXPECT_EQ(o.jobs, 60u);
+  EXPECT_EQ(o.mismatches, 0u) << "cycles are compared too when nothing stalls";
+  EXPECT_EQ(o.violations, 0u);
+}
+
+TEST(MvePin, RandomJobsWithStallsAndBadJobs) {
+  mve::StallConfig s;
+  s.act_valid_low = 0.3;
+  s.w_valid_low = 0.3;
+  s.res_ready_low = 0.5;
+  MveSequenceConfig q;
+  q.max_rows = 32;
+  q.bad_job_fraction = 0.15;
+  q.extreme_job_fraction = 0.3;
+  const auto o = run_jobs("MvePin.RandomJobsWithStallsAndBadJobs", 32, 80, s, q);
+  EXPECT_TRUE(o.finished);
+  EXPECT_EQ(o.jobs, 80u);
+  EXPECT_EQ(o.mismatches, 0u);
+  EXPECT_EQ(o.violations, 0u);
+}
+
+TEST(MvePin, WrongStrobeIsReportedAsError) {
+  // Drive one job by hand with a strobe that does not match the ragged tail.
+  MveCosimConfig cfg;
+  cfg.shadow = false;
+  uint32_t status = 0;
+  std::vector<int32_t> out;
+  auto stimulus = [&](MveCosimTop& top) {
+    PinBridgeEngine& pins = *top.bridge;
+    while (!top.sig.rst_n.read()) sc_core::wait(top.clk.negedge_event());
+    sc_core::wait(top.clk.negedge_event());
+    std::vector<int8_t> act(20, 1), w(20, 2);
+    ASSERT_TRUE(mve::write_reg(pins, R::ROWS::OFFSET, 1));
+    ASSERT_TRUE(mve::write_reg(pins, R::COLS::OFFSET, 20));  // 2 beats, 4-byte tail
+    ASSERT_TRUE(mve::write_reg(pins, R::CTRL::OFFSET, R::CTRL::START::MASK));
+    for (int b = 0; b < 2; ++b) {
+      mve::PinInputs in;
+      in.act_valid = true;
+      in.act = act.data() + 16 * b;
+      in.act_n = b ? 4 : 16;
+      while (!pins.clock(in).act_ready) {
+      }
+    }
+    for (int b = 0; b < 2; ++b) {
+      mve::PinInputs in;
+      in.w_valid = true;
+      in.w = w.data() + 16 * b;
+      in.w_n = b ? 4 : 16;
+      if (b == 1) in.w_strb = 0x1F;  // claims 5 valid bytes
+      in.res_ready = true;
+      while (!pins.clock(in).w_ready) {
+      }
+    }
+    for (int c = 0; c < 8; ++c) {
+      mve::PinInputs in;
+      in.res_ready = true;
+      const auto s = pins.clock(in);
+      if (s.res_valid) out.push_back(s.res_data);
+    }
+    status = pins.read_reg(R::STATUS::OFFSET);
+  };
+  MveCosimTop top("top", cfg, stimulus);
+  sc_core::sc_start();
+  EXPECT_TRUE(top.finished);
+  EXPECT_EQ(regs::get<R::STATUS::DONE>(status), 1u);
+  EXPECT_EQ(regs::get<R::STATUS::ERROR>(status), 1u);
+  EXPECT_EQ(regs::get<R::STATUS::ERR_CODE>(status), static_cast<uint32_t>(mve::Err::STRB));
+  EXPECT_EQ(out, std::vector<int32_t>{40}) << "the row's own layout (20 columns) is used";
+}
+
+TEST(MvePin, FstWaveformFromSystemCModel) {
+  const auto path = std::filesystem::temp_directory_path() / "pnmsim_test_mve_pin.fst";
+  std::filesystem::remove(path);
+  MveSequenceConfig q;
+  q.max_rows = 8;
+  const auto o = run_jobs("MvePin.FstWaveformFromSystemCModel", 33, 4, {}, q, path.string());
+  EXPECT_EQ(o.mismatches, 0u);
+  ASSERT_TRUE(std::filesystem::exists(path));
+  EXPECT_GT(std::filesystem::file_size(path), 500u);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace pnm::tb
