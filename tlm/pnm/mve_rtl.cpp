@@ -35,7 +35,7 @@ RtlEngine::RtlEngine(const StallConfig& stalls, const std::string& fst_path, uin
       clk_period_ps_(clk_period_ps) {
   if (clk_period_ps_ < 2) throw std::invalid_argument("mve rtl: clock period must be >= 2 ps");
   if (!fst_path.empty()) ctx_->traceEverOn(true);
-  top_ = std::make_unique<Vpnm_mve>(ctx_.get(), "mve");
+  top_ = std::make_unique<Vpnm_mve>(ctx_.get(), "top.dut");
   if (!fst_path.empty()) {
     fst_ = std::make_unique<VerilatedFstC>();
     top_->trace(fst_.get(), 99);
