@@ -33,7 +33,25 @@ OUT_HPP = os.path.join("tlm", "common", "pnm_regs.hpp")
 ACCESS = {"rw": "RW", "ro": "RO", "wo": "WO", "w1p": "W1P"}
 
 # Schema: key -> (required, python type(s)).
-TOP_KEYS = {"blocks": (True, list)}
+TOP_KEYS = {"blocks": (True, list), "address_map": (False, dict)}
+ADDRMAP_KEYS = {
+    "description": (False, str),
+    "regions": (True, list),
+    "constants": (False, list),
+}
+REGION_KEYS = {
+    "name": (True, str),
+    "base": (True, int),
+    "size": (True, int),
+    "count": (False, int),
+    "block": (False, str),
+    "description": (False, str),
+}
+CONST_KEYS = {
+    "name": (True, str),
+    "value": (True, int),
+    "description": (False, str),
+}
 BLOCK_KEYS = {
     "name": (True, str),
     "description": (False, str),
@@ -171,6 +189,49 @@ class Validator:
                 self.fail(bwhere, "duplicate block name '%s'" % block["name"])
             block_names.add(block["name"])
         self.check_generated_names(doc)
+        if "address_map" in doc:
+            self.validate_address_map(doc["address_map"], block_names)
+
+    def validate_address_map(self, amap, block_names):
+        where = ["address_map"]
+        self.check_keys(amap, ADDRMAP_KEYS, where, "the address map")
+        names, spans = set(), []
+        for ri, reg in enumerate(amap["regions"]):
+            rwhere = where + ["region #%d" % ri]
+            if isinstance(reg, dict) and isinstance(reg.get("name"), str):
+                rwhere = where + ["region '%s'" % reg["name"]]
+            self.check_keys(reg, REGION_KEYS, rwhere, "a region")
+            self.check_name(reg["name"], UPPER_NAME, rwhere, "region")
+            if reg["name"] in names:
+                self.fail(rwhere, "duplicate region name '%s'" % reg["name"])
+            names.add(reg["name"])
+            size, count = reg["size"], reg.get("count", 1)
+            if size <= 0 or size & (size - 1):
+                self.fail(rwhere, "size 0x%X must be a power of two" % size)
+            if reg["base"] < 0 or reg["base"] % size:
+                self.fail(rwhere, "base 0x%X must be aligned to its size 0x%X" % (reg["base"], size))
+            if count < 1:
+                self.fail(rwhere, "count %d must be at least 1" % count)
+            if "block" in reg and reg["block"] not in block_names:
+                self.fail(rwhere, "block '%s' is not defined (blocks: %s)"
+                          % (reg["block"], ", ".join(sorted(block_names))))
+            end = reg["base"] + size * count
+            if end > 1 << 64:
+                self.fail(rwhere, "region ends past the 64-bit address space")
+            for other, (b, e) in spans:
+                if reg["base"] < e and b < end:
+                    self.fail(rwhere, "[0x%X, 0x%X) overlaps region '%s' [0x%X, 0x%X)"
+                              % (reg["base"], end, other, b, e))
+            spans.append((reg["name"], (reg["base"], end)))
+        for ci, const in enumerate(amap.get("constants") or []):
+            cwhere = where + ["constant #%d" % ci]
+            self.check_keys(const, CONST_KEYS, cwhere, "a constant")
+            self.check_name(const["name"], UPPER_NAME, cwhere, "constant")
+            if const["name"] in names:
+                self.fail(cwhere, "duplicate name '%s'" % const["name"])
+            names.add(const["name"])
+            if const["value"] < 0 or const["value"] >= 1 << 64:
+                self.fail(cwhere, "value must fit 64 bits unsigned")
 
     def validate_block(self, block, bwhere):
         bname = block["name"]
@@ -384,6 +445,19 @@ def gen_sv(doc, src_rel, cmd):
                 sep = "," if i + 1 < len(items) else ""
                 out.append("    %s_%s_%s = %d'd%d%s\n" % (b, e, vname, w, val, sep))
             out.append("  } %s_%s_e;\n" % (block["name"], enum["name"]))
+    amap = doc.get("address_map")
+    if amap:
+        out.append("\n  // ---- chip address map\n")
+        out.append(wrapped("  // ", amap.get("description")))
+        for reg in amap["regions"]:
+            n = reg["name"]
+            out.append("  // %s\n" % one_line(reg.get("description")))
+            out.append("  localparam logic [63:0] ADDR_%s_BASE = 64'h%s;\n" % (n, hexw(reg["base"], 16)))
+            out.append("  localparam logic [63:0] ADDR_%s_SIZE = 64'h%s;\n" % (n, hexw(reg["size"], 16)))
+            out.append("  localparam int unsigned ADDR_%s_COUNT = %d;\n" % (n, reg.get("count", 1)))
+        for const in amap.get("constants") or []:
+            out.append("  // %s\n" % one_line(const.get("description")))
+            out.append("  localparam logic [63:0] %s = 64'h%s;\n" % (const["name"], hexw(const["value"], 16)))
     out.append("\n  /* verilator lint_on UNUSEDPARAM */\n\nendpackage : pnm_reg_pkg\n")
     return "".join(out)
 
@@ -425,6 +499,19 @@ def gen_h(doc, src_rel, cmd):
             out.append("\n// enum %s: %s\n" % (enum["name"], c_comment(enum.get("description"))))
             for vname, val in sorted(enum["values"].items(), key=lambda kv: kv[1]):
                 out.append("#define %s_%s %du\n" % (e, vname, val))
+    amap = doc.get("address_map")
+    if amap:
+        out.append("\n// ---- chip address map (64-bit chip addresses)\n")
+        out.append(wrapped("// ", c_comment(amap.get("description"))))
+        for reg in amap["regions"]:
+            n = "PNM_ADDR_" + reg["name"]
+            out.append("\n// %s\n" % c_comment(reg.get("description")))
+            out.append("#define %s_BASE 0x%sull\n" % (n, hexw(reg["base"], 16)))
+            out.append("#define %s_SIZE 0x%sull\n" % (n, hexw(reg["size"], 16)))
+            out.append("#define %s_COUNT %du\n" % (n, reg.get("count", 1)))
+        for const in amap.get("constants") or []:
+            out.append("\n// %s\n" % c_comment(const.get("description")))
+            out.append("#define PNM_%s 0x%sull\n" % (const["name"], hexw(const["value"], 16)))
     out.append("\n#endif  // PNM_REGS_H_\n")
     return "".join(out)
 
@@ -476,6 +563,28 @@ def gen_hpp(doc, src_rel, cmd):
         out.append("};\n")
         out.append("inline constexpr std::size_t NUM_REGISTERS = %d;\n" % len(regs))
         out.append("\n}  // namespace %s\n" % block["name"])
+    amap = doc.get("address_map")
+    if amap:
+        out.append("\n")
+        out.append(wrapped("// ", amap.get("description")))
+        out.append("namespace addr {\n\n")
+        out.append("struct Region {\n  const char* name;\n  uint64_t base, size;\n  uint32_t count;"
+                   "  // instances at base + i * size\n};\n\n")
+        for reg in amap["regions"]:
+            n = reg["name"]
+            out.append(wrapped("// ", reg.get("description")))
+            out.append("inline constexpr uint64_t %s_BASE = 0x%sULL, %s_SIZE = 0x%sULL;\n"
+                       % (n, hexw(reg["base"], 16), n, hexw(reg["size"], 16)))
+            out.append("inline constexpr uint32_t %s_COUNT = %d;\n" % (n, reg.get("count", 1)))
+        for const in amap.get("constants") or []:
+            out.append(wrapped("// ", const.get("description")))
+            out.append("inline constexpr uint64_t %s = 0x%sULL;\n" % (const["name"], hexw(const["value"], 16)))
+        out.append("\n// Every region, in source order.\n")
+        out.append("inline constexpr Region REGIONS[] = {\n")
+        for reg in amap["regions"]:
+            out.append("    {\"%s\", 0x%sULL, 0x%sULL, %d},\n"
+                       % (reg["name"], hexw(reg["base"], 16), hexw(reg["size"], 16), reg.get("count", 1)))
+        out.append("};\n\n}  // namespace addr\n")
     out.append("\n// Field F of register value reg, shifted down to bit 0.\n")
     out.append("template <class F>\nconstexpr uint32_t get(uint32_t reg) {\n"
                "  return (reg & F::MASK) >> F::LSB;\n}\n\n")

@@ -105,4 +105,396 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 #define PNM_MVE_ERR_STRB 5u
 #define PNM_MVE_ERR_NO_ACT 6u
 
+// ---- block pnm
+// One PNM unit (per flash channel): a queue of GEMV jobs. A job names a whole matrix (ROWS x
+// COLS int8, row scales applied later by the vector unit); the unit takes its own stripe of
+// rows (see tlm/chip/CHIP.md): rows_c = ROWS / C + (c < ROWS % C), first row r0_c = c * (ROWS /
+// C) + min(c, ROWS % C). Its rows sit row-major at JOB_FLASH in its channel; its int32 results
+// go to JOB_DST + 4 * r0_c. The job waits until ACT_EPOCH >= JOB_EPOCH before the MVE uses the
+// activation SRAM, but its flash reads start as soon as the read-ahead buffer has room.
+#define PNM_PNM_ADDR_WIDTH_BITS 8u
+#define PNM_PNM_DATA_WIDTH_BITS 32u
+
+// CTRL (w1p): Queue control; bits are pulses.
+#define PNM_PNM_CTRL_OFFSET 0x00u
+#define PNM_PNM_CTRL_RESET 0x00000000u
+#define PNM_PNM_CTRL_PUSH_LSB 0u
+#define PNM_PNM_CTRL_PUSH_WIDTH 1u
+#define PNM_PNM_CTRL_PUSH_MASK 0x00000001u
+#define PNM_PNM_CTRL_CLEAR_ERR_LSB 1u
+#define PNM_PNM_CTRL_CLEAR_ERR_WIDTH 1u
+#define PNM_PNM_CTRL_CLEAR_ERR_MASK 0x00000002u
+
+// STATUS (ro): Queue state.
+#define PNM_PNM_STATUS_OFFSET 0x04u
+#define PNM_PNM_STATUS_RESET 0x00000000u
+#define PNM_PNM_STATUS_BUSY_LSB 0u
+#define PNM_PNM_STATUS_BUSY_WIDTH 1u
+#define PNM_PNM_STATUS_BUSY_MASK 0x00000001u
+#define PNM_PNM_STATUS_FULL_LSB 1u
+#define PNM_PNM_STATUS_FULL_WIDTH 1u
+#define PNM_PNM_STATUS_FULL_MASK 0x00000002u
+#define PNM_PNM_STATUS_ERROR_LSB 2u
+#define PNM_PNM_STATUS_ERROR_WIDTH 1u
+#define PNM_PNM_STATUS_ERROR_MASK 0x00000004u
+#define PNM_PNM_STATUS_ERR_CODE_LSB 4u
+#define PNM_PNM_STATUS_ERR_CODE_WIDTH 4u
+#define PNM_PNM_STATUS_ERR_CODE_MASK 0x000000F0u
+
+// JOB_FLASH_LO (rw): Flash byte address (in this channel) of this unit's first row, low word; page aligned.
+#define PNM_PNM_JOB_FLASH_LO_OFFSET 0x08u
+#define PNM_PNM_JOB_FLASH_LO_RESET 0x00000000u
+#define PNM_PNM_JOB_FLASH_LO_VALUE_LSB 0u
+#define PNM_PNM_JOB_FLASH_LO_VALUE_WIDTH 32u
+#define PNM_PNM_JOB_FLASH_LO_VALUE_MASK 0xFFFFFFFFu
+
+// JOB_FLASH_HI (rw): Flash byte address, high word.
+#define PNM_PNM_JOB_FLASH_HI_OFFSET 0x0Cu
+#define PNM_PNM_JOB_FLASH_HI_RESET 0x00000000u
+#define PNM_PNM_JOB_FLASH_HI_VALUE_LSB 0u
+#define PNM_PNM_JOB_FLASH_HI_VALUE_WIDTH 32u
+#define PNM_PNM_JOB_FLASH_HI_VALUE_MASK 0xFFFFFFFFu
+
+// JOB_ROWS (rw): Rows of the whole matrix, all channels together.
+#define PNM_PNM_JOB_ROWS_OFFSET 0x10u
+#define PNM_PNM_JOB_ROWS_RESET 0x00000000u
+#define PNM_PNM_JOB_ROWS_VALUE_LSB 0u
+#define PNM_PNM_JOB_ROWS_VALUE_WIDTH 24u
+#define PNM_PNM_JOB_ROWS_VALUE_MASK 0x00FFFFFFu
+
+// JOB_COLS (rw): Columns (bytes per row); 1 .. the MVE's max_cols.
+#define PNM_PNM_JOB_COLS_OFFSET 0x14u
+#define PNM_PNM_JOB_COLS_RESET 0x00000000u
+#define PNM_PNM_JOB_COLS_VALUE_LSB 0u
+#define PNM_PNM_JOB_COLS_VALUE_WIDTH 16u
+#define PNM_PNM_JOB_COLS_VALUE_MASK 0x0000FFFFu
+
+// JOB_ACT_OFF (rw): Byte offset of the int8 activation vector in the activation SRAM.
+#define PNM_PNM_JOB_ACT_OFF_OFFSET 0x18u
+#define PNM_PNM_JOB_ACT_OFF_RESET 0x00000000u
+#define PNM_PNM_JOB_ACT_OFF_VALUE_LSB 0u
+#define PNM_PNM_JOB_ACT_OFF_VALUE_WIDTH 32u
+#define PNM_PNM_JOB_ACT_OFF_VALUE_MASK 0xFFFFFFFFu
+
+// JOB_EPOCH (rw): The job's MVE work waits until ACT_EPOCH >= JOB_EPOCH.
+#define PNM_PNM_JOB_EPOCH_OFFSET 0x1Cu
+#define PNM_PNM_JOB_EPOCH_RESET 0x00000000u
+#define PNM_PNM_JOB_EPOCH_VALUE_LSB 0u
+#define PNM_PNM_JOB_EPOCH_VALUE_WIDTH 32u
+#define PNM_PNM_JOB_EPOCH_VALUE_MASK 0xFFFFFFFFu
+
+// JOB_DST_LO (rw): Chip address of row 0's int32 result, low word.
+#define PNM_PNM_JOB_DST_LO_OFFSET 0x20u
+#define PNM_PNM_JOB_DST_LO_RESET 0x00000000u
+#define PNM_PNM_JOB_DST_LO_VALUE_LSB 0u
+#define PNM_PNM_JOB_DST_LO_VALUE_WIDTH 32u
+#define PNM_PNM_JOB_DST_LO_VALUE_MASK 0xFFFFFFFFu
+
+// JOB_DST_HI (rw): Chip address of row 0's int32 result, high word.
+#define PNM_PNM_JOB_DST_HI_OFFSET 0x24u
+#define PNM_PNM_JOB_DST_HI_RESET 0x00000000u
+#define PNM_PNM_JOB_DST_HI_VALUE_LSB 0u
+#define PNM_PNM_JOB_DST_HI_VALUE_WIDTH 32u
+#define PNM_PNM_JOB_DST_HI_VALUE_MASK 0xFFFFFFFFu
+
+// ACT_EPOCH (rw): Bumped by firmware after it broadcasts a new activation vector.
+#define PNM_PNM_ACT_EPOCH_OFFSET 0x28u
+#define PNM_PNM_ACT_EPOCH_RESET 0x00000000u
+#define PNM_PNM_ACT_EPOCH_VALUE_LSB 0u
+#define PNM_PNM_ACT_EPOCH_VALUE_WIDTH 32u
+#define PNM_PNM_ACT_EPOCH_VALUE_MASK 0xFFFFFFFFu
+
+// JOBS_PUSHED (ro): Jobs accepted since reset.
+#define PNM_PNM_JOBS_PUSHED_OFFSET 0x2Cu
+#define PNM_PNM_JOBS_PUSHED_RESET 0x00000000u
+#define PNM_PNM_JOBS_PUSHED_VALUE_LSB 0u
+#define PNM_PNM_JOBS_PUSHED_VALUE_WIDTH 32u
+#define PNM_PNM_JOBS_PUSHED_VALUE_MASK 0xFFFFFFFFu
+
+// JOBS_DONE (ro): Jobs whose results have all been written back.
+#define PNM_PNM_JOBS_DONE_OFFSET 0x30u
+#define PNM_PNM_JOBS_DONE_RESET 0x00000000u
+#define PNM_PNM_JOBS_DONE_VALUE_LSB 0u
+#define PNM_PNM_JOBS_DONE_VALUE_WIDTH 32u
+#define PNM_PNM_JOBS_DONE_VALUE_MASK 0xFFFFFFFFu
+
+// PAGES_READ (ro): Flash pages read since reset.
+#define PNM_PNM_PAGES_READ_OFFSET 0x34u
+#define PNM_PNM_PAGES_READ_RESET 0x00000000u
+#define PNM_PNM_PAGES_READ_VALUE_LSB 0u
+#define PNM_PNM_PAGES_READ_VALUE_WIDTH 32u
+#define PNM_PNM_PAGES_READ_VALUE_MASK 0xFFFFFFFFu
+
+// RETRIES (ro): Flash read-retry steps since reset.
+#define PNM_PNM_RETRIES_OFFSET 0x38u
+#define PNM_PNM_RETRIES_RESET 0x00000000u
+#define PNM_PNM_RETRIES_VALUE_LSB 0u
+#define PNM_PNM_RETRIES_VALUE_WIDTH 32u
+#define PNM_PNM_RETRIES_VALUE_MASK 0xFFFFFFFFu
+
+// UNCORRECTABLE (ro): Pages that stayed uncorrectable after every retry.
+#define PNM_PNM_UNCORRECTABLE_OFFSET 0x3Cu
+#define PNM_PNM_UNCORRECTABLE_RESET 0x00000000u
+#define PNM_PNM_UNCORRECTABLE_VALUE_LSB 0u
+#define PNM_PNM_UNCORRECTABLE_VALUE_WIDTH 32u
+#define PNM_PNM_UNCORRECTABLE_VALUE_MASK 0xFFFFFFFFu
+
+// PARAMS (ro): Build parameters of this unit.
+#define PNM_PNM_PARAMS_OFFSET 0x40u
+#define PNM_PNM_PARAMS_RESET 0x00000000u
+#define PNM_PNM_PARAMS_CHANNEL_LSB 0u
+#define PNM_PNM_PARAMS_CHANNEL_WIDTH 8u
+#define PNM_PNM_PARAMS_CHANNEL_MASK 0x000000FFu
+#define PNM_PNM_PARAMS_CHANNELS_LSB 8u
+#define PNM_PNM_PARAMS_CHANNELS_WIDTH 8u
+#define PNM_PNM_PARAMS_CHANNELS_MASK 0x0000FF00u
+#define PNM_PNM_PARAMS_QUEUE_DEPTH_LSB 16u
+#define PNM_PNM_PARAMS_QUEUE_DEPTH_WIDTH 8u
+#define PNM_PNM_PARAMS_QUEUE_DEPTH_MASK 0x00FF0000u
+
+// enum err: Error codes reported in STATUS.ERR_CODE.
+#define PNM_PNM_ERR_NONE 0u
+#define PNM_PNM_ERR_ROWS_ZERO 1u
+#define PNM_PNM_ERR_COLS_RANGE 2u
+#define PNM_PNM_ERR_ACT_RANGE 3u
+#define PNM_PNM_ERR_FLASH_RANGE 4u
+#define PNM_PNM_ERR_UNCORRECTABLE 5u
+#define PNM_PNM_ERR_QUEUE_FULL 6u
+#define PNM_PNM_ERR_WRITEBACK 7u
+
+// ---- block vu
+// Vector unit on the logic die: fp32 operations of the decode step over chip memory
+// (sim/model/ops.hpp is the arithmetic contract). Addresses are 64-bit chip addresses, split
+// into LO/HI words; LEN counts elements.
+#define PNM_VU_ADDR_WIDTH_BITS 8u
+#define PNM_VU_DATA_WIDTH_BITS 32u
+
+// CTRL (w1p): Operation control; bits are pulses.
+#define PNM_VU_CTRL_OFFSET 0x00u
+#define PNM_VU_CTRL_RESET 0x00000000u
+#define PNM_VU_CTRL_START_LSB 0u
+#define PNM_VU_CTRL_START_WIDTH 1u
+#define PNM_VU_CTRL_START_MASK 0x00000001u
+
+// STATUS (ro): DONE and ERROR stay set until the next START.
+#define PNM_VU_STATUS_OFFSET 0x04u
+#define PNM_VU_STATUS_RESET 0x00000000u
+#define PNM_VU_STATUS_BUSY_LSB 0u
+#define PNM_VU_STATUS_BUSY_WIDTH 1u
+#define PNM_VU_STATUS_BUSY_MASK 0x00000001u
+#define PNM_VU_STATUS_DONE_LSB 1u
+#define PNM_VU_STATUS_DONE_WIDTH 1u
+#define PNM_VU_STATUS_DONE_MASK 0x00000002u
+#define PNM_VU_STATUS_ERROR_LSB 2u
+#define PNM_VU_STATUS_ERROR_WIDTH 1u
+#define PNM_VU_STATUS_ERROR_MASK 0x00000004u
+#define PNM_VU_STATUS_ERR_CODE_LSB 4u
+#define PNM_VU_STATUS_ERR_CODE_WIDTH 4u
+#define PNM_VU_STATUS_ERR_CODE_MASK 0x000000F0u
+
+// OP (rw): A vu_op value.
+#define PNM_VU_OP_OFFSET 0x08u
+#define PNM_VU_OP_RESET 0x00000000u
+#define PNM_VU_OP_VALUE_LSB 0u
+#define PNM_VU_OP_VALUE_WIDTH 8u
+#define PNM_VU_OP_VALUE_MASK 0x000000FFu
+
+// SRC0_LO (rw): First source address, low word.
+#define PNM_VU_SRC0_LO_OFFSET 0x10u
+#define PNM_VU_SRC0_LO_RESET 0x00000000u
+#define PNM_VU_SRC0_LO_VALUE_LSB 0u
+#define PNM_VU_SRC0_LO_VALUE_WIDTH 32u
+#define PNM_VU_SRC0_LO_VALUE_MASK 0xFFFFFFFFu
+
+// SRC0_HI (rw): First source address, high word.
+#define PNM_VU_SRC0_HI_OFFSET 0x14u
+#define PNM_VU_SRC0_HI_RESET 0x00000000u
+#define PNM_VU_SRC0_HI_VALUE_LSB 0u
+#define PNM_VU_SRC0_HI_VALUE_WIDTH 32u
+#define PNM_VU_SRC0_HI_VALUE_MASK 0xFFFFFFFFu
+
+// SRC1_LO (rw): Second source address, low word.
+#define PNM_VU_SRC1_LO_OFFSET 0x18u
+#define PNM_VU_SRC1_LO_RESET 0x00000000u
+#define PNM_VU_SRC1_LO_VALUE_LSB 0u
+#define PNM_VU_SRC1_LO_VALUE_WIDTH 32u
+#define PNM_VU_SRC1_LO_VALUE_MASK 0xFFFFFFFFu
+
+// SRC1_HI (rw): Second source address, high word.
+#define PNM_VU_SRC1_HI_OFFSET 0x1Cu
+#define PNM_VU_SRC1_HI_RESET 0x00000000u
+#define PNM_VU_SRC1_HI_VALUE_LSB 0u
+#define PNM_VU_SRC1_HI_VALUE_WIDTH 32u
+#define PNM_VU_SRC1_HI_VALUE_MASK 0xFFFFFFFFu
+
+// SRC2_LO (rw): Third source address, low word.
+#define PNM_VU_SRC2_LO_OFFSET 0x20u
+#define PNM_VU_SRC2_LO_RESET 0x00000000u
+#define PNM_VU_SRC2_LO_VALUE_LSB 0u
+#define PNM_VU_SRC2_LO_VALUE_WIDTH 32u
+#define PNM_VU_SRC2_LO_VALUE_MASK 0xFFFFFFFFu
+
+// SRC2_HI (rw): Third source address, high word.
+#define PNM_VU_SRC2_HI_OFFSET 0x24u
+#define PNM_VU_SRC2_HI_RESET 0x00000000u
+#define PNM_VU_SRC2_HI_VALUE_LSB 0u
+#define PNM_VU_SRC2_HI_VALUE_WIDTH 32u
+#define PNM_VU_SRC2_HI_VALUE_MASK 0xFFFFFFFFu
+
+// DST_LO (rw): Destination address, low word.
+#define PNM_VU_DST_LO_OFFSET 0x28u
+#define PNM_VU_DST_LO_RESET 0x00000000u
+#define PNM_VU_DST_LO_VALUE_LSB 0u
+#define PNM_VU_DST_LO_VALUE_WIDTH 32u
+#define PNM_VU_DST_LO_VALUE_MASK 0xFFFFFFFFu
+
+// DST_HI (rw): Destination address, high word.
+#define PNM_VU_DST_HI_OFFSET 0x2Cu
+#define PNM_VU_DST_HI_RESET 0x00000000u
+#define PNM_VU_DST_HI_VALUE_LSB 0u
+#define PNM_VU_DST_HI_VALUE_WIDTH 32u
+#define PNM_VU_DST_HI_VALUE_MASK 0xFFFFFFFFu
+
+// LEN (rw): Element count.
+#define PNM_VU_LEN_OFFSET 0x30u
+#define PNM_VU_LEN_RESET 0x00000000u
+#define PNM_VU_LEN_VALUE_LSB 0u
+#define PNM_VU_LEN_VALUE_WIDTH 32u
+#define PNM_VU_LEN_VALUE_MASK 0xFFFFFFFFu
+
+// ARG0 (rw): Integer argument 0 (see vu_op).
+#define PNM_VU_ARG0_OFFSET 0x34u
+#define PNM_VU_ARG0_RESET 0x00000000u
+#define PNM_VU_ARG0_VALUE_LSB 0u
+#define PNM_VU_ARG0_VALUE_WIDTH 32u
+#define PNM_VU_ARG0_VALUE_MASK 0xFFFFFFFFu
+
+// ARG1 (rw): Integer argument 1.
+#define PNM_VU_ARG1_OFFSET 0x38u
+#define PNM_VU_ARG1_RESET 0x00000000u
+#define PNM_VU_ARG1_VALUE_LSB 0u
+#define PNM_VU_ARG1_VALUE_WIDTH 32u
+#define PNM_VU_ARG1_VALUE_MASK 0xFFFFFFFFu
+
+// ARG2 (rw): Integer argument 2.
+#define PNM_VU_ARG2_OFFSET 0x3Cu
+#define PNM_VU_ARG2_RESET 0x00000000u
+#define PNM_VU_ARG2_VALUE_LSB 0u
+#define PNM_VU_ARG2_VALUE_WIDTH 32u
+#define PNM_VU_ARG2_VALUE_MASK 0xFFFFFFFFu
+
+// ARG3 (rw): Integer argument 3.
+#define PNM_VU_ARG3_OFFSET 0x40u
+#define PNM_VU_ARG3_RESET 0x00000000u
+#define PNM_VU_ARG3_VALUE_LSB 0u
+#define PNM_VU_ARG3_VALUE_WIDTH 32u
+#define PNM_VU_ARG3_VALUE_MASK 0xFFFFFFFFu
+
+// FARG (rw): fp32 argument (IEEE-754 bits).
+#define PNM_VU_FARG_OFFSET 0x44u
+#define PNM_VU_FARG_RESET 0x00000000u
+#define PNM_VU_FARG_VALUE_LSB 0u
+#define PNM_VU_FARG_VALUE_WIDTH 32u
+#define PNM_VU_FARG_VALUE_MASK 0xFFFFFFFFu
+
+// RESULT (ro): Scalar result: QUANTIZE's scale (fp32 bits), ARGMAX's index.
+#define PNM_VU_RESULT_OFFSET 0x48u
+#define PNM_VU_RESULT_RESET 0x00000000u
+#define PNM_VU_RESULT_VALUE_LSB 0u
+#define PNM_VU_RESULT_VALUE_WIDTH 32u
+#define PNM_VU_RESULT_VALUE_MASK 0xFFFFFFFFu
+
+// CYCLES (ro): Cycles of the last operation.
+#define PNM_VU_CYCLES_OFFSET 0x4Cu
+#define PNM_VU_CYCLES_RESET 0x00000000u
+#define PNM_VU_CYCLES_VALUE_LSB 0u
+#define PNM_VU_CYCLES_VALUE_WIDTH 32u
+#define PNM_VU_CYCLES_VALUE_MASK 0xFFFFFFFFu
+
+// enum op: Operations. COPY dst=src0 (LEN 32-bit words). RMSNORM dst=rmsnorm(src0)*src1. QUANTIZE int8 dst=q(src0), RESULT=scale. DEQUANT dst[r]=float(int32 src0[r])*(src1[r]*FARG). ROPE in place on q=DST (LEN=dim) and k=SRC0 (ARG1=kv_dim), ARG0=pos, ARG2=head_dim. ATTENTION dst=attention(q=SRC0, k cache=SRC1, v cache=SRC2), ARG0=pos, ARG1=n_heads, ARG2=n_kv_heads, ARG3=head_dim. ADD dst=src0+src1. SILU_MUL dst=silu(src0)*src1. ARGMAX RESULT=argmax(src0).
+#define PNM_VU_OP_COPY 0u
+#define PNM_VU_OP_RMSNORM 1u
+#define PNM_VU_OP_QUANTIZE 2u
+#define PNM_VU_OP_DEQUANT 3u
+#define PNM_VU_OP_ROPE 4u
+#define PNM_VU_OP_ATTENTION 5u
+#define PNM_VU_OP_ADD 6u
+#define PNM_VU_OP_SILU_MUL 7u
+#define PNM_VU_OP_ARGMAX 8u
+
+// enum err: Error codes reported in STATUS.ERR_CODE.
+#define PNM_VU_ERR_NONE 0u
+#define PNM_VU_ERR_BAD_OP 1u
+#define PNM_VU_ERR_BAD_LEN 2u
+#define PNM_VU_ERR_BAD_ARG 3u
+#define PNM_VU_ERR_ADDRESS 4u
+#define PNM_VU_ERR_BUSY 5u
+
+// ---- block irq
+// Interrupt lines to the control CPU, as levels. The CPU waits (WFI) until (STATUS & ENABLE) !=
+// 0.
+#define PNM_IRQ_ADDR_WIDTH_BITS 8u
+#define PNM_IRQ_DATA_WIDTH_BITS 32u
+
+// STATUS (ro): Current level of each line.
+#define PNM_IRQ_STATUS_OFFSET 0x00u
+#define PNM_IRQ_STATUS_RESET 0x00000000u
+#define PNM_IRQ_STATUS_PNM_IDLE_LSB 0u
+#define PNM_IRQ_STATUS_PNM_IDLE_WIDTH 1u
+#define PNM_IRQ_STATUS_PNM_IDLE_MASK 0x00000001u
+#define PNM_IRQ_STATUS_VU_IDLE_LSB 1u
+#define PNM_IRQ_STATUS_VU_IDLE_WIDTH 1u
+#define PNM_IRQ_STATUS_VU_IDLE_MASK 0x00000002u
+#define PNM_IRQ_STATUS_PNM_ERROR_LSB 2u
+#define PNM_IRQ_STATUS_PNM_ERROR_WIDTH 1u
+#define PNM_IRQ_STATUS_PNM_ERROR_MASK 0x00000004u
+
+// ENABLE (rw): Lines that wake the CPU.
+#define PNM_IRQ_ENABLE_OFFSET 0x04u
+#define PNM_IRQ_ENABLE_RESET 0x00000000u
+#define PNM_IRQ_ENABLE_PNM_IDLE_LSB 0u
+#define PNM_IRQ_ENABLE_PNM_IDLE_WIDTH 1u
+#define PNM_IRQ_ENABLE_PNM_IDLE_MASK 0x00000001u
+#define PNM_IRQ_ENABLE_VU_IDLE_LSB 1u
+#define PNM_IRQ_ENABLE_VU_IDLE_WIDTH 1u
+#define PNM_IRQ_ENABLE_VU_IDLE_MASK 0x00000002u
+#define PNM_IRQ_ENABLE_PNM_ERROR_LSB 2u
+#define PNM_IRQ_ENABLE_PNM_ERROR_WIDTH 1u
+#define PNM_IRQ_ENABLE_PNM_ERROR_MASK 0x00000004u
+
+// ---- chip address map (64-bit chip addresses)
+// The chip as the control CPU (and every other initiator on the on-chip interconnect) sees it.
+// tlm/noc decodes this table; the chip top binds its sockets from it.
+
+// Vector unit registers.
+#define PNM_ADDR_VU_BASE 0x0000000000010000ull
+#define PNM_ADDR_VU_SIZE 0x0000000000001000ull
+#define PNM_ADDR_VU_COUNT 1u
+
+// Interrupt lines to the control CPU.
+#define PNM_ADDR_IRQ_BASE 0x0000000000020000ull
+#define PNM_ADDR_IRQ_SIZE 0x0000000000001000ull
+#define PNM_ADDR_IRQ_COUNT 1u
+
+// Broadcast window, writes only: a write at offset o goes to every PNM unit's window at offset o (activation vectors, ACT_EPOCH, job descriptors).
+#define PNM_ADDR_PNM_BCAST_BASE 0x000000000F000000ull
+#define PNM_ADDR_PNM_BCAST_SIZE 0x0000000000100000ull
+#define PNM_ADDR_PNM_BCAST_COUNT 1u
+
+// PNM unit c at BASE + c * SIZE: registers at offset 0, activation SRAM at ACT_SRAM_OFFSET. Reached through channel c's TSV link.
+#define PNM_ADDR_PNM_BASE 0x0000000010000000ull
+#define PNM_ADDR_PNM_SIZE 0x0000000000100000ull
+#define PNM_ADDR_PNM_COUNT 256u
+
+// Logic-die memory (stacked DRAM/SRAM): model descriptor, fp32 embedding, norms and row scales, the KV cache, activation and scratch buffers.
+#define PNM_ADDR_LOGIC_MEM_BASE 0x0000001000000000ull
+#define PNM_ADDR_LOGIC_MEM_SIZE 0x0000001000000000ull
+#define PNM_ADDR_LOGIC_MEM_COUNT 1u
+
+// Offset of the activation SRAM inside a PNM unit's window.
+#define PNM_ACT_SRAM_OFFSET 0x0000000000080000ull
+
+// Largest activation SRAM a PNM unit window can hold.
+#define PNM_ACT_SRAM_MAX_BYTES 0x0000000000080000ull
+
 #endif  // PNM_REGS_H_

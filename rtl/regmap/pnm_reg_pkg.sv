@@ -81,6 +81,347 @@ package pnm_reg_pkg;
     MVE_ERR_NO_ACT = 4'd6
   } mve_err_e;
 
+  // ---- block pnm
+  // One PNM unit (per flash channel): a queue of GEMV jobs. A job names a whole matrix (ROWS x
+  // COLS int8, row scales applied later by the vector unit); the unit takes its own stripe of
+  // rows (see tlm/chip/CHIP.md): rows_c = ROWS / C + (c < ROWS % C), first row r0_c = c * (ROWS
+  // / C) + min(c, ROWS % C). Its rows sit row-major at JOB_FLASH in its channel; its int32
+  // results go to JOB_DST + 4 * r0_c. The job waits until ACT_EPOCH >= JOB_EPOCH before the MVE
+  // uses the activation SRAM, but its flash reads start as soon as the read-ahead buffer has
+  // room.
+  localparam int unsigned PNM_AW = 8;
+  localparam int unsigned PNM_DW = 32;
+
+  // CTRL (w1p): Queue control; bits are pulses.
+  localparam logic [PNM_AW-1:0] PNM_CTRL_OFFSET = 8'h00;
+  localparam logic [31:0] PNM_CTRL_RESET = 32'h0;
+  localparam int unsigned PNM_CTRL_PUSH_LSB = 0;
+  localparam int unsigned PNM_CTRL_PUSH_WIDTH = 1;
+  localparam int unsigned PNM_CTRL_CLEAR_ERR_LSB = 1;
+  localparam int unsigned PNM_CTRL_CLEAR_ERR_WIDTH = 1;
+
+  // STATUS (ro): Queue state.
+  localparam logic [PNM_AW-1:0] PNM_STATUS_OFFSET = 8'h04;
+  localparam logic [31:0] PNM_STATUS_RESET = 32'h0;
+  localparam int unsigned PNM_STATUS_BUSY_LSB = 0;
+  localparam int unsigned PNM_STATUS_BUSY_WIDTH = 1;
+  localparam int unsigned PNM_STATUS_FULL_LSB = 1;
+  localparam int unsigned PNM_STATUS_FULL_WIDTH = 1;
+  localparam int unsigned PNM_STATUS_ERROR_LSB = 2;
+  localparam int unsigned PNM_STATUS_ERROR_WIDTH = 1;
+  localparam int unsigned PNM_STATUS_ERR_CODE_LSB = 4;
+  localparam int unsigned PNM_STATUS_ERR_CODE_WIDTH = 4;
+
+  // JOB_FLASH_LO (rw): Flash byte address (in this channel) of this unit's first row, low word; page aligned.
+  localparam logic [PNM_AW-1:0] PNM_JOB_FLASH_LO_OFFSET = 8'h08;
+  localparam logic [31:0] PNM_JOB_FLASH_LO_RESET = 32'h0;
+  localparam int unsigned PNM_JOB_FLASH_LO_VALUE_LSB = 0;
+  localparam int unsigned PNM_JOB_FLASH_LO_VALUE_WIDTH = 32;
+
+  // JOB_FLASH_HI (rw): Flash byte address, high word.
+  localparam logic [PNM_AW-1:0] PNM_JOB_FLASH_HI_OFFSET = 8'h0C;
+  localparam logic [31:0] PNM_JOB_FLASH_HI_RESET = 32'h0;
+  localparam int unsigned PNM_JOB_FLASH_HI_VALUE_LSB = 0;
+  localparam int unsigned PNM_JOB_FLASH_HI_VALUE_WIDTH = 32;
+
+  // JOB_ROWS (rw): Rows of the whole matrix, all channels together.
+  localparam logic [PNM_AW-1:0] PNM_JOB_ROWS_OFFSET = 8'h10;
+  localparam logic [31:0] PNM_JOB_ROWS_RESET = 32'h0;
+  localparam int unsigned PNM_JOB_ROWS_VALUE_LSB = 0;
+  localparam int unsigned PNM_JOB_ROWS_VALUE_WIDTH = 24;
+
+  // JOB_COLS (rw): Columns (bytes per row); 1 .. the MVE's max_cols.
+  localparam logic [PNM_AW-1:0] PNM_JOB_COLS_OFFSET = 8'h14;
+  localparam logic [31:0] PNM_JOB_COLS_RESET = 32'h0;
+  localparam int unsigned PNM_JOB_COLS_VALUE_LSB = 0;
+  localparam int unsigned PNM_JOB_COLS_VALUE_WIDTH = 16;
+
+  // JOB_ACT_OFF (rw): Byte offset of the int8 activation vector in the activation SRAM.
+  localparam logic [PNM_AW-1:0] PNM_JOB_ACT_OFF_OFFSET = 8'h18;
+  localparam logic [31:0] PNM_JOB_ACT_OFF_RESET = 32'h0;
+  localparam int unsigned PNM_JOB_ACT_OFF_VALUE_LSB = 0;
+  localparam int unsigned PNM_JOB_ACT_OFF_VALUE_WIDTH = 32;
+
+  // JOB_EPOCH (rw): The job's MVE work waits until ACT_EPOCH >= JOB_EPOCH.
+  localparam logic [PNM_AW-1:0] PNM_JOB_EPOCH_OFFSET = 8'h1C;
+  localparam logic [31:0] PNM_JOB_EPOCH_RESET = 32'h0;
+  localparam int unsigned PNM_JOB_EPOCH_VALUE_LSB = 0;
+  localparam int unsigned PNM_JOB_EPOCH_VALUE_WIDTH = 32;
+
+  // JOB_DST_LO (rw): Chip address of row 0's int32 result, low word.
+  localparam logic [PNM_AW-1:0] PNM_JOB_DST_LO_OFFSET = 8'h20;
+  localparam logic [31:0] PNM_JOB_DST_LO_RESET = 32'h0;
+  localparam int unsigned PNM_JOB_DST_LO_VALUE_LSB = 0;
+  localparam int unsigned PNM_JOB_DST_LO_VALUE_WIDTH = 32;
+
+  // JOB_DST_HI (rw): Chip address of row 0's int32 result, high word.
+  localparam logic [PNM_AW-1:0] PNM_JOB_DST_HI_OFFSET = 8'h24;
+  localparam logic [31:0] PNM_JOB_DST_HI_RESET = 32'h0;
+  localparam int unsigned PNM_JOB_DST_HI_VALUE_LSB = 0;
+  localparam int unsigned PNM_JOB_DST_HI_VALUE_WIDTH = 32;
+
+  // ACT_EPOCH (rw): Bumped by firmware after it broadcasts a new activation vector.
+  localparam logic [PNM_AW-1:0] PNM_ACT_EPOCH_OFFSET = 8'h28;
+  localparam logic [31:0] PNM_ACT_EPOCH_RESET = 32'h0;
+  localparam int unsigned PNM_ACT_EPOCH_VALUE_LSB = 0;
+  localparam int unsigned PNM_ACT_EPOCH_VALUE_WIDTH = 32;
+
+  // JOBS_PUSHED (ro): Jobs accepted since reset.
+  localparam logic [PNM_AW-1:0] PNM_JOBS_PUSHED_OFFSET = 8'h2C;
+  localparam logic [31:0] PNM_JOBS_PUSHED_RESET = 32'h0;
+  localparam int unsigned PNM_JOBS_PUSHED_VALUE_LSB = 0;
+  localparam int unsigned PNM_JOBS_PUSHED_VALUE_WIDTH = 32;
+
+  // JOBS_DONE (ro): Jobs whose results have all been written back.
+  localparam logic [PNM_AW-1:0] PNM_JOBS_DONE_OFFSET = 8'h30;
+  localparam logic [31:0] PNM_JOBS_DONE_RESET = 32'h0;
+  localparam int unsigned PNM_JOBS_DONE_VALUE_LSB = 0;
+  localparam int unsigned PNM_JOBS_DONE_VALUE_WIDTH = 32;
+
+  // PAGES_READ (ro): Flash pages read since reset.
+  localparam logic [PNM_AW-1:0] PNM_PAGES_READ_OFFSET = 8'h34;
+  localparam logic [31:0] PNM_PAGES_READ_RESET = 32'h0;
+  localparam int unsigned PNM_PAGES_READ_VALUE_LSB = 0;
+  localparam int unsigned PNM_PAGES_READ_VALUE_WIDTH = 32;
+
+  // RETRIES (ro): Flash read-retry steps since reset.
+  localparam logic [PNM_AW-1:0] PNM_RETRIES_OFFSET = 8'h38;
+  localparam logic [31:0] PNM_RETRIES_RESET = 32'h0;
+  localparam int unsigned PNM_RETRIES_VALUE_LSB = 0;
+  localparam int unsigned PNM_RETRIES_VALUE_WIDTH = 32;
+
+  // UNCORRECTABLE (ro): Pages that stayed uncorrectable after every retry.
+  localparam logic [PNM_AW-1:0] PNM_UNCORRECTABLE_OFFSET = 8'h3C;
+  localparam logic [31:0] PNM_UNCORRECTABLE_RESET = 32'h0;
+  localparam int unsigned PNM_UNCORRECTABLE_VALUE_LSB = 0;
+  localparam int unsigned PNM_UNCORRECTABLE_VALUE_WIDTH = 32;
+
+  // PARAMS (ro): Build parameters of this unit.
+  localparam logic [PNM_AW-1:0] PNM_PARAMS_OFFSET = 8'h40;
+  localparam logic [31:0] PNM_PARAMS_RESET = 32'h0;
+  localparam int unsigned PNM_PARAMS_CHANNEL_LSB = 0;
+  localparam int unsigned PNM_PARAMS_CHANNEL_WIDTH = 8;
+  localparam int unsigned PNM_PARAMS_CHANNELS_LSB = 8;
+  localparam int unsigned PNM_PARAMS_CHANNELS_WIDTH = 8;
+  localparam int unsigned PNM_PARAMS_QUEUE_DEPTH_LSB = 16;
+  localparam int unsigned PNM_PARAMS_QUEUE_DEPTH_WIDTH = 8;
+
+  // Error codes reported in STATUS.ERR_CODE.
+  typedef enum logic [3:0] {
+    PNM_ERR_NONE = 4'd0,
+    PNM_ERR_ROWS_ZERO = 4'd1,
+    PNM_ERR_COLS_RANGE = 4'd2,
+    PNM_ERR_ACT_RANGE = 4'd3,
+    PNM_ERR_FLASH_RANGE = 4'd4,
+    PNM_ERR_UNCORRECTABLE = 4'd5,
+    PNM_ERR_QUEUE_FULL = 4'd6,
+    PNM_ERR_WRITEBACK = 4'd7
+  } pnm_err_e;
+
+  // ---- block vu
+  // Vector unit on the logic die: fp32 operations of the decode step over chip memory
+  // (sim/model/ops.hpp is the arithmetic contract). Addresses are 64-bit chip addresses, split
+  // into LO/HI words; LEN counts elements.
+  localparam int unsigned VU_AW = 8;
+  localparam int unsigned VU_DW = 32;
+
+  // CTRL (w1p): Operation control; bits are pulses.
+  localparam logic [VU_AW-1:0] VU_CTRL_OFFSET = 8'h00;
+  localparam logic [31:0] VU_CTRL_RESET = 32'h0;
+  localparam int unsigned VU_CTRL_START_LSB = 0;
+  localparam int unsigned VU_CTRL_START_WIDTH = 1;
+
+  // STATUS (ro): DONE and ERROR stay set until the next START.
+  localparam logic [VU_AW-1:0] VU_STATUS_OFFSET = 8'h04;
+  localparam logic [31:0] VU_STATUS_RESET = 32'h0;
+  localparam int unsigned VU_STATUS_BUSY_LSB = 0;
+  localparam int unsigned VU_STATUS_BUSY_WIDTH = 1;
+  localparam int unsigned VU_STATUS_DONE_LSB = 1;
+  localparam int unsigned VU_STATUS_DONE_WIDTH = 1;
+  localparam int unsigned VU_STATUS_ERROR_LSB = 2;
+  localparam int unsigned VU_STATUS_ERROR_WIDTH = 1;
+  localparam int unsigned VU_STATUS_ERR_CODE_LSB = 4;
+  localparam int unsigned VU_STATUS_ERR_CODE_WIDTH = 4;
+
+  // OP (rw): A vu_op value.
+  localparam logic [VU_AW-1:0] VU_OP_OFFSET = 8'h08;
+  localparam logic [31:0] VU_OP_RESET = 32'h0;
+  localparam int unsigned VU_OP_VALUE_LSB = 0;
+  localparam int unsigned VU_OP_VALUE_WIDTH = 8;
+
+  // SRC0_LO (rw): First source address, low word.
+  localparam logic [VU_AW-1:0] VU_SRC0_LO_OFFSET = 8'h10;
+  localparam logic [31:0] VU_SRC0_LO_RESET = 32'h0;
+  localparam int unsigned VU_SRC0_LO_VALUE_LSB = 0;
+  localparam int unsigned VU_SRC0_LO_VALUE_WIDTH = 32;
+
+  // SRC0_HI (rw): First source address, high word.
+  localparam logic [VU_AW-1:0] VU_SRC0_HI_OFFSET = 8'h14;
+  localparam logic [31:0] VU_SRC0_HI_RESET = 32'h0;
+  localparam int unsigned VU_SRC0_HI_VALUE_LSB = 0;
+  localparam int unsigned VU_SRC0_HI_VALUE_WIDTH = 32;
+
+  // SRC1_LO (rw): Second source address, low word.
+  localparam logic [VU_AW-1:0] VU_SRC1_LO_OFFSET = 8'h18;
+  localparam logic [31:0] VU_SRC1_LO_RESET = 32'h0;
+  localparam int unsigned VU_SRC1_LO_VALUE_LSB = 0;
+  localparam int unsigned VU_SRC1_LO_VALUE_WIDTH = 32;
+
+  // SRC1_HI (rw): Second source address, high word.
+  localparam logic [VU_AW-1:0] VU_SRC1_HI_OFFSET = 8'h1C;
+  localparam logic [31:0] VU_SRC1_HI_RESET = 32'h0;
+  localparam int unsigned VU_SRC1_HI_VALUE_LSB = 0;
+  localparam int unsigned VU_SRC1_HI_VALUE_WIDTH = 32;
+
+  // SRC2_LO (rw): Third source address, low word.
+  localparam logic [VU_AW-1:0] VU_SRC2_LO_OFFSET = 8'h20;
+  localparam logic [31:0] VU_SRC2_LO_RESET = 32'h0;
+  localparam int unsigned VU_SRC2_LO_VALUE_LSB = 0;
+  localparam int unsigned VU_SRC2_LO_VALUE_WIDTH = 32;
+
+  // SRC2_HI (rw): Third source address, high word.
+  localparam logic [VU_AW-1:0] VU_SRC2_HI_OFFSET = 8'h24;
+  localparam logic [31:0] VU_SRC2_HI_RESET = 32'h0;
+  localparam int unsigned VU_SRC2_HI_VALUE_LSB = 0;
+  localparam int unsigned VU_SRC2_HI_VALUE_WIDTH = 32;
+
+  // DST_LO (rw): Destination address, low word.
+  localparam logic [VU_AW-1:0] VU_DST_LO_OFFSET = 8'h28;
+  localparam logic [31:0] VU_DST_LO_RESET = 32'h0;
+  localparam int unsigned VU_DST_LO_VALUE_LSB = 0;
+  localparam int unsigned VU_DST_LO_VALUE_WIDTH = 32;
+
+  // DST_HI (rw): Destination address, high word.
+  localparam logic [VU_AW-1:0] VU_DST_HI_OFFSET = 8'h2C;
+  localparam logic [31:0] VU_DST_HI_RESET = 32'h0;
+  localparam int unsigned VU_DST_HI_VALUE_LSB = 0;
+  localparam int unsigned VU_DST_HI_VALUE_WIDTH = 32;
+
+  // LEN (rw): Element count.
+  localparam logic [VU_AW-1:0] VU_LEN_OFFSET = 8'h30;
+  localparam logic [31:0] VU_LEN_RESET = 32'h0;
+  localparam int unsigned VU_LEN_VALUE_LSB = 0;
+  localparam int unsigned VU_LEN_VALUE_WIDTH = 32;
+
+  // ARG0 (rw): Integer argument 0 (see vu_op).
+  localparam logic [VU_AW-1:0] VU_ARG0_OFFSET = 8'h34;
+  localparam logic [31:0] VU_ARG0_RESET = 32'h0;
+  localparam int unsigned VU_ARG0_VALUE_LSB = 0;
+  localparam int unsigned VU_ARG0_VALUE_WIDTH = 32;
+
+  // ARG1 (rw): Integer argument 1.
+  localparam logic [VU_AW-1:0] VU_ARG1_OFFSET = 8'h38;
+  localparam logic [31:0] VU_ARG1_RESET = 32'h0;
+  localparam int unsigned VU_ARG1_VALUE_LSB = 0;
+  localparam int unsigned VU_ARG1_VALUE_WIDTH = 32;
+
+  // ARG2 (rw): Integer argument 2.
+  localparam logic [VU_AW-1:0] VU_ARG2_OFFSET = 8'h3C;
+  localparam logic [31:0] VU_ARG2_RESET = 32'h0;
+  localparam int unsigned VU_ARG2_VALUE_LSB = 0;
+  localparam int unsigned VU_ARG2_VALUE_WIDTH = 32;
+
+  // ARG3 (rw): Integer argument 3.
+  localparam logic [VU_AW-1:0] VU_ARG3_OFFSET = 8'h40;
+  localparam logic [31:0] VU_ARG3_RESET = 32'h0;
+  localparam int unsigned VU_ARG3_VALUE_LSB = 0;
+  localparam int unsigned VU_ARG3_VALUE_WIDTH = 32;
+
+  // FARG (rw): fp32 argument (IEEE-754 bits).
+  localparam logic [VU_AW-1:0] VU_FARG_OFFSET = 8'h44;
+  localparam logic [31:0] VU_FARG_RESET = 32'h0;
+  localparam int unsigned VU_FARG_VALUE_LSB = 0;
+  localparam int unsigned VU_FARG_VALUE_WIDTH = 32;
+
+  // RESULT (ro): Scalar result: QUANTIZE's scale (fp32 bits), ARGMAX's index.
+  localparam logic [VU_AW-1:0] VU_RESULT_OFFSET = 8'h48;
+  localparam logic [31:0] VU_RESULT_RESET = 32'h0;
+  localparam int unsigned VU_RESULT_VALUE_LSB = 0;
+  localparam int unsigned VU_RESULT_VALUE_WIDTH = 32;
+
+  // CYCLES (ro): Cycles of the last operation.
+  localparam logic [VU_AW-1:0] VU_CYCLES_OFFSET = 8'h4C;
+  localparam logic [31:0] VU_CYCLES_RESET = 32'h0;
+  localparam int unsigned VU_CYCLES_VALUE_LSB = 0;
+  localparam int unsigned VU_CYCLES_VALUE_WIDTH = 32;
+
+  // Operations. COPY dst=src0 (LEN 32-bit words). RMSNORM dst=rmsnorm(src0)*src1. QUANTIZE int8 dst=q(src0), RESULT=scale. DEQUANT dst[r]=float(int32 src0[r])*(src1[r]*FARG). ROPE in place on q=DST (LEN=dim) and k=SRC0 (ARG1=kv_dim), ARG0=pos, ARG2=head_dim. ATTENTION dst=attention(q=SRC0, k cache=SRC1, v cache=SRC2), ARG0=pos, ARG1=n_heads, ARG2=n_kv_heads, ARG3=head_dim. ADD dst=src0+src1. SILU_MUL dst=silu(src0)*src1. ARGMAX RESULT=argmax(src0).
+  typedef enum logic [7:0] {
+    VU_OP_COPY = 8'd0,
+    VU_OP_RMSNORM = 8'd1,
+    VU_OP_QUANTIZE = 8'd2,
+    VU_OP_DEQUANT = 8'd3,
+    VU_OP_ROPE = 8'd4,
+    VU_OP_ATTENTION = 8'd5,
+    VU_OP_ADD = 8'd6,
+    VU_OP_SILU_MUL = 8'd7,
+    VU_OP_ARGMAX = 8'd8
+  } vu_op_e;
+
+  // Error codes reported in STATUS.ERR_CODE.
+  typedef enum logic [3:0] {
+    VU_ERR_NONE = 4'd0,
+    VU_ERR_BAD_OP = 4'd1,
+    VU_ERR_BAD_LEN = 4'd2,
+    VU_ERR_BAD_ARG = 4'd3,
+    VU_ERR_ADDRESS = 4'd4,
+    VU_ERR_BUSY = 4'd5
+  } vu_err_e;
+
+  // ---- block irq
+  // Interrupt lines to the control CPU, as levels. The CPU waits (WFI) until (STATUS & ENABLE)
+  // != 0.
+  localparam int unsigned IRQ_AW = 8;
+  localparam int unsigned IRQ_DW = 32;
+
+  // STATUS (ro): Current level of each line.
+  localparam logic [IRQ_AW-1:0] IRQ_STATUS_OFFSET = 8'h00;
+  localparam logic [31:0] IRQ_STATUS_RESET = 32'h0;
+  localparam int unsigned IRQ_STATUS_PNM_IDLE_LSB = 0;
+  localparam int unsigned IRQ_STATUS_PNM_IDLE_WIDTH = 1;
+  localparam int unsigned IRQ_STATUS_VU_IDLE_LSB = 1;
+  localparam int unsigned IRQ_STATUS_VU_IDLE_WIDTH = 1;
+  localparam int unsigned IRQ_STATUS_PNM_ERROR_LSB = 2;
+  localparam int unsigned IRQ_STATUS_PNM_ERROR_WIDTH = 1;
+
+  // ENABLE (rw): Lines that wake the CPU.
+  localparam logic [IRQ_AW-1:0] IRQ_ENABLE_OFFSET = 8'h04;
+  localparam logic [31:0] IRQ_ENABLE_RESET = 32'h0;
+  localparam int unsigned IRQ_ENABLE_PNM_IDLE_LSB = 0;
+  localparam int unsigned IRQ_ENABLE_PNM_IDLE_WIDTH = 1;
+  localparam int unsigned IRQ_ENABLE_VU_IDLE_LSB = 1;
+  localparam int unsigned IRQ_ENABLE_VU_IDLE_WIDTH = 1;
+  localparam int unsigned IRQ_ENABLE_PNM_ERROR_LSB = 2;
+  localparam int unsigned IRQ_ENABLE_PNM_ERROR_WIDTH = 1;
+
+  // ---- chip address map
+  // The chip as the control CPU (and every other initiator on the on-chip interconnect) sees
+  // it. tlm/noc decodes this table; the chip top binds its sockets from it.
+  // Vector unit registers.
+  localparam logic [63:0] ADDR_VU_BASE = 64'h0000000000010000;
+  localparam logic [63:0] ADDR_VU_SIZE = 64'h0000000000001000;
+  localparam int unsigned ADDR_VU_COUNT = 1;
+  // Interrupt lines to the control CPU.
+  localparam logic [63:0] ADDR_IRQ_BASE = 64'h0000000000020000;
+  localparam logic [63:0] ADDR_IRQ_SIZE = 64'h0000000000001000;
+  localparam int unsigned ADDR_IRQ_COUNT = 1;
+  // Broadcast window, writes only: a write at offset o goes to every PNM unit's window at offset o (activation vectors, ACT_EPOCH, job descriptors).
+  localparam logic [63:0] ADDR_PNM_BCAST_BASE = 64'h000000000F000000;
+  localparam logic [63:0] ADDR_PNM_BCAST_SIZE = 64'h0000000000100000;
+  localparam int unsigned ADDR_PNM_BCAST_COUNT = 1;
+  // PNM unit c at BASE + c * SIZE: registers at offset 0, activation SRAM at ACT_SRAM_OFFSET. Reached through channel c's TSV link.
+  localparam logic [63:0] ADDR_PNM_BASE = 64'h0000000010000000;
+  localparam logic [63:0] ADDR_PNM_SIZE = 64'h0000000000100000;
+  localparam int unsigned ADDR_PNM_COUNT = 256;
+  // Logic-die memory (stacked DRAM/SRAM): model descriptor, fp32 embedding, norms and row scales, the KV cache, activation and scratch buffers.
+  localparam logic [63:0] ADDR_LOGIC_MEM_BASE = 64'h0000001000000000;
+  localparam logic [63:0] ADDR_LOGIC_MEM_SIZE = 64'h0000001000000000;
+  localparam int unsigned ADDR_LOGIC_MEM_COUNT = 1;
+  // Offset of the activation SRAM inside a PNM unit's window.
+  localparam logic [63:0] ACT_SRAM_OFFSET = 64'h0000000000080000;
+  // Largest activation SRAM a PNM unit window can hold.
+  localparam logic [63:0] ACT_SRAM_MAX_BYTES = 64'h0000000000080000;
+
   /* verilator lint_on UNUSEDPARAM */
 
 endpackage : pnm_reg_pkg
