@@ -1,0 +1,66 @@
+// The chip top: every block of CHIP.md, built from a ChipConfig and bound
+// through the interconnect's address map.
+//
+//   cpu ──┐                         ┌── VU regs, IRQ regs, LOGIC_MEM
+//   vu  ──┼──► noc (addr::REGIONS) ─┤
+//   tsv[c].up ┘                     └── PNM c ──► tsv[c].down ──► pnm[c] ──► flash[c]
+//                                                              pnm[c].init ──► tsv[c].up
+//
+// Usable by tests, benchmarks and the CLI: construct, (load a model), then
+// queue firmware programs on cpu() and sc_start().
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <systemc>
+
+#include "tlm/chip/chip_config.hpp"
+#include "tlm/common/stats.hpp"
+#include "tlm/flash/flash_channel.hpp"
+#include "tlm/logic/irq_controller.hpp"
+#include "tlm/logic/memory.hpp"
+#include "tlm/logic/tsv_link.hpp"
+#include "tlm/logic/vector_unit.hpp"
+
+namespace pnm::chip {
+
+class Chip : public sc_core::sc_module {
+ public:
+  Chip(sc_core::sc_module_name name, const ChipConfig& cfg);
+  Chip(const Chip&) = delete;
+  Chip& operator=(const Chip&) = delete;
+
+  const ChipConfig& config() const { return cfg_; }
+  unsigned channels() const { return static_cast<unsigned>(pnm_.size()); }
+
+  noc::Interconnect& noc() { return *noc_; }
+  logic::Memory& memory() { return *mem_; }
+  logic::VectorUnit& vu() { return *vu_; }
+  logic::IrqController& irq() { return *irq_; }
+  cpu::ControlCpu& cpu() { return *cpu_; }
+  pnmu::PnmUnit& pnm(unsigned c) { return *pnm_.at(c); }
+  flash::FlashChannel& flash(unsigned c) { return *flash_.at(c); }
+  logic::TsvLink& tsv(unsigned c) { return *tsv_.at(c); }
+
+  // Every block's stats under `prefix` ("chip").
+  void report(Stats& s, const std::string& prefix) const;
+
+ private:
+  void combine_lines();  // AND of the units' idle lines, OR of their errors
+
+  ChipConfig cfg_;
+  std::unique_ptr<noc::Interconnect> noc_;
+  std::unique_ptr<logic::Memory> mem_;
+  std::unique_ptr<logic::VectorUnit> vu_;
+  std::unique_ptr<logic::IrqController> irq_;
+  std::unique_ptr<cpu::ControlCpu> cpu_;
+  std::vector<std::unique_ptr<flash::FlashChannel>> flash_;
+  std::vector<std::unique_ptr<logic::TsvLink>> tsv_;
+  std::vector<std::unique_ptr<pnmu::PnmUnit>> pnm_;
+
+  sc_core::sc_vector<sc_core::sc_signal<bool>> unit_idle_, unit_error_;
+  sc_core::sc_signal<bool> pnm_idle_{"pnm_idle"}, pnm_error_{"pnm_error"}, vu_idle_{"vu_idle"}, irq_{"irq"};
+};
+
+}  // namespace pnm::chip

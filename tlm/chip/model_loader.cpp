@@ -1,0 +1,250 @@
+#include "tlm/chip/model_loader.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "sim/model/error.hpp"
+#include "tlm/common/pnm_regs.hpp"
+#include "tlm/flash/flash_extension.hpp"
+
+namespace pnm::chip {
+
+namespace {
+
+constexpr uint64_t kAlign = 4096;
+uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+// Rows of channel c and its first row (CHIP.md, "rows striped across channels").
+struct Stripe {
+  uint32_t rows, r0;
+};
+Stripe stripe(uint32_t rows, unsigned c, unsigned C) {
+  const uint32_t base = rows / C, extra = rows % C;
+  return {base + (c < extra ? 1u : 0u), c * base + std::min<uint32_t>(c, extra)};
+}
+
+struct Layout {
+  LoadedModel m;
+  uint64_t flash_end = 0;
+};
+
+// The one place addresses are decided; plan(), load_model() and load_shape()
+// all use it.
+Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s) {
+  const unsigned C = cfg.channels();
+  const uint64_t page = cfg.flash.page_size_bytes;
+  Layout L;
+  L.m.shape = s;
+  uint64_t logic = regs::addr::LOGIC_MEM_BASE;
+  auto alloc = [&](uint64_t bytes) {
+    const uint64_t a = logic;
+    logic = align_up(logic + std::max<uint64_t>(bytes, 1), kAlign);
+    return a;
+  };
+  auto matrix = [&](uint32_t rows, uint32_t cols) {
+    pnm_matrix_desc_t d{};
+    d.rows = rows;
+    d.cols = cols;
+    d.flash_addr = L.flash_end;
+    L.flash_end += align_up(uint64_t{(rows + C - 1) / C} * cols, page);
+    d.row_scales = alloc(uint64_t{rows} * 4);
+    return d;
+  };
+
+  pnm_model_desc_t& d = L.m.desc;
+  const uint32_t dim = uint32_t(s.dim), hidden = uint32_t(s.hidden_dim), vocab = uint32_t(s.vocab_size);
+  const uint32_t kv_dim = uint32_t(s.kv_dim());
+  d.magic = PNM_MODEL_DESC_MAGIC;
+  d.version = PNM_MODEL_DESC_VERSION;
+  d.dim = dim;
+  d.hidden_dim = hidden;
+  d.n_layers = uint32_t(s.n_layers);
+  d.n_heads = uint32_t(s.n_heads);
+  d.n_kv_heads = uint32_t(s.n_kv_heads);
+  d.vocab_size = vocab;
+  d.seq_len = uint32_t(s.seq_len);
+  d.n_channels = C;
+  const uint64_t desc_addr = alloc(sizeof(pnm_model_desc_t));
+  (void)desc_addr;  // always LOGIC_MEM_BASE: the first allocation
+  d.layers = alloc(sizeof(pnm_layer_desc_t) * d.n_layers);
+  d.token_embedding = alloc(uint64_t{vocab} * dim * 4);
+  d.rms_final = alloc(uint64_t{dim} * 4);
+  L.m.layers.resize(d.n_layers);
+  for (auto& l : L.m.layers) {
+    l.rms_att = alloc(uint64_t{dim} * 4);
+    l.rms_ffn = alloc(uint64_t{dim} * 4);
+    l.wq = matrix(dim, dim);
+    l.wk = matrix(kv_dim, dim);
+    l.wv = matrix(kv_dim, dim);
+    l.wo = matrix(dim, dim);
+    l.w1 = matrix(hidden, dim);
+    l.w2 = matrix(dim, hidden);
+    l.w3 = matrix(hidden, dim);
+  }
+  d.cls = matrix(vocab, dim);
+  d.x = alloc(uint64_t{dim} * 4);
+  d.xb = alloc(uint64_t{dim} * 4);
+  d.xb2 = alloc(uint64_t{dim} * 4);
+  d.q = alloc(uint64_t{dim} * 4);
+  d.hb = alloc(uint64_t{hidden} * 4);
+  d.hb2 = alloc(uint64_t{hidden} * 4);
+  d.logits = alloc(uint64_t{vocab} * 4);
+  d.partials = alloc(uint64_t{std::max({dim, hidden, vocab})} * 4);
+  const uint64_t cache = uint64_t{d.n_layers} * d.seq_len * kv_dim * 4;
+  d.k_cache = alloc(cache);
+  d.v_cache = alloc(cache);
+
+  LoadReport& r = L.m.report;
+  r.flash_bytes_per_channel = L.flash_end;
+  r.flash_capacity_per_channel = cfg.flash.bytes_per_channel();
+  r.logic_bytes = logic - regs::addr::LOGIC_MEM_BASE;
+  return L;
+}
+
+void check(const ChipConfig& cfg, const Layout& L) {
+  const model::ModelShape& s = L.m.shape;
+  const LoadReport& r = L.m.report;
+  if (r.flash_bytes_per_channel > r.flash_capacity_per_channel) {
+    throw model::ModelError(
+        model::ErrorKind::TooLarge,
+        "model needs " + std::to_string(r.flash_bytes_per_channel) + " bytes of flash per channel (x " +
+            std::to_string(cfg.channels()) + " channels), a channel of " + cfg.flash.name + " holds " +
+            std::to_string(r.flash_capacity_per_channel) + ": too large by " +
+            std::to_string(r.flash_bytes_per_channel - r.flash_capacity_per_channel) + " bytes per channel");
+  }
+  const uint64_t widest = uint64_t(std::max(s.dim, s.hidden_dim));
+  if (widest > cfg.pnm.mve.params.max_cols) {
+    throw ConfigError(cfg.source + ": chip.pnm.mve.max_cols = " + std::to_string(cfg.pnm.mve.params.max_cols) +
+                      " is shorter than the model's longest row (" + std::to_string(widest) +
+                      " columns): allowed >= " + std::to_string(widest));
+  }
+  if (widest > cfg.pnm.act_sram_bytes) {
+    throw ConfigError(cfg.source + ": chip.pnm.act_sram_bytes = " + std::to_string(cfg.pnm.act_sram_bytes) +
+                      " cannot hold the model's widest activation vector (" + std::to_string(widest) +
+                      " bytes): allowed >= " + std::to_string(widest));
+  }
+  if (r.logic_bytes > cfg.logic.memory.size_bytes) {
+    throw ConfigError(cfg.source + ": chip.logic.memory.size_bytes = " +
+                      std::to_string(cfg.logic.memory.size_bytes) + " is too small for the model's layout (" +
+                      std::to_string(r.logic_bytes) + " bytes incl. the KV cache): allowed >= " +
+                      std::to_string(r.logic_bytes));
+  }
+}
+
+void write_logic(Chip& chip, uint64_t addr, const void* data, uint64_t len) {
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_WRITE_COMMAND);
+  gp.set_address(addr - regs::addr::LOGIC_MEM_BASE);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(const_cast<void*>(data)));
+  gp.set_data_length(static_cast<unsigned>(len));
+  gp.set_streaming_width(static_cast<unsigned>(len));
+  if (chip.memory().tgt_socket->transport_dbg(gp) != len) {
+    throw std::runtime_error(fmt::format("model loader: backdoor write of {} bytes at 0x{:x} into logic memory failed",
+                                         len, addr));
+  }
+}
+
+void write_descriptors(Chip& chip, const LoadedModel& m) {
+  write_logic(chip, regs::addr::LOGIC_MEM_BASE, &m.desc, sizeof m.desc);
+  write_logic(chip, m.desc.layers, m.layers.data(), m.layers.size() * sizeof(pnm_layer_desc_t));
+}
+
+// Programs one matrix's stripes; returns the latest completion time.
+uint64_t program_matrix(Chip& chip, const pnm_matrix_desc_t& d, const model::QMatrix& q, LoadReport& r) {
+  const unsigned C = chip.channels();
+  const uint64_t page = chip.config().flash.page_size_bytes;
+  std::vector<uint8_t> buf(page);
+  uint64_t done = 0;
+  for (unsigned c = 0; c < C; ++c) {
+    const Stripe st = stripe(d.rows, c, C);
+    const uint64_t bytes = uint64_t{st.rows} * d.cols;
+    const auto* src = reinterpret_cast<const uint8_t*>(q.row(int32_t(st.r0)));
+    for (uint64_t off = 0; off < bytes; off += page) {
+      const uint64_t n = std::min(page, bytes - off);
+      std::memcpy(buf.data(), src + off, n);
+      std::memset(buf.data() + n, 0, page - n);
+      tlm::tlm_generic_payload gp;
+      flash::FlashExtension ext;
+      flash::prepare_program(gp, ext, d.flash_addr + off, buf.data(), static_cast<uint32_t>(page));
+      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+      chip.flash(c).tgt_socket->b_transport(gp, delay);
+      gp.clear_extension(&ext);
+      if (gp.get_response_status() != tlm::TLM_OK_RESPONSE) {
+        throw std::runtime_error("model loader: programming channel " + std::to_string(c) + " at flash address " +
+                                 std::to_string(d.flash_addr + off) + " failed: " + gp.get_response_string() +
+                                 " (is the flash preprogrammed? a functional load needs "
+                                 "flash.storage.preprogrammed: false)");
+      }
+      done = std::max<uint64_t>(done, static_cast<uint64_t>(delay / sc_core::sc_time(1, sc_core::SC_PS)));
+      ++r.pages_programmed;
+    }
+  }
+  return done;
+}
+
+}  // namespace
+
+LoadReport plan(const ChipConfig& cfg, const model::ModelShape& shape) {
+  shape.validate("model");
+  const Layout L = make_layout(cfg, shape);
+  check(cfg, L);
+  return L.m.report;
+}
+
+LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm) {
+  const ChipConfig& cfg = chip.config();
+  qm.shape.validate("model");
+  Layout L = make_layout(cfg, qm.shape);
+  check(cfg, L);
+  if (cfg.flash.storage_mode == flash::StorageMode::TimingOnly) {
+    throw ConfigError(cfg.source + ": chip.flash.storage.mode = timing_only keeps no data; a functional "
+                      "model needs sparse (allowed here: sparse)");
+  }
+  LoadedModel& m = L.m;
+  const model::ModelShape& s = qm.shape;
+  const uint64_t dim = uint64_t(s.dim);
+
+  write_descriptors(chip, m);
+  write_logic(chip, m.desc.token_embedding, qm.token_embedding.data(), qm.token_embedding.size() * 4);
+  write_logic(chip, m.desc.rms_final, qm.rms_final.data(), dim * 4);
+  uint64_t done = 0;
+  auto matrix = [&](const pnm_matrix_desc_t& d, const model::QMatrix& q) {
+    write_logic(chip, d.row_scales, q.scale.data(), q.scale.size() * 4);
+    done = std::max(done, program_matrix(chip, d, q, m.report));
+  };
+  for (size_t l = 0; l < m.layers.size(); ++l) {
+    const pnm_layer_desc_t& ld = m.layers[l];
+    const model::QLayer& ql = qm.layers[l];
+    write_logic(chip, ld.rms_att, qm.rms_att.data() + l * dim, dim * 4);
+    write_logic(chip, ld.rms_ffn, qm.rms_ffn.data() + l * dim, dim * 4);
+    matrix(ld.wq, ql.wq);
+    matrix(ld.wk, ql.wk);
+    matrix(ld.wv, ql.wv);
+    matrix(ld.wo, ql.wo);
+    matrix(ld.w1, ql.w1);
+    matrix(ld.w2, ql.w2);
+    matrix(ld.w3, ql.w3);
+  }
+  matrix(m.desc.cls, qm.cls);
+  m.report.load_time_ps = done;
+  return m;
+}
+
+LoadedModel load_shape(Chip& chip, const model::ModelShape& shape) {
+  const ChipConfig& cfg = chip.config();
+  shape.validate("model");
+  Layout L = make_layout(cfg, shape);
+  check(cfg, L);
+  if (!cfg.flash.preprogrammed) {
+    throw ConfigError(cfg.source + ": chip.flash.storage.preprogrammed = false, but a timing-only model "
+                      "has no weights to program (allowed: true)");
+  }
+  L.m.report.timing_only = true;
+  write_descriptors(chip, L.m);
+  return L.m;
+}
+
+}  // namespace pnm::chip

@@ -1,0 +1,59 @@
+// The load phase: lays a model out on the chip and writes it there once.
+//
+// Flash: every int8 matrix is striped by rows across the C channels
+// (CHIP.md), at one page-aligned address F_W shared by all channels, each
+// channel reserving ceil(R/C) * K bytes rounded up to whole pages. The pages
+// are programmed with real program commands through each channel's target
+// socket (time, energy and wear counted; reported apart from decode). A
+// timing-only model on a preprogrammed flash image writes nothing.
+//
+// Logic memory (from LOGIC_MEM_BASE): the model descriptor
+// (firmware/decode/model_desc.h), the layer descriptors, the fp32 embedding,
+// norms and row scales, work vectors, int32 partials and the K/V caches, each
+// 4 KiB aligned. Written by debug (backdoor) transactions in zero time.
+//
+// Every check runs before anything is written: a model that does not fit the
+// flash, a row longer than the MVE's max_cols or the activation SRAM.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "firmware/decode/model_desc.h"
+#include "sim/model/quant.hpp"
+#include "sim/model/shape.hpp"
+#include "tlm/chip/chip.hpp"
+
+namespace pnm::chip {
+
+struct LoadReport {
+  bool timing_only = false;
+  uint64_t flash_bytes_per_channel = 0;  // reserved, incl. page padding
+  uint64_t flash_capacity_per_channel = 0;
+  uint64_t pages_programmed = 0;
+  uint64_t load_time_ps = 0;  // simulated time to program every page (all channels in parallel)
+  uint64_t logic_bytes = 0;   // logic memory laid out (KV cache included)
+};
+
+struct LoadedModel {
+  pnm_model_desc_t desc{};                // the firmware's copy (CPU-local memory)
+  std::vector<pnm_layer_desc_t> layers;   // likewise
+  model::ModelShape shape;
+  LoadReport report;
+};
+
+// Checks that a model of this shape fits the chip; throws model::ModelError
+// (TooLarge) or ConfigError naming the key and by how much. No side effects.
+LoadReport plan(const ChipConfig& cfg, const model::ModelShape& shape);
+
+// Functional load: programs the quantized weights and writes logic memory.
+// Call before sc_start (the flash is programmed at simulated time 0).
+LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm);
+
+// Timing-only load: the same layout, nothing materialised. The flash must be
+// preprogrammed (flash.storage.preprogrammed), and logic memory holds only
+// the descriptors (weights read as zeros).
+LoadedModel load_shape(Chip& chip, const model::ModelShape& shape);
+
+}  // namespace pnm::chip
