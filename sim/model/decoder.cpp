@@ -43,7 +43,6 @@ const std::vector<float>& Decoder::forward(int32_t token, int32_t pos) {
                             std::to_string(s.seq_len) + ") (seq_len)");
   }
   const int32_t dim = s.dim, hidden = s.hidden_dim, hd = s.head_dim(), kv_dim = s.kv_dim();
-  const int32_t group = s.kv_group();
   float* x = x_.data();
   const float* row = emb_ + int64_t(token) * dim;
   for (int32_t i = 0; i < dim; ++i) x[i] = row[i];
@@ -60,26 +59,8 @@ const std::vector<float>& Decoder::forward(int32_t token, int32_t pos) {
     gemv(pos, l, MatrixId::Wv, v);
     rope(q_.data(), k, pos, dim, kv_dim, hd);
 
-    const float sqrt_hd = std::sqrt(float(hd));
-    for (int32_t h = 0; h < s.n_heads; ++h) {
-      const float* qh = q_.data() + int64_t(h) * hd;
-      const int32_t kvh = h / group;
-      float* att = att_.data();
-      for (int32_t t = 0; t <= pos; ++t) {
-        const float* kt = kcache_.data() + loff + int64_t(t) * kv_dim + int64_t(kvh) * hd;
-        float score = 0.0f;
-        for (int32_t i = 0; i < hd; ++i) score += qh[i] * kt[i];
-        att[t] = score / sqrt_hd;
-      }
-      softmax(att, pos + 1);
-      float* xbh = xb_.data() + int64_t(h) * hd;
-      for (int32_t i = 0; i < hd; ++i) xbh[i] = 0.0f;
-      for (int32_t t = 0; t <= pos; ++t) {
-        const float* vt = vcache_.data() + loff + int64_t(t) * kv_dim + int64_t(kvh) * hd;
-        const float a = att[t];
-        for (int32_t i = 0; i < hd; ++i) xbh[i] += a * vt[i];
-      }
-    }
+    attention(xb_.data(), q_.data(), kcache_.data() + loff, vcache_.data() + loff, att_.data(),
+              pos, s.n_heads, s.n_kv_heads, hd);
     set_input(xb_.data(), dim);
     gemv(pos, l, MatrixId::Wo, xb2_.data());
     for (int32_t i = 0; i < dim; ++i) x[i] += xb2_[size_t(i)];

@@ -57,4 +57,32 @@ int32_t argmax(const float* x, int32_t n) {
   return best;
 }
 
+void attention(float* out, const float* q, const float* k_layer, const float* v_layer,
+               float* att_scratch, int32_t pos, int32_t n_heads, int32_t n_kv_heads,
+               int32_t head_dim) {
+  const int32_t hd = head_dim;
+  const int32_t kv_dim = n_kv_heads * head_dim;
+  const int32_t group = n_heads / n_kv_heads;
+  const float sqrt_hd = std::sqrt(float(hd));
+  for (int32_t h = 0; h < n_heads; ++h) {
+    const float* qh = q + int64_t(h) * hd;
+    const int32_t kvh = h / group;
+    float* att = att_scratch;
+    for (int32_t t = 0; t <= pos; ++t) {
+      const float* kt = k_layer + int64_t(t) * kv_dim + int64_t(kvh) * hd;
+      float score = 0.0f;
+      for (int32_t i = 0; i < hd; ++i) score += qh[i] * kt[i];
+      att[t] = score / sqrt_hd;
+    }
+    softmax(att, pos + 1);
+    float* xbh = out + int64_t(h) * hd;
+    for (int32_t i = 0; i < hd; ++i) xbh[i] = 0.0f;
+    for (int32_t t = 0; t <= pos; ++t) {
+      const float* vt = v_layer + int64_t(t) * kv_dim + int64_t(kvh) * hd;
+      const float a = att[t];
+      for (int32_t i = 0; i < hd; ++i) xbh[i] += a * vt[i];
+    }
+  }
+}
+
 }  // namespace pnm::model

@@ -37,4 +37,16 @@ float silu_mul(float a, float b);
 // Index of the largest value; ties go to the lowest index. NaN never wins.
 int32_t argmax(const float* x, int32_t n);
 
+// Multi-head attention of one position over a layer's KV cache (grouped-query
+// when n_kv_heads < n_heads). kv_dim = n_kv_heads * head_dim; k_layer and
+// v_layer point at position 0 of the layer's cache, row t at t * kv_dim.
+// For each head h (kvh = h / (n_heads / n_kv_heads)), with q_h = q + h*head_dim:
+//   att[t] = (sum_i q_h[i] * k[t][kvh*head_dim + i], sequential) / sqrtf(head_dim)
+//            for t = 0 .. pos;  softmax(att, pos + 1);
+//   out_h[i] = 0; for t = 0 .. pos: out_h[i] += att[t] * v[t][kvh*head_dim + i].
+// att_scratch holds pos + 1 floats. out must not alias q, k_layer or v_layer.
+void attention(float* out, const float* q, const float* k_layer, const float* v_layer,
+               float* att_scratch, int32_t pos, int32_t n_heads, int32_t n_kv_heads,
+               int32_t head_dim);
+
 }  // namespace pnm::model
