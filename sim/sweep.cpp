@@ -1,0 +1,211 @@
+#include "sim/sweep.hpp"
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "tlm/common/config.hpp"
+
+namespace pnm::sweep {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string read_text(const fs::path& p) {
+  std::ifstream f(p);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::string last_line(const std::string& text) {
+  std::string last, line;
+  std::istringstream in(text);
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+  }
+  return last;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c == '\n' ? ' ' : c);
+  return out + "\"";
+}
+
+}  // namespace
+
+Grid load_grid(const std::string& path) {
+  const ConfigReader r = ConfigReader::from_file(path, "sweep", "sweep");
+  Grid g;
+  g.source = path;
+  g.config = r.text("config");
+  g.model = r.text("model");
+  g.tokens = static_cast<int>(r.integer_or("tokens", 1, {1, 1 << 20}));
+  const YAML::Node root = r.node();
+  if (root["args"]) {
+    if (!root["args"].IsSequence()) r.fail("args", "must be a list of strings");
+    for (const auto& a : root["args"]) g.args.push_back(a.as<std::string>());
+  }
+  const YAML::Node grid = root["grid"];
+  if (!grid || !grid.IsMap() || grid.size() == 0) r.fail("grid", "must be a non-empty map of key: [values]");
+  for (const auto& kv : grid) {
+    Axis a;
+    a.key = kv.first.as<std::string>();
+    if (!kv.second.IsSequence() || kv.second.size() == 0) {
+      r.fail("grid." + a.key, "must be a non-empty list of values");
+    }
+    for (const auto& v : kv.second) a.values.push_back(v.as<std::string>());
+    g.axes.push_back(std::move(a));
+  }
+  const YAML::Node metrics = root["metrics"];
+  if (metrics) {
+    if (!metrics.IsMap()) r.fail("metrics", "must be a map of column: stats.path");
+    for (const auto& kv : metrics) g.metrics.emplace_back(kv.first.as<std::string>(), kv.second.as<std::string>());
+  } else {
+    g.metrics = {{"tokens_per_s", "report.tokens_per_s"}, {"energy_per_token_j", "report.energy_per_token"}};
+  }
+  // Keys read by hand above, so finish() does not call them unknown.
+  for (const char* k : {"args", "grid", "metrics"}) (void)r.has(k);
+  r.finish();
+  return g;
+}
+
+std::vector<Point> expand(const Grid& g, const std::string& exe, const std::string& out_dir) {
+  const fs::path out = fs::absolute(out_dir);
+  size_t n = 1;
+  for (const auto& a : g.axes) n *= a.values.size();
+  std::vector<Point> pts(n);
+  for (size_t i = 0; i < n; ++i) {
+    Point& p = pts[i];
+    p.index = static_cast<unsigned>(i);
+    size_t rest = i;
+    p.values.resize(g.axes.size());
+    for (size_t k = g.axes.size(); k-- > 0;) {
+      p.values[k] = g.axes[k].values[rest % g.axes[k].values.size()];
+      rest /= g.axes[k].values.size();
+    }
+    const fs::path base = out / "points" / std::to_string(i);
+    std::string cmd = quote(exe) + " run --config " + quote(fs::absolute(g.config).string()) + " --model " +
+                      quote(g.model) + " --tokens " + std::to_string(g.tokens);
+    for (const auto& a : g.args) cmd += " " + quote(a);
+    for (size_t k = 0; k < g.axes.size(); ++k) cmd += " --set " + quote(g.axes[k].key + "=" + p.values[k]);
+    cmd += " --stats " + quote(base.string() + ".json");
+    p.command = "(" + cmd + " > " + quote(base.string() + ".log") + " 2>&1; echo $? > " +
+                quote(base.string() + ".rc") + ")";
+  }
+  return pts;
+}
+
+void write_job_files(const std::vector<Point>& points, const std::string& out_dir) {
+  const fs::path out = fs::absolute(out_dir);
+  fs::create_directories(out / "points");
+  {
+    std::ofstream jobs(out / "jobs.txt");
+    for (const auto& p : points) jobs << p.command << "\n";
+    if (!jobs) throw std::runtime_error("sweep: cannot write " + (out / "jobs.txt").string());
+  }
+  std::ofstream slurm(out / "slurm.sh");
+  slurm << "#!/bin/bash\n"
+        << "# One array task per line of jobs.txt. Submit: sbatch " << (out / "slurm.sh").string() << "\n"
+        << "# Gather afterwards: pnmsim sweep --grid <grid.yaml> --out " << out.string() << " --gather-only\n"
+        << "#SBATCH --job-name=pnmsim-sweep\n"
+        << "#SBATCH --array=1-" << points.size() << "\n"
+        << "#SBATCH --cpus-per-task=1\n"
+        << "#SBATCH --output=" << (out / "points" / "slurm-%a.out").string() << "\n"
+        << "set -euo pipefail\n"
+        << "sed -n \"${SLURM_ARRAY_TASK_ID}p\" " << quote((out / "jobs.txt").string()) << " | bash\n";
+  if (!slurm) throw std::runtime_error("sweep: cannot write " + (out / "slurm.sh").string());
+  fs::permissions(out / "slurm.sh", fs::perms::owner_exec, fs::perm_options::add);
+}
+
+unsigned run_local(const std::vector<Point>& points, unsigned workers, bool progress) {
+  std::atomic<size_t> next{0}, done{0};
+  std::atomic<unsigned> failed{0};
+  std::mutex io;
+  auto worker = [&] {
+    for (size_t i; (i = next++) < points.size();) {
+      const int rc = std::system(("bash -c " + quote(points[i].command)).c_str());
+      if (rc != 0) ++failed;
+      const size_t d = ++done;
+      if (progress) {
+        std::lock_guard<std::mutex> lock(io);
+        std::fprintf(stderr, "\rsweep: %zu/%zu points", d, points.size());
+        if (d == points.size()) std::fprintf(stderr, "\n");
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned w = 0; w < std::max(1u, workers); ++w) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  return failed;
+}
+
+std::string gather(const Grid& g, const std::vector<Point>& points, const std::string& out_dir) {
+  const fs::path out = fs::absolute(out_dir);
+  const fs::path csv = out / "results.csv";
+  std::ofstream f(csv);
+  f << "point";
+  for (const auto& a : g.axes) f << "," << csv_field(a.key);
+  f << ",status";
+  for (const auto& m : g.metrics) f << "," << csv_field(m.first);
+  f << ",error\n";
+  for (const auto& p : points) {
+    const fs::path base = out / "points" / std::to_string(p.index);
+    std::string status = "ok", error;
+    nlohmann::json stats;
+    const std::string rc = read_text(base.string() + ".rc");
+    if (rc.empty()) {
+      status = "not_run";
+    } else if (std::atoi(rc.c_str()) != 0) {
+      status = "failed";
+      error = last_line(read_text(base.string() + ".log"));
+      if (error.empty()) error = "exit status " + last_line(rc);
+    } else {
+      try {
+        stats = nlohmann::json::parse(read_text(base.string() + ".json"));
+      } catch (const std::exception& e) {
+        status = "failed";
+        error = std::string("stats unreadable: ") + e.what();
+      }
+    }
+    f << p.index;
+    for (const auto& v : p.values) f << "," << csv_field(v);
+    f << "," << status;
+    for (const auto& m : g.metrics) {
+      std::string cell;
+      if (status == "ok") {
+        const nlohmann::json* node = &stats;
+        std::istringstream path(m.second);
+        for (std::string part; node && std::getline(path, part, '.');) {
+          node = node->contains(part) ? &(*node)[part] : nullptr;
+        }
+        if (node && node->is_object() && node->contains("value")) node = &(*node)["value"];
+        if (node && node->is_number()) cell = fmt::format("{}", node->get<double>());
+      }
+      f << "," << cell;
+    }
+    f << "," << csv_field(error) << "\n";
+  }
+  if (!f) throw std::runtime_error("sweep: cannot write " + csv.string());
+  return csv.string();
+}
+
+}  // namespace pnm::sweep
