@@ -115,3 +115,30 @@ TEST(Config, FileErrors) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ConfigOverrides, SetNestedValuesParsedAsYaml) {
+  YAML::Node doc = YAML::Load("chip:\n  flash:\n    preset: hbf_gen1\n  name: x\n");
+  pnm::apply_overrides(doc, {"chip.flash.timing.t_read_us=5", "chip.name=y", "chip.pnm.readahead_bytes=1024"},
+                       "f.yaml");
+  EXPECT_EQ(doc["chip"]["flash"]["preset"].as<std::string>(), "hbf_gen1") << "siblings kept";
+  EXPECT_EQ(doc["chip"]["flash"]["timing"]["t_read_us"].as<int>(), 5);
+  EXPECT_EQ(doc["chip"]["name"].as<std::string>(), "y");
+  EXPECT_EQ(doc["chip"]["pnm"]["readahead_bytes"].as<int>(), 1024);
+}
+
+TEST(ConfigOverrides, MalformedOverridesNameThemselves) {
+  YAML::Node doc = YAML::Load("chip:\n  name: x\n");
+  for (const char* bad : {"chip.name", "=5", "chip..name=1", "chip.name.deeper=1"}) {
+    try {
+      pnm::apply_overrides(doc, {bad}, "f.yaml");
+      ADD_FAILURE() << "no error for " << bad;
+    } catch (const pnm::ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(bad), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("f.yaml"), std::string::npos) << e.what();
+    }
+  }
+}
+
+}  // namespace

@@ -71,6 +71,59 @@ ConfigReader ConfigReader::from_file(const std::string& file, const std::string&
   return ConfigReader(doc, file, root_key, component);
 }
 
+ConfigReader ConfigReader::from_file(const std::string& file, const std::string& root_key,
+                                     const std::string& component, const std::vector<std::string>& overrides) {
+  if (overrides.empty()) return from_file(file, root_key, component);
+  YAML::Node doc;
+  try {
+    doc = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(file + ": cannot open file (component: " + component + ")");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(file + ": YAML syntax error: " + e.what() + " (component: " + component + ")");
+  }
+  apply_overrides(doc, overrides, file);
+  if (!root_key.empty() && doc.IsMap() && doc[root_key]) {
+    const YAML::Node& cdoc = doc;
+    return ConfigReader(cdoc[root_key], file, root_key, component);
+  }
+  return ConfigReader(doc, file, root_key, component);
+}
+
+void apply_overrides(YAML::Node& doc, const std::vector<std::string>& overrides, const std::string& file) {
+  for (const std::string& o : overrides) {
+    const auto eq = o.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw ConfigError(file + ": override '" + o + "' is not key=value (e.g. chip.flash.timing.t_read_us=5)");
+    }
+    const std::string key = o.substr(0, eq);
+    YAML::Node value;
+    try {
+      value = YAML::Load(o.substr(eq + 1));
+    } catch (const YAML::Exception& e) {
+      throw ConfigError(file + ": override '" + o + "': value is not valid YAML: " + e.what());
+    }
+    YAML::Node node = doc;  // handles share the document; reset() moves a handle
+    size_t start = 0;
+    for (;;) {
+      const size_t dot = key.find('.', start);
+      const std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      if (part.empty()) throw ConfigError(file + ": override '" + o + "': empty key component");
+      if (node.IsDefined() && !node.IsMap() && !node.IsNull()) {
+        throw ConfigError(file + ": override '" + o + "': " + key.substr(0, start ? start - 1 : 0) +
+                          " is not a map");
+      }
+      if (dot == std::string::npos) {
+        node[part] = value;
+        break;
+      }
+      YAML::Node next = node[part];
+      node.reset(next);
+      start = dot + 1;
+    }
+  }
+}
+
 ConfigReader ConfigReader::from_string(const std::string& text, const std::string& label,
                                        const std::string& root_key, const std::string& component) {
   YAML::Node doc;

@@ -64,6 +64,9 @@ class ConfigReader {
   /// has that key, reads below it; otherwise reads the whole document.
   static ConfigReader from_file(const std::string& file, const std::string& root_key,
                                 const std::string& component);
+  /// The same, after applying `key=value` overrides (see apply_overrides).
+  static ConfigReader from_file(const std::string& file, const std::string& root_key,
+                                const std::string& component, const std::vector<std::string>& overrides);
   /// Parses YAML text (tests, embedded defaults); `label` stands in for a file name.
   static ConfigReader from_string(const std::string& text, const std::string& label,
                                   const std::string& root_key, const std::string& component);
@@ -118,5 +121,13 @@ class ConfigReader {
   std::string file_, path_, component_;
   std::shared_ptr<std::set<std::string>> read_;
 };
+
+/// Applies command-line overrides `a.b.c=value` to a parsed document: the
+/// dotted path runs from the document root, missing maps are created, and the
+/// value is parsed as YAML (so 5 is a number). The block loaders then check
+/// the result like any other key (unknown keys and ranges included). Throws
+/// ConfigError naming the override when it is malformed or a path crosses a
+/// non-map value.
+void apply_overrides(YAML::Node& doc, const std::vector<std::string>& overrides, const std::string& file);
 
 }  // namespace pnm
