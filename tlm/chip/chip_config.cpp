@@ -4,8 +4,8 @@
 
 namespace pnm::chip {
 
-ChipConfig load_chip_config(const std::string& path) {
-  ChipConfig c = load_chip_config(ConfigReader::from_file(path, "chip", "chip"));
+ChipConfig load_chip_config(const std::string& path, const std::vector<std::string>& overrides) {
+  ChipConfig c = load_chip_config(ConfigReader::from_file(path, "chip", "chip", overrides));
   c.source = path;
   return c;
 }

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "tlm/common/config.hpp"
 #include "tlm/cpu/control_cpu.hpp"
@@ -36,8 +37,9 @@ struct ChipConfig {
   unsigned channels() const { return flash.channels; }
 };
 
-// Reads and validates a chip YAML (root key `chip`). Throws ConfigError.
-ChipConfig load_chip_config(const std::string& path);
+// Reads and validates a chip YAML (root key `chip`), after applying
+// command-line overrides `chip.x.y=value`. Throws ConfigError.
+ChipConfig load_chip_config(const std::string& path, const std::vector<std::string>& overrides = {});
 ChipConfig load_chip_config(const ConfigReader& chip_section);
 
 }  // namespace pnm::chip
