@@ -1,0 +1,483 @@
+// The decode-step program (decode.h). Sequence per layer, after
+// sim/model/decoder.cpp (VU op semantics: rtl/regmap/regmap.yaml, block vu):
+//
+//   push Wq, Wk, Wv jobs (epoch e+1)       [pushed right after the previous wait,
+//                                           so flash reads overlap the VU ops]
+//   RMSNORM(x, rms_att) -> xb; QUANTIZE(xb) -> PNM_BCAST act SRAM; ACT_EPOCH = e+1
+//   wait PNM_IDLE; push Wo
+//   DEQUANT partials -> q, xb -> K[l][pos], xb2 -> V[l][pos]
+//   ROPE(q, K[l][pos]); ATTENTION -> xb; QUANTIZE(xb); ACT_EPOCH; wait; push W1, W3
+//   DEQUANT partials -> xb2; ADD(x, xb2) -> x
+//   RMSNORM(x, rms_ffn) -> xb; QUANTIZE(xb); ACT_EPOCH; wait; push W2
+//   DEQUANT hb -> hb2 (W3), partials -> hb (W1); SILU_MUL(hb, hb2) -> hb
+//   QUANTIZE(hb); ACT_EPOCH; wait; push next layer's Wq/Wk/Wv (or cls)
+//   DEQUANT partials -> xb; ADD(x, xb) -> x
+// then RMSNORM(x, rms_final) -> xb, QUANTIZE, ACT_EPOCH, wait, DEQUANT -> logits,
+// ARGMAX. Jobs are only ever queued for the epoch the next wait releases, so
+// PNM_IDLE always means "this group is done" and never deadlocks.
+#include "firmware/decode/decode.h"
+
+#include <stddef.h>
+
+#include "firmware/hal/hal.h"
+#include "firmware/hal/pnm_regs.h"
+
+// ------------------------------------------------------------------ errors --
+
+static fw_error_info_t g_err;
+static fw_step_counts_t g_counts;
+
+fw_error_t fw_last_error(void) { return g_err.code; }
+const fw_error_info_t* fw_last_error_info(void) { return &g_err; }
+const fw_step_counts_t* fw_last_step_counts(void) { return &g_counts; }
+
+const char* fw_error_name(fw_error_t code) {
+  switch (code) {
+    case FW_OK: return "ok";
+    case FW_ERR_DESC: return "bad model descriptor";
+    case FW_ERR_ARG: return "bad argument";
+    case FW_ERR_CHIP_STATE: return "chip not ready";
+    case FW_ERR_PARAMS: return "PNM parameters disagree with the descriptor";
+    case FW_ERR_VU: return "vector unit error";
+    case FW_ERR_PNM: return "PNM unit error";
+    case FW_ERR_PNM_STATE: return "PNM completion state inconsistent";
+  }
+  return "unknown error";
+}
+
+static void err_clear(void) {
+  g_err.code = FW_OK;
+  g_err.msg = "";
+  g_err.layer = -1;
+  g_err.vu_op = 0;
+  g_err.hw_status = 0;
+  g_err.unit = 0;
+  g_err.value = 0;
+}
+
+static fw_error_t err_set(fw_error_t code, const char* msg, uint32_t value) {
+  g_err.code = code;
+  g_err.msg = msg;
+  g_err.value = value;
+  return code;
+}
+
+// ------------------------------------------------------- descriptor checks --
+
+#define FW_MAX_LAYERS 4096u
+#define FW_MAX_SEQ_LEN (1u << 24)
+
+static int in_logic_mem(uint64_t addr, uint64_t bytes) {
+  const uint64_t base = PNM_ADDR_LOGIC_MEM_BASE, size = PNM_ADDR_LOGIC_MEM_SIZE;
+  if ((addr & 3u) != 0u || addr < base) return 0;
+  if (bytes > size) return 0;
+  return addr - base <= size - bytes;
+}
+
+static uint32_t kv_dim_of(const pnm_model_desc_t* m) {
+  return (m->dim / m->n_heads) * m->n_kv_heads;
+}
+
+static uint32_t max3(uint32_t a, uint32_t b, uint32_t c) {
+  uint32_t r = a > b ? a : b;
+  return r > c ? r : c;
+}
+
+fw_error_t fw_check_desc(const pnm_model_desc_t* m) {
+  err_clear();
+  if (m == NULL) return err_set(FW_ERR_DESC, "descriptor pointer is NULL", 0);
+  if (m->magic != PNM_MODEL_DESC_MAGIC) return err_set(FW_ERR_DESC, "bad magic", m->magic);
+  if (m->version != PNM_MODEL_DESC_VERSION) {
+    return err_set(FW_ERR_DESC, "unsupported descriptor version", m->version);
+  }
+  // Column counts go into the 16-bit JOB_COLS field, row counts into the 24-bit JOB_ROWS.
+  if (m->dim == 0u || m->dim > PNM_PNM_JOB_COLS_VALUE_MASK) {
+    return err_set(FW_ERR_DESC, "dim outside 1..65535 (JOB_COLS width)", m->dim);
+  }
+  if (m->hidden_dim == 0u || m->hidden_dim > PNM_PNM_JOB_COLS_VALUE_MASK) {
+    return err_set(FW_ERR_DESC, "hidden_dim outside 1..65535 (JOB_COLS width)", m->hidden_dim);
+  }
+  if (m->vocab_size == 0u || m->vocab_size > PNM_PNM_JOB_ROWS_VALUE_MASK) {
+    return err_set(FW_ERR_DESC, "vocab_size outside 1..2^24-1 (JOB_ROWS width)", m->vocab_size);
+  }
+  if (m->n_layers == 0u || m->n_layers > FW_MAX_LAYERS) {
+    return err_set(FW_ERR_DESC, "n_layers outside 1..4096", m->n_layers);
+  }
+  if (m->seq_len == 0u || m->seq_len > FW_MAX_SEQ_LEN) {
+    return err_set(FW_ERR_DESC, "seq_len outside 1..2^24", m->seq_len);
+  }
+  if (m->n_heads == 0u || m->dim % m->n_heads != 0u) {
+    return err_set(FW_ERR_DESC, "dim is not divisible by n_heads", m->n_heads);
+  }
+  if (m->n_kv_heads == 0u || m->n_kv_heads > m->n_heads || m->n_heads % m->n_kv_heads != 0u) {
+    return err_set(FW_ERR_DESC, "n_heads is not a multiple of n_kv_heads", m->n_kv_heads);
+  }
+  if ((m->dim / m->n_heads) % 2u != 0u) {
+    return err_set(FW_ERR_DESC, "head_dim is odd (RoPE rotates pairs)", m->dim / m->n_heads);
+  }
+  if (m->n_channels == 0u || m->n_channels > PNM_ADDR_PNM_COUNT) {
+    return err_set(FW_ERR_DESC, "n_channels outside 1..256 (PNM windows)", m->n_channels);
+  }
+  const uint64_t dim4 = 4ull * m->dim, hid4 = 4ull * m->hidden_dim, voc4 = 4ull * m->vocab_size;
+  const uint64_t cache = 4ull * m->n_layers * m->seq_len * kv_dim_of(m);
+  if (!in_logic_mem(m->token_embedding, voc4 * m->dim)) {
+    return err_set(FW_ERR_DESC, "token_embedding outside LOGIC_MEM or unaligned", 0);
+  }
+  if (!in_logic_mem(m->rms_final, dim4)) return err_set(FW_ERR_DESC, "rms_final outside LOGIC_MEM or unaligned", 0);
+  if (!in_logic_mem(m->k_cache, cache)) return err_set(FW_ERR_DESC, "k_cache outside LOGIC_MEM or unaligned", 0);
+  if (!in_logic_mem(m->v_cache, cache)) return err_set(FW_ERR_DESC, "v_cache outside LOGIC_MEM or unaligned", 0);
+  if (!in_logic_mem(m->x, dim4)) return err_set(FW_ERR_DESC, "x outside LOGIC_MEM or unaligned", 0);
+  if (!in_logic_mem(m->xb, dim4)) return err_set(FW_ERR_DESC, "xb outside LOGIC_MEM or unaligned", 0);
+  if (!in_logic_mem(m->xb2, dim4)) return err_set(FW_ERR_DESC, "xb2 outside LOGIC_MEM or unaligned", 0);
+  if (!in_logic_mem(m->q, dim4)) return err_set(FW_ERR_DESC, "q outside LOGIC_MEM or unaligned", 0);
+  if (!in_logic_mem(m->hb, hid4)) return err_set(FW_ERR_DESC, "hb outside LOGIC_MEM or unaligned", 0);
+  if (!in_logic_mem(m->hb2, hid4)) return err_set(FW_ERR_DESC, "hb2 outside LOGIC_MEM or unaligned", 0);
+  if (!in_logic_mem(m->logits, voc4)) return err_set(FW_ERR_DESC, "logits outside LOGIC_MEM or unaligned", 0);
+  if (!in_logic_mem(m->partials, 4ull * max3(m->dim, m->hidden_dim, m->vocab_size))) {
+    return err_set(FW_ERR_DESC, "partials outside LOGIC_MEM or unaligned", 0);
+  }
+  if (m->cls.rows != m->vocab_size || m->cls.cols != m->dim) {
+    return err_set(FW_ERR_DESC, "cls is not vocab_size x dim", m->cls.rows);
+  }
+  if (!in_logic_mem(m->cls.row_scales, voc4)) {
+    return err_set(FW_ERR_DESC, "cls row_scales outside LOGIC_MEM or unaligned", 0);
+  }
+  return FW_OK;
+}
+
+static fw_error_t check_matrix(const pnm_matrix_desc_t* w, uint32_t rows, uint32_t cols,
+                               const char* shape_msg, const char* scales_msg) {
+  if (w->rows != rows || w->cols != cols) return err_set(FW_ERR_DESC, shape_msg, w->rows);
+  if (!in_logic_mem(w->row_scales, 4ull * rows)) return err_set(FW_ERR_DESC, scales_msg, 0);
+  return FW_OK;
+}
+
+fw_error_t fw_check_model(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers) {
+  fw_error_t e = fw_check_desc(m);
+  if (e != FW_OK) return e;
+  if (layers == NULL) return err_set(FW_ERR_DESC, "layer table pointer is NULL", 0);
+  const uint32_t d = m->dim, h = m->hidden_dim, kv = kv_dim_of(m);
+  for (uint32_t l = 0; l < m->n_layers; ++l) {
+    const pnm_layer_desc_t* L = &layers[l];
+    g_err.layer = (int32_t)l;
+    if (!in_logic_mem(L->rms_att, 4ull * d)) return err_set(FW_ERR_DESC, "rms_att outside LOGIC_MEM or unaligned", l);
+    if (!in_logic_mem(L->rms_ffn, 4ull * d)) return err_set(FW_ERR_DESC, "rms_ffn outside LOGIC_MEM or unaligned", l);
+    if ((e = check_matrix(&L->wq, d, d, "wq is not dim x dim", "wq row_scales outside LOGIC_MEM")) != FW_OK) return e;
+    if ((e = check_matrix(&L->wk, kv, d, "wk is not kv_dim x dim", "wk row_scales outside LOGIC_MEM")) != FW_OK) return e;
+    if ((e = check_matrix(&L->wv, kv, d, "wv is not kv_dim x dim", "wv row_scales outside LOGIC_MEM")) != FW_OK) return e;
+    if ((e = check_matrix(&L->wo, d, d, "wo is not dim x dim", "wo row_scales outside LOGIC_MEM")) != FW_OK) return e;
+    if ((e = check_matrix(&L->w1, h, d, "w1 is not hidden_dim x dim", "w1 row_scales outside LOGIC_MEM")) != FW_OK) return e;
+    if ((e = check_matrix(&L->w2, d, h, "w2 is not dim x hidden_dim", "w2 row_scales outside LOGIC_MEM")) != FW_OK) return e;
+    if ((e = check_matrix(&L->w3, h, d, "w3 is not hidden_dim x dim", "w3 row_scales outside LOGIC_MEM")) != FW_OK) return e;
+  }
+  g_err.layer = -1;
+  return FW_OK;
+}
+
+// ------------------------------------------------------------ chip access --
+
+// Register shadows: operand registers keep their values between operations
+// (regmap: rw, no side effects), so a write that would not change a register
+// is skipped. Valid for one step only (reset on entry): nothing else writes
+// these registers while the firmware runs.
+#define VU_SHADOW_N ((PNM_VU_FARG_OFFSET >> 2) + 1u)
+#define JOB_SHADOW_N ((PNM_PNM_ACT_EPOCH_OFFSET >> 2) + 1u)
+
+typedef struct {
+  const pnm_model_desc_t* m;
+  int32_t layer;
+  uint32_t epoch;          // last ACT_EPOCH written
+  uint32_t jobs_expected;  // unit 0's JOBS_DONE once every pushed job is done
+  uint32_t vu_shadow[VU_SHADOW_N];
+  uint32_t vu_valid;
+  uint32_t job_shadow[JOB_SHADOW_N];
+  uint32_t job_valid;
+} fw_ctx_t;
+
+#define VU_REG(off) (PNM_ADDR_VU_BASE + (off))
+#define BCAST_REG(off) (PNM_ADDR_PNM_BCAST_BASE + (off))
+#define PNM_REG(c, off) (PNM_ADDR_PNM_BASE + (uint64_t)(c) * PNM_ADDR_PNM_SIZE + (off))
+#define IRQ_REG(off) (PNM_ADDR_IRQ_BASE + (off))
+#define ACT_BCAST_ADDR (PNM_ADDR_PNM_BCAST_BASE + PNM_ACT_SRAM_OFFSET + FW_ACT_OFF)
+
+static void vu_set(fw_ctx_t* c, uint32_t off, uint32_t v) {
+  const uint32_t i = off >> 2;
+  if (((c->vu_valid >> i) & 1u) != 0u && c->vu_shadow[i] == v) return;
+  hal_write32(VU_REG(off), v);
+  c->vu_shadow[i] = v;
+  c->vu_valid |= 1u << i;
+}
+
+static void vu_set64(fw_ctx_t* c, uint32_t off_lo, uint64_t v) {
+  vu_set(c, off_lo, (uint32_t)v);
+  vu_set(c, off_lo + 4u, (uint32_t)(v >> 32));
+}
+
+static void job_set(fw_ctx_t* c, uint32_t off, uint32_t v) {
+  const uint32_t i = off >> 2;
+  if (((c->job_valid >> i) & 1u) != 0u && c->job_shadow[i] == v) return;
+  hal_write32(BCAST_REG(off), v);
+  c->job_shadow[i] = v;
+  c->job_valid |= 1u << i;
+}
+
+// Starts OP with the operands already set, waits for the VU, checks STATUS.
+// *result (optional) receives RESULT.
+static fw_error_t vu_run(fw_ctx_t* c, uint32_t op, uint32_t* result) {
+  vu_set(c, PNM_VU_OP_OFFSET, op);
+  hal_write32(VU_REG(PNM_VU_CTRL_OFFSET), PNM_VU_CTRL_START_MASK);
+  ++g_counts.vu_ops;
+  uint32_t st;
+  for (;;) {
+    // BUSY rises in the START write itself; VU_IDLE wakes us when it falls.
+    hal_wait_irq(PNM_IRQ_ENABLE_VU_IDLE_MASK);
+    st = hal_read32(VU_REG(PNM_VU_STATUS_OFFSET));
+    if ((st & PNM_VU_STATUS_BUSY_MASK) == 0u) break;
+  }
+  if ((st & PNM_VU_STATUS_ERROR_MASK) != 0u || (st & PNM_VU_STATUS_DONE_MASK) == 0u) {
+    g_err.layer = c->layer;
+    g_err.vu_op = op;
+    g_err.hw_status = st;
+    return err_set(FW_ERR_VU,
+                   (st & PNM_VU_STATUS_ERROR_MASK) != 0u
+                       ? "vector unit reported STATUS.ERROR (ERR_CODE in hw_status[7:4])"
+                       : "vector unit idle without STATUS.DONE after START",
+                   pnm_field_get(st, PNM_VU_STATUS_ERR_CODE_LSB, PNM_VU_STATUS_ERR_CODE_WIDTH));
+  }
+  if (result != NULL) *result = hal_read32(VU_REG(PNM_VU_RESULT_OFFSET));
+  return FW_OK;
+}
+
+static void vu_srcs(fw_ctx_t* c, uint64_t src0, uint64_t src1, uint64_t dst, uint32_t len) {
+  vu_set64(c, PNM_VU_SRC0_LO_OFFSET, src0);
+  if (src1 != 0u) vu_set64(c, PNM_VU_SRC1_LO_OFFSET, src1);
+  vu_set64(c, PNM_VU_DST_LO_OFFSET, dst);
+  vu_set(c, PNM_VU_LEN_OFFSET, len);
+}
+
+static fw_error_t vu_copy(fw_ctx_t* c, uint64_t dst, uint64_t src, uint32_t words) {
+  vu_srcs(c, src, 0, dst, words);
+  return vu_run(c, PNM_VU_OP_COPY, NULL);
+}
+
+static fw_error_t vu_rmsnorm(fw_ctx_t* c, uint64_t dst, uint64_t x, uint64_t w, uint32_t n) {
+  vu_srcs(c, x, w, dst, n);
+  return vu_run(c, PNM_VU_OP_RMSNORM, NULL);
+}
+
+// QUANTIZE x[n] into every unit's activation SRAM; *scale_bits = the fp32 scale.
+static fw_error_t vu_quantize(fw_ctx_t* c, uint64_t x, uint32_t n, uint32_t* scale_bits) {
+  vu_srcs(c, x, 0, ACT_BCAST_ADDR, n);
+  return vu_run(c, PNM_VU_OP_QUANTIZE, scale_bits);
+}
+
+// dst[r] = float(int32 src[r]) * (w.row_scales[r] * x_scale), r < w.rows.
+static fw_error_t vu_dequant(fw_ctx_t* c, uint64_t dst, uint64_t src, const pnm_matrix_desc_t* w,
+                             uint32_t scale_bits) {
+  vu_srcs(c, src, w->row_scales, dst, w->rows);
+  vu_set(c, PNM_VU_FARG_OFFSET, scale_bits);
+  return vu_run(c, PNM_VU_OP_DEQUANT, NULL);
+}
+
+static fw_error_t vu_binary(fw_ctx_t* c, uint32_t op, uint64_t dst, uint64_t a, uint64_t b,
+                            uint32_t n) {
+  vu_srcs(c, a, b, dst, n);
+  return vu_run(c, op, NULL);
+}
+
+// Queues one GEMV job on every unit (PNM_BCAST) for the next epoch.
+static void pnm_push(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t dst) {
+  job_set(c, PNM_PNM_JOB_FLASH_LO_OFFSET, (uint32_t)w->flash_addr);
+  job_set(c, PNM_PNM_JOB_FLASH_HI_OFFSET, (uint32_t)(w->flash_addr >> 32));
+  job_set(c, PNM_PNM_JOB_ROWS_OFFSET, w->rows);
+  job_set(c, PNM_PNM_JOB_COLS_OFFSET, w->cols);
+  job_set(c, PNM_PNM_JOB_ACT_OFF_OFFSET, FW_ACT_OFF);
+  job_set(c, PNM_PNM_JOB_EPOCH_OFFSET, c->epoch + 1u);
+  job_set(c, PNM_PNM_JOB_DST_LO_OFFSET, (uint32_t)dst);
+  job_set(c, PNM_PNM_JOB_DST_HI_OFFSET, (uint32_t)(dst >> 32));
+  hal_write32(BCAST_REG(PNM_PNM_CTRL_OFFSET), PNM_PNM_CTRL_PUSH_MASK);
+  ++c->jobs_expected;
+  ++g_counts.pnm_jobs;
+}
+
+// Names the first unit with STATUS.ERROR.
+static fw_error_t pnm_fail(fw_ctx_t* c, uint32_t irq_status) {
+  g_err.layer = c->layer;
+  g_err.hw_status = irq_status;
+  for (uint32_t u = 0; u < c->m->n_channels; ++u) {
+    const uint32_t st = hal_read32(PNM_REG(u, PNM_PNM_STATUS_OFFSET));
+    if ((st & PNM_PNM_STATUS_ERROR_MASK) != 0u) {
+      g_err.unit = u;
+      g_err.hw_status = st;
+      return err_set(FW_ERR_PNM, "PNM unit reported STATUS.ERROR (ERR_CODE in hw_status[7:4])",
+                     pnm_field_get(st, PNM_PNM_STATUS_ERR_CODE_LSB, PNM_PNM_STATUS_ERR_CODE_WIDTH));
+    }
+  }
+  return err_set(FW_ERR_PNM, "IRQ PNM_ERROR set but no unit shows STATUS.ERROR", irq_status);
+}
+
+// After a QUANTIZE: releases the queued jobs (ACT_EPOCH = epoch + 1) and waits
+// until every unit has written back every job pushed so far.
+#define FW_PNM_IDLE_RETRIES 64u
+static fw_error_t pnm_release_and_wait(fw_ctx_t* c) {
+  ++c->epoch;
+  ++g_counts.epochs;
+  hal_write32(BCAST_REG(PNM_PNM_ACT_EPOCH_OFFSET), c->epoch);
+  for (uint32_t tries = 0;; ++tries) {
+    const uint32_t st =
+        hal_wait_irq_status(PNM_IRQ_ENABLE_PNM_IDLE_MASK | PNM_IRQ_ENABLE_PNM_ERROR_MASK);
+    if ((st & PNM_IRQ_STATUS_PNM_ERROR_MASK) != 0u) return pnm_fail(c, st);
+    // PNM_IDLE: confirm with unit 0's counter (guards against a stale line).
+    const uint32_t done = hal_read32(PNM_REG(0, PNM_PNM_JOBS_DONE_OFFSET));
+    if (done == c->jobs_expected) return FW_OK;
+    if (tries >= FW_PNM_IDLE_RETRIES) {
+      g_err.layer = c->layer;
+      g_err.hw_status = st;
+      return err_set(FW_ERR_PNM_STATE, "PNM_IDLE high but unit 0 JOBS_DONE != jobs pushed", done);
+    }
+  }
+}
+
+// ------------------------------------------------------------- the step --
+
+#define TRY(expr)                      \
+  do {                                 \
+    const fw_error_t e_ = (expr);      \
+    if (e_ != FW_OK) return e_;        \
+  } while (0)
+
+static void push_qkv(fw_ctx_t* c, const pnm_layer_desc_t* L) {
+  const pnm_model_desc_t* m = c->m;
+  pnm_push(c, &L->wq, m->partials);
+  pnm_push(c, &L->wk, m->xb);  // int32 scratch; xb is free until ATTENTION
+  pnm_push(c, &L->wv, m->xb2);
+}
+
+static fw_error_t step(fw_ctx_t* c, const pnm_layer_desc_t* layers, uint32_t token, uint32_t pos,
+                       uint32_t* next) {
+  const pnm_model_desc_t* m = c->m;
+  const uint32_t dim = m->dim, hidden = m->hidden_dim;
+  const uint32_t head_dim = dim / m->n_heads, kv_dim = kv_dim_of(m);
+  const uint64_t cache_layer_bytes = 4ull * m->seq_len * kv_dim;
+  uint32_t s;  // QUANTIZE scale (fp32 bits)
+
+  // The chip must be quiet: no VU op, no queued job, no sticky PNM error.
+  const uint32_t irq = hal_read32(IRQ_REG(PNM_IRQ_STATUS_OFFSET));
+  g_err.hw_status = irq;
+  if ((irq & PNM_IRQ_STATUS_PNM_ERROR_MASK) != 0u) {
+    return err_set(FW_ERR_CHIP_STATE, "PNM_ERROR pending at step start (clear it first)", irq);
+  }
+  if ((irq & (PNM_IRQ_STATUS_PNM_IDLE_MASK | PNM_IRQ_STATUS_VU_IDLE_MASK)) !=
+      (PNM_IRQ_STATUS_PNM_IDLE_MASK | PNM_IRQ_STATUS_VU_IDLE_MASK)) {
+    return err_set(FW_ERR_CHIP_STATE, "PNM units or vector unit busy at step start", irq);
+  }
+  const uint32_t params = hal_read32(PNM_REG(0, PNM_PNM_PARAMS_OFFSET));
+  g_err.hw_status = params;
+  const uint32_t channels =
+      pnm_field_get(params, PNM_PNM_PARAMS_CHANNELS_LSB, PNM_PNM_PARAMS_CHANNELS_WIDTH) + 1u;
+  if (channels != m->n_channels) {
+    return err_set(FW_ERR_PARAMS, "unit 0 PARAMS.CHANNELS+1 != descriptor n_channels", channels);
+  }
+  const uint32_t depth =
+      pnm_field_get(params, PNM_PNM_PARAMS_QUEUE_DEPTH_LSB, PNM_PNM_PARAMS_QUEUE_DEPTH_WIDTH);
+  if (depth < FW_MAX_JOBS_IN_FLIGHT) {
+    return err_set(FW_ERR_PARAMS, "PNM QUEUE_DEPTH below the 3 jobs the firmware queues", depth);
+  }
+  g_err.hw_status = 0;
+  c->epoch = hal_read32(PNM_REG(0, PNM_PNM_ACT_EPOCH_OFFSET));
+  c->jobs_expected = hal_read32(PNM_REG(0, PNM_PNM_JOBS_DONE_OFFSET));
+
+  // x = token_embedding[token]
+  TRY(vu_copy(c, m->x, m->token_embedding + 4ull * dim * token, dim));
+
+  for (uint32_t l = 0; l < m->n_layers; ++l) {
+    const pnm_layer_desc_t* L = &layers[l];
+    c->layer = (int32_t)l;
+    const uint64_t k_layer = m->k_cache + cache_layer_bytes * l;
+    const uint64_t v_layer = m->v_cache + cache_layer_bytes * l;
+    const uint64_t k_slot = k_layer + 4ull * kv_dim * pos;
+    const uint64_t v_slot = v_layer + 4ull * kv_dim * pos;
+
+    // ---- attention block
+    if (l == 0) push_qkv(c, L);  // later layers: pushed after the previous W2 wait
+    TRY(vu_rmsnorm(c, m->xb, m->x, L->rms_att, dim));
+    TRY(vu_quantize(c, m->xb, dim, &s));
+    TRY(pnm_release_and_wait(c));
+    pnm_push(c, &L->wo, m->partials);
+    TRY(vu_dequant(c, m->q, m->partials, &L->wq, s));
+    TRY(vu_dequant(c, k_slot, m->xb, &L->wk, s));
+    TRY(vu_dequant(c, v_slot, m->xb2, &L->wv, s));
+    // ROPE in place: q = DST (LEN dim), k = SRC0 (ARG1 kv_dim), ARG0 pos, ARG2 head_dim.
+    vu_srcs(c, k_slot, 0, m->q, dim);
+    vu_set(c, PNM_VU_ARG0_OFFSET, pos);
+    vu_set(c, PNM_VU_ARG1_OFFSET, kv_dim);
+    vu_set(c, PNM_VU_ARG2_OFFSET, head_dim);
+    TRY(vu_run(c, PNM_VU_OP_ROPE, NULL));
+    // ATTENTION xb = attention(q, K[l], V[l]); ARG0 pos, ARG1 n_heads, ARG2 n_kv_heads, ARG3 head_dim.
+    vu_srcs(c, m->q, k_layer, m->xb, dim);
+    vu_set64(c, PNM_VU_SRC2_LO_OFFSET, v_layer);
+    vu_set(c, PNM_VU_ARG0_OFFSET, pos);
+    vu_set(c, PNM_VU_ARG1_OFFSET, m->n_heads);
+    vu_set(c, PNM_VU_ARG2_OFFSET, m->n_kv_heads);
+    vu_set(c, PNM_VU_ARG3_OFFSET, head_dim);
+    TRY(vu_run(c, PNM_VU_OP_ATTENTION, NULL));
+    TRY(vu_quantize(c, m->xb, dim, &s));
+    TRY(pnm_release_and_wait(c));
+    pnm_push(c, &L->w1, m->partials);
+    pnm_push(c, &L->w3, m->hb);  // int32 scratch; dequantized into hb2 first
+    TRY(vu_dequant(c, m->xb2, m->partials, &L->wo, s));
+    TRY(vu_binary(c, PNM_VU_OP_ADD, m->x, m->x, m->xb2, dim));
+
+    // ---- feed-forward block
+    TRY(vu_rmsnorm(c, m->xb, m->x, L->rms_ffn, dim));
+    TRY(vu_quantize(c, m->xb, dim, &s));
+    TRY(pnm_release_and_wait(c));
+    pnm_push(c, &L->w2, m->partials);
+    TRY(vu_dequant(c, m->hb2, m->hb, &L->w3, s));
+    TRY(vu_dequant(c, m->hb, m->partials, &L->w1, s));
+    TRY(vu_binary(c, PNM_VU_OP_SILU_MUL, m->hb, m->hb, m->hb2, hidden));
+    TRY(vu_quantize(c, m->hb, hidden, &s));
+    TRY(pnm_release_and_wait(c));
+    if (l + 1u < m->n_layers) {
+      push_qkv(c, &layers[l + 1u]);
+    } else {
+      pnm_push(c, &m->cls, m->partials);
+    }
+    TRY(vu_dequant(c, m->xb, m->partials, &L->w2, s));
+    TRY(vu_binary(c, PNM_VU_OP_ADD, m->x, m->x, m->xb, dim));
+  }
+
+  // ---- classifier (the normalised x goes to xb: same values, no aliasing)
+  c->layer = -1;
+  TRY(vu_rmsnorm(c, m->xb, m->x, m->rms_final, dim));
+  TRY(vu_quantize(c, m->xb, dim, &s));
+  TRY(pnm_release_and_wait(c));
+  TRY(vu_dequant(c, m->logits, m->partials, &m->cls, s));
+  vu_srcs(c, m->logits, 0, m->logits, m->vocab_size);
+  TRY(vu_run(c, PNM_VU_OP_ARGMAX, next));
+  if (*next >= m->vocab_size) {
+    g_err.hw_status = *next;
+    return err_set(FW_ERR_VU, "ARGMAX RESULT outside the vocabulary", *next);
+  }
+  return FW_OK;
+}
+
+uint32_t fw_decode_step(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers,
+                        uint32_t token, uint32_t pos) {
+  g_counts.vu_ops = 0;
+  g_counts.pnm_jobs = 0;
+  g_counts.epochs = 0;
+  if (fw_check_model(m, layers) != FW_OK) return FW_DECODE_ERROR;
+  if (token >= m->vocab_size) return (err_set(FW_ERR_ARG, "token >= vocab_size", token), FW_DECODE_ERROR);
+  if (pos >= m->seq_len) return (err_set(FW_ERR_ARG, "pos >= seq_len", pos), FW_DECODE_ERROR);
+  fw_ctx_t c;
+  c.m = m;
+  c.layer = -1;
+  c.epoch = 0;
+  c.jobs_expected = 0;
+  c.vu_valid = 0;
+  c.job_valid = 0;
+  uint32_t next = FW_DECODE_ERROR;
+  if (step(&c, layers, token, pos, &next) != FW_OK) return FW_DECODE_ERROR;
+  return next;
+}

@@ -1,0 +1,94 @@
+// The decode-step program: one token of a Llama-style model on the chip,
+// as vector-unit (VU) operations and PNM GEMV jobs (tlm/chip/CHIP.md
+// "Decode step"), in the arithmetic order of sim/model/decoder.cpp so the
+// greedy tokens equal the C++ reference's. C11; no libm, no malloc, no
+// floating point (fp32 values travel as IEEE-754 bit patterns). Greedy only:
+// temperature / top-p sampling in firmware is not implemented yet.
+//
+// The descriptor structs are CPU-local copies (the host simulator passes host
+// pointers; the RV32 build reads them from the mailbox, firmware/rv32/main.c).
+// Their 64-bit fields are chip addresses the firmware only writes into VU /
+// PNM registers; it never dereferences logic memory.
+//
+// Buffers used (all from the descriptor; nothing else in logic memory is
+// touched):
+//   x, xb, xb2, q, hb, hb2, logits   fp32 work vectors as in decoder.cpp
+//   partials (int32)                 Wq, Wo, W1, W2 and cls results
+//   xb, xb2 (as int32 scratch)       Wk and Wv results (kv_dim <= dim), both
+//                                    free between QUANTIZE(xb) and ATTENTION
+//   hb (as int32 scratch)            W3 results (dequantized into hb2 before
+//                                    W1's results are dequantized into hb)
+//   k_cache, v_cache                 slot [layer][pos] written by DEQUANT
+// Activation SRAM: every int8 vector is broadcast to offset FW_ACT_OFF.
+#ifndef PNM_FW_DECODE_H_
+#define PNM_FW_DECODE_H_
+
+#include <stdint.h>
+
+#include "firmware/decode/model_desc.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// fw_decode_step's return value on any failure (see fw_last_error()).
+#define FW_DECODE_ERROR 0xFFFFFFFFu
+// Byte offset of the int8 activation vector in every unit's activation SRAM.
+#define FW_ACT_OFF 0u
+// Jobs the firmware keeps queued per unit at most (Wq, Wk, Wv); the PNM
+// units' PARAMS.QUEUE_DEPTH must be at least this.
+#define FW_MAX_JOBS_IN_FLIGHT 3u
+
+typedef enum {
+  FW_OK = 0,
+  FW_ERR_DESC = 1,        // descriptor or layer table invalid (fw_check_desc)
+  FW_ERR_ARG = 2,         // token >= vocab_size or pos >= seq_len
+  FW_ERR_CHIP_STATE = 3,  // chip not idle, or a PNM error pending, at step start
+  FW_ERR_PARAMS = 4,      // PNM PARAMS disagree with the descriptor
+  FW_ERR_VU = 5,          // vector unit STATUS.ERROR (hw_status = VU STATUS)
+  FW_ERR_PNM = 6,         // IRQ PNM_ERROR (unit, hw_status = that unit's STATUS)
+  FW_ERR_PNM_STATE = 7,   // PNM_IDLE reported but unit 0's JOBS_DONE disagrees
+} fw_error_t;
+
+typedef struct {
+  fw_error_t code;
+  const char* msg;     // constant text naming the failed check or operation
+  int32_t layer;       // layer being decoded; -1 before the layers or for the classifier
+  uint32_t vu_op;      // the VU op (PNM_VU_OP_*) for FW_ERR_VU
+  uint32_t hw_status;  // the STATUS register value that reported the error
+  uint32_t unit;       // PNM unit for FW_ERR_PNM
+  uint32_t value;      // the offending value (a dimension, a count, ...)
+} fw_error_info_t;
+
+// Checks magic, version, dimensions (heads divide dim, kv heads divide
+// heads, even head_dim, register field widths) and that every buffer lies in
+// LOGIC_MEM, 4-byte aligned. FW_OK or FW_ERR_DESC (details in fw_last_error_info()).
+fw_error_t fw_check_desc(const pnm_model_desc_t* m);
+// fw_check_desc plus every layer's matrix shapes and addresses.
+fw_error_t fw_check_model(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers);
+
+// Runs one decode step for `token` at position `pos` (pos 0 first, then +1
+// per step; the K/V cache slot pos of every layer is overwritten) and returns
+// the greedy next token (the VU's ARGMAX RESULT), or FW_DECODE_ERROR.
+// Requires the chip idle on entry and leaves it idle.
+uint32_t fw_decode_step(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers,
+                        uint32_t token, uint32_t pos);
+
+// The outcome of the last fw_check_* / fw_decode_step call.
+fw_error_t fw_last_error(void);
+const fw_error_info_t* fw_last_error_info(void);
+const char* fw_error_name(fw_error_t code);
+
+// Work done by the last fw_decode_step (for reports and tests).
+typedef struct {
+  uint32_t vu_ops;
+  uint32_t pnm_jobs;
+  uint32_t epochs;
+} fw_step_counts_t;
+const fw_step_counts_t* fw_last_step_counts(void);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif
+
+#endif  // PNM_FW_DECODE_H_
