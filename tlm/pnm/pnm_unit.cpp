@@ -1,0 +1,513 @@
+#include "tlm/pnm/pnm_unit.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+namespace pnm::pnmu {
+
+namespace {
+namespace R = regs::pnm;
+using Err = regs::pnm::err;
+constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
+
+uint64_t to_ps(const sc_core::sc_time& t) {
+  return static_cast<uint64_t>(t / sc_core::sc_time(1, sc_core::SC_PS) + 0.5);
+}
+sc_core::sc_time ps(uint64_t v) { return sc_core::sc_time(static_cast<double>(v), sc_core::SC_PS); }
+}  // namespace
+
+PnmUnit::PnmUnit(sc_core::sc_module_name name, const PnmConfig& cfg, unsigned channel,
+                 unsigned channels, const pnm::flash::FlashConfig& flash,
+                 std::unique_ptr<pnm::mve::Engine> engine)
+    : sc_module(name),
+      tgt_socket("tgt_socket"),
+      init_socket("init_socket"),
+      flash_socket("flash_socket"),
+      idle_o("idle_o"),
+      error_o("error_o"),
+      cfg_(cfg),
+      channel_(channel),
+      channels_(channels),
+      flash_(flash),
+      engine_(std::move(engine)),
+      regs_(std::string(this->name()) + ".regs", R::REGISTERS),
+      clk_ps_(cfg.mve.clk_period_ps),
+      page_(flash.page_size_bytes) {
+  const std::string me = this->name();
+  if (!engine_) throw std::invalid_argument(me + ": no engine");
+  if (engine_->advances_time())
+    throw std::invalid_argument(me + ": engine '" + std::string(engine_->kind()) +
+                                "' advances SystemC time itself; the PNM unit needs a fast-path "
+                                "engine (tlm, rtl or shadow from mve::make_engine)");
+  if (channels == 0 || channels > regs::addr::PNM_COUNT || channel >= channels)
+    throw std::invalid_argument(me + ": channel " + std::to_string(channel) + " of " +
+                                std::to_string(channels) + " (allowed: channel < channels <= " +
+                                std::to_string(regs::addr::PNM_COUNT) + ")");
+  if (cfg.act_sram_bytes == 0 || cfg.act_sram_bytes > regs::addr::ACT_SRAM_MAX_BYTES)
+    throw std::invalid_argument(me + ": act_sram_bytes " + std::to_string(cfg.act_sram_bytes) +
+                                " outside [1, ACT_SRAM_MAX_BYTES]");
+  if (cfg.queue_depth == 0 || cfg.flash_queue_depth == 0 || clk_ps_ == 0 || page_ == 0)
+    throw std::invalid_argument(me + ": queue_depth, flash_queue_depth, mve clock and page size "
+                                     "must be positive");
+  sram_.assign(cfg.act_sram_bytes, 0);
+  slots_ = static_cast<uint32_t>(
+      std::min<uint64_t>(std::max<uint64_t>(2, cfg.readahead_bytes / page_), 1u << 30));
+  slot_free_ps_.assign(slots_, 0);
+  scratch_.assign(page_, 0);
+  epochs_.emplace_back(0, 0);  // ACT_EPOCH resets to 0 at time 0
+
+  tgt_socket.register_b_transport(this, &PnmUnit::b_transport);
+  tgt_socket.register_transport_dbg(this, &PnmUnit::transport_dbg);
+  tgt_socket.register_get_direct_mem_ptr(this, &PnmUnit::get_direct_mem_ptr);
+  wire_registers();
+
+  SC_HAS_PROCESS(PnmUnit);
+  SC_THREAD(thread);
+  SC_METHOD(update_outputs);
+  sensitive << out_ev_;
+}
+
+PnmUnit::~PnmUnit() { fgp_.clear_extension(&fext_); }
+
+// ---------------------------------------------------------------------------
+// Registers and the target socket
+// ---------------------------------------------------------------------------
+
+void PnmUnit::wire_registers() {
+  uint32_t params = regs::set<R::PARAMS::CHANNEL>(0, channel_);
+  params = regs::set<R::PARAMS::CHANNELS>(params, channels_ - 1);
+  params = regs::set<R::PARAMS::QUEUE_DEPTH>(params, std::min(cfg_.queue_depth, 255u));
+  regs_.set(R::PARAMS::OFFSET, params);
+  regs_.on_read(R::STATUS::OFFSET, [this]() { return status(); });
+  regs_.on_read(R::JOBS_PUSHED::OFFSET, [this]() { return static_cast<uint32_t>(n_.jobs_pushed); });
+  regs_.on_read(R::JOBS_DONE::OFFSET, [this]() { return static_cast<uint32_t>(n_.jobs_done); });
+  regs_.on_read(R::PAGES_READ::OFFSET, [this]() { return static_cast<uint32_t>(n_.pages_read); });
+  regs_.on_read(R::RETRIES::OFFSET, [this]() { return static_cast<uint32_t>(n_.retries); });
+  regs_.on_read(R::UNCORRECTABLE::OFFSET,
+                [this]() { return static_cast<uint32_t>(n_.uncorrectable_pages); });
+  regs_.on_write(R::CTRL::OFFSET, [this](uint32_t v) {
+    if (regs::get<R::CTRL::CLEAR_ERR>(v)) {
+      error_ = false;
+      err_code_ = 0;
+      out_ev_.notify(sc_core::SC_ZERO_TIME);
+    }
+    if (regs::get<R::CTRL::PUSH>(v)) push();
+  });
+  regs_.on_write(R::ACT_EPOCH::OFFSET, [this](uint32_t v) { write_epoch(v); });
+}
+
+uint32_t PnmUnit::status() const {
+  uint32_t s = regs::set<R::STATUS::BUSY>(0, jobs_.empty() ? 0 : 1);
+  s = regs::set<R::STATUS::FULL>(s, jobs_.size() >= cfg_.queue_depth ? 1 : 0);
+  s = regs::set<R::STATUS::ERROR>(s, error_ ? 1 : 0);
+  return regs::set<R::STATUS::ERR_CODE>(s, err_code_);
+}
+
+uint64_t PnmUnit::reg_time_ps() const {
+  return to_ps(sc_core::sc_time_stamp() + (delay_ ? *delay_ : sc_core::SC_ZERO_TIME));
+}
+
+void PnmUnit::set_error(Err code) {
+  if (!error_) err_code_ = static_cast<uint32_t>(code);
+  error_ = true;
+  out_ev_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void PnmUnit::write_epoch(uint32_t v) {
+  if (v > epochs_.back().first) {
+    epochs_.emplace_back(v, std::max(reg_time_ps(), epochs_.back().second));
+    epoch_ev_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+bool PnmUnit::gate_time(uint32_t epoch, uint64_t& t) const {
+  // epochs_ is increasing in value and time: the first record >= epoch.
+  auto it = std::lower_bound(epochs_.begin(), epochs_.end(), epoch,
+                             [](const auto& rec, uint32_t e) { return rec.first < e; });
+  if (it == epochs_.end()) return false;
+  t = it->second;
+  return true;
+}
+
+void PnmUnit::push() {
+  Job j;
+  j.flash = (uint64_t{regs_.value(R::JOB_FLASH_HI::OFFSET)} << 32) | regs_.value(R::JOB_FLASH_LO::OFFSET);
+  j.dst = (uint64_t{regs_.value(R::JOB_DST_HI::OFFSET)} << 32) | regs_.value(R::JOB_DST_LO::OFFSET);
+  j.rows = regs::get<R::JOB_ROWS::VALUE>(regs_.value(R::JOB_ROWS::OFFSET));
+  j.cols = regs::get<R::JOB_COLS::VALUE>(regs_.value(R::JOB_COLS::OFFSET));
+  j.act_off = regs_.value(R::JOB_ACT_OFF::OFFSET);
+  j.epoch = regs_.value(R::JOB_EPOCH::OFFSET);
+  j.push_ps = reg_time_ps();
+
+  if (j.rows == 0) return set_error(Err::ROWS_ZERO), void(++n_.jobs_rejected);
+  if (j.cols == 0 || j.cols > engine_->params().max_cols)
+    return set_error(Err::COLS_RANGE), void(++n_.jobs_rejected);
+  if (uint64_t{j.act_off} + j.cols > cfg_.act_sram_bytes)
+    return set_error(Err::ACT_RANGE), void(++n_.jobs_rejected);
+  const uint64_t reserve = reserved_bytes(j.rows, j.cols, channels_, page_);
+  if (j.flash % page_ != 0 || j.flash > flash_.bytes_per_channel() ||
+      reserve > flash_.bytes_per_channel() - j.flash)
+    return set_error(Err::FLASH_RANGE), void(++n_.jobs_rejected);
+  if (jobs_.size() >= cfg_.queue_depth) return set_error(Err::QUEUE_FULL), void(++n_.jobs_rejected);
+
+  n_.first_push_ps = std::min(n_.first_push_ps, j.push_ps);
+  ++n_.jobs_pushed;
+  j.rows_c = rows_of_channel(j.rows, channel_, channels_);
+  j.r0_c = first_row_of_channel(j.rows, channel_, channels_);
+  if (j.rows_c == 0) {  // nothing of this matrix lives here: done at once
+    ++n_.jobs_done;
+    ++n_.jobs_empty;
+    n_.last_done_ps = std::max(n_.last_done_ps, j.push_ps);
+    return;
+  }
+  j.bytes = uint64_t{j.rows_c} * j.cols;
+  j.pages = static_cast<uint32_t>((j.bytes + page_ - 1) / page_);
+  j.ready_ps.assign(j.pages, 0);
+  j.seq = next_seq_++;
+  const bool was_idle = jobs_.empty();
+  jobs_.push_back(std::move(j));
+  push_ev_.notify(sc_core::SC_ZERO_TIME);
+  if (was_idle) out_ev_.notify(sc_core::SC_ZERO_TIME);
+}
+
+tlm::tlm_response_status PnmUnit::sram_access(tlm::tlm_generic_payload& p) {
+  const uint64_t addr = p.get_address();
+  const uint64_t len = p.get_data_length();
+  constexpr uint64_t base = regs::addr::ACT_SRAM_OFFSET;
+  if (addr < base || addr - base > sram_.size() || len > sram_.size() - (addr - base))
+    return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  if (p.get_byte_enable_ptr() != nullptr) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
+  if (p.get_streaming_width() != 0 && p.get_streaming_width() < len)
+    return tlm::TLM_BURST_ERROR_RESPONSE;
+  if (len != 0 && p.get_data_ptr() == nullptr) return tlm::TLM_GENERIC_ERROR_RESPONSE;
+  uint8_t* mem = sram_.data() + (addr - base);
+  if (p.is_write()) std::memcpy(mem, p.get_data_ptr(), len);
+  else if (p.is_read()) std::memcpy(p.get_data_ptr(), mem, len);
+  return tlm::TLM_OK_RESPONSE;
+}
+
+void PnmUnit::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  const uint64_t addr = p.get_address();
+  if (addr < regs::addr::ACT_SRAM_OFFSET) {
+    // The bank answers unmapped offsets below 0x100 and everything up to the
+    // SRAM with TLM_ADDRESS_ERROR_RESPONSE.
+    delay_ = &delay;
+    regs_.transport(p);
+    delay_ = nullptr;
+    return;
+  }
+  p.set_response_status(sram_access(p));
+  if (p.is_response_ok()) p.set_dmi_allowed(true);
+}
+
+unsigned PnmUnit::transport_dbg(tlm::tlm_generic_payload& p) {
+  if (p.get_address() < regs::addr::ACT_SRAM_OFFSET) return regs_.debug(p);
+  p.set_response_status(sram_access(p));
+  return p.is_response_ok() ? p.get_data_length() : 0;
+}
+
+bool PnmUnit::get_direct_mem_ptr(tlm::tlm_generic_payload& p, tlm::tlm_dmi& dmi) {
+  constexpr uint64_t base = regs::addr::ACT_SRAM_OFFSET;
+  const uint64_t addr = p.get_address();
+  if (addr < base || addr - base >= sram_.size()) {
+    // Deny, and describe the hole: [0, SRAM) holds the registers.
+    dmi.set_start_address(addr < base ? 0 : base + sram_.size());
+    dmi.set_end_address(addr < base ? base - 1 : std::numeric_limits<uint64_t>::max());
+    return false;
+  }
+  dmi.set_dmi_ptr(sram_.data());
+  dmi.set_start_address(base);
+  dmi.set_end_address(base + sram_.size() - 1);
+  dmi.allow_read_write();
+  dmi.set_read_latency(sc_core::SC_ZERO_TIME);
+  dmi.set_write_latency(sc_core::SC_ZERO_TIME);
+  return true;
+}
+
+void PnmUnit::update_outputs() {
+  idle_o.write(jobs_.empty());
+  error_o.write(error_);
+}
+
+// ---------------------------------------------------------------------------
+// The controller: one thread, analytic timing
+// ---------------------------------------------------------------------------
+
+void PnmUnit::thread() {
+  quantum_ps_ = to_ps(tlm_utils::tlm_quantumkeeper::get_global_quantum());
+  for (;;) {
+    const uint64_t now = to_ps(sc_core::sc_time_stamp());
+    uint64_t wake = kNever;
+    while (step(now, wake)) {
+    }
+    if (wake == kNever) {
+      sc_core::wait(push_ev_ | epoch_ev_);
+    } else {
+      sc_core::wait(ps(wake - now), push_ev_ | epoch_ev_);
+    }
+  }
+}
+
+// One pass over everything that can be done at kernel time `now`. Returns
+// true when something changed (call again); `wake` gets the earliest kernel
+// time at which a blocked activity can go on.
+bool PnmUnit::step(uint64_t now, uint64_t& wake) {
+  wake = kNever;
+  bool progress = false;
+  // 1. Write-back and retirement, in order, at the kernel time they happen.
+  while (!jobs_.empty()) {
+    Job& f = jobs_.front();
+    if (f.state == JobState::Computed) {
+      if (f.end_ps > now) {
+        wake = std::min(wake, f.end_ps);
+        break;
+      }
+      write_back(f, now);
+      progress = true;
+    }
+    if (f.state == JobState::WritingBack) {
+      if (f.wb_done_ps > now) {
+        wake = std::min(wake, f.wb_done_ps);
+        break;
+      }
+      retire(f);
+      jobs_.pop_front();
+      progress = true;
+      continue;
+    }
+    break;
+  }
+  // 2. The MVE, as far as activations and the look-ahead allow; it pulls the
+  //    page reads it needs.
+  uint64_t mve_wake = kNever;
+  if (advance_mve(now, mve_wake)) progress = true;
+  wake = std::min(wake, mve_wake);
+  // 3. Read ahead: every page a free buffer slot allows.
+  while (issue_next(now)) progress = true;
+  return progress;
+}
+
+bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
+  const pnm::mve::Params& mp = engine_->params();
+  bool progress = false;
+  for (Job& j : jobs_) {
+    if (j.state == JobState::Computed || j.state == JobState::WritingBack) continue;
+    const uint64_t beat_ps = pnm::mve::beats_per_row(mp, j.cols) * clk_ps_;  // one row
+    if (j.state == JobState::Queued) {
+      uint64_t gate = 0;
+      if (!gate_time(j.epoch, gate)) return progress;  // wait for ACT_EPOCH
+      const uint64_t ready = std::max(mve_free_ps_, j.push_ps);
+      j.start_ps = std::max(ready, gate);
+      n_.mve_wait_act_ps += j.start_ps - ready;
+      if (cfg_.functional) {
+        j.act.assign(sram_.begin() + j.act_off, sram_.begin() + j.act_off + j.cols);
+      }
+      j.t_ps = j.start_ps + beat_ps;  // activation load: B beats
+      j.state = JobState::Running;
+      progress = true;
+    }
+    while (j.page_cursor < j.pages) {
+      if (quantum_ps_ != 0 && j.t_ps > now + quantum_ps_) {
+        wake = j.t_ps - quantum_ps_;  // come back one quantum before the MVE gets there
+        return progress;
+      }
+      while (j.pages_issued <= j.page_cursor) {
+        if (!issue_next(now)) {
+          // Cannot happen: page k's slot is freed by page k - slots' consumption.
+          throw std::logic_error(std::string(name()) + ": read-ahead deadlock");
+        }
+      }
+      const uint32_t pc = j.page_cursor;
+      if (j.ready_ps[pc] > j.t_ps) {
+        n_.mve_wait_flash_ps += j.ready_ps[pc] - j.t_ps;
+        j.t_ps = j.ready_ps[pc];
+      }
+      const uint64_t page_end = std::min<uint64_t>(uint64_t{pc + 1} * page_, j.bytes);
+      const uint32_t rows_after = static_cast<uint32_t>(page_end / j.cols);
+      const uint32_t first = j.rows_done;
+      const uint64_t row_start = j.t_ps;
+      j.t_ps += uint64_t{rows_after - first} * beat_ps;
+      j.rows_done = rows_after;
+      // Free every page whose last row has finished, at that row's finish.
+      while (j.pages_freed <= pc) {
+        const uint64_t last_byte =
+            std::min<uint64_t>(uint64_t{j.pages_freed + 1} * page_, j.bytes) - 1;
+        const uint32_t last_row = static_cast<uint32_t>(last_byte / j.cols);
+        if (last_row >= j.rows_done) break;
+        slot_free_ps_.push_back(row_start + uint64_t{last_row - first + 1} * beat_ps);
+        ++j.pages_freed;
+      }
+      ++j.page_cursor;
+      progress = true;
+    }
+    finish_job(j);
+    progress = true;
+  }
+  return progress;
+}
+
+void PnmUnit::finish_job(Job& j) {
+  const pnm::mve::Params& mp = engine_->params();
+  uint64_t cycles = pnm::mve::job_cycles(mp, j.rows_c, j.cols, false);
+  if (cfg_.functional) {
+    pnm::mve::Job mj;
+    mj.id = j.seq;
+    mj.rows = j.rows_c;
+    mj.cols = j.cols;
+    mj.act = j.act.data();
+    mj.weights = j.tile.data();
+    mj.issue_time_ps = j.start_ps;
+    pnm::mve::Result r = engine_->run(mj);
+    if (r.status != pnm::mve::Err::NONE && r.status != pnm::mve::Err::STRB) {
+      j.mve_error = true;
+    } else {
+      j.out = std::move(r.out);
+      cycles = r.cycles;
+    }
+    j.tile = {};
+    j.act = {};
+  }
+  // The row stream took B * rows_c cycles after the B-beat activation load;
+  // the rest of the engine's count follows the last row.
+  const uint64_t b = pnm::mve::beats_per_row(mp, j.cols);
+  const uint64_t streamed = b * (uint64_t{j.rows_c} + 1);
+  j.end_ps = j.t_ps + (cycles > streamed ? cycles - streamed : 0) * clk_ps_;
+  mve_free_ps_ = j.end_ps;
+  n_.mve_cycles += cycles;
+  n_.mve_busy_ps += cycles * clk_ps_;
+  n_.rows += j.rows_c;
+  n_.macs += j.bytes;
+  j.ready_ps = {};
+  j.state = JobState::Computed;
+}
+
+bool PnmUnit::issue_next(uint64_t now) {
+  if (slot_free_ps_.empty() || jobs_.empty()) return false;
+  // The job being read: first one (in order) with pages left.
+  const uint64_t base = jobs_.front().seq;
+  if (issue_seq_ < base) issue_seq_ = base;
+  while (issue_seq_ - base < jobs_.size() &&
+         jobs_[issue_seq_ - base].pages_issued == jobs_[issue_seq_ - base].pages)
+    ++issue_seq_;
+  if (issue_seq_ - base >= jobs_.size()) return false;
+  Job& j = jobs_[issue_seq_ - base];
+
+  const uint64_t slot = slot_free_ps_.front();
+  slot_free_ps_.pop_front();
+  uint64_t ctrl = 0;
+  if (inflight_.size() >= cfg_.flash_queue_depth) {
+    ctrl = inflight_.top();
+    inflight_.pop();
+  }
+  const uint64_t other = std::max({last_issue_ps_, ctrl, j.push_ps});
+  uint64_t issue = std::max(other, slot);
+  if (slot > other) n_.stall_buffer_full_ps += slot - other;
+  if (issue < now) {
+    ++n_.late_issues;
+    issue = now;
+  }
+  const uint32_t m = j.pages_issued;
+  const uint32_t len = static_cast<uint32_t>(std::min<uint64_t>(page_, j.bytes - uint64_t{m} * page_));
+  uint8_t* dst = scratch_.data();
+  if (cfg_.functional) {
+    if (j.tile.empty()) j.tile.assign(j.bytes, 0);
+    dst = reinterpret_cast<uint8_t*>(j.tile.data()) + uint64_t{m} * page_;
+  }
+  pnm::flash::prepare_read(fgp_, fext_, j.flash + uint64_t{m} * page_, dst, len);
+  sc_core::sc_time d = ps(issue - now);
+  flash_socket->b_transport(fgp_, d);
+  uint64_t done = now + to_ps(d);
+  if (fext_.done_ps > done) done = fext_.done_ps;
+  if (fgp_.get_response_status() != tlm::TLM_OK_RESPONSE) {
+    if (fext_.status == pnm::flash::FlashStatus::Uncorrectable) {
+      j.uncorrectable = true;
+    } else {
+      j.flash_error = true;
+      ++n_.flash_errors;
+    }
+  }
+  n_.retries += fext_.retries;
+  n_.uncorrectable_pages += fext_.uncorrectable_pages;
+  ++n_.pages_read;
+  n_.bytes_read += len;
+  // Busy = union of [issue, done]; issues never go backwards.
+  const uint64_t from = std::max(issue, flash_covered_ps_);
+  if (done > from) n_.flash_busy_ps += done - from;
+  flash_covered_ps_ = std::max(flash_covered_ps_, done);
+
+  inflight_.push(done);
+  last_issue_ps_ = issue;
+  j.ready_ps[m] = done;
+  ++j.pages_issued;
+  return true;
+}
+
+void PnmUnit::write_back(Job& j, uint64_t now) {
+  j.state = JobState::WritingBack;
+  j.wb_done_ps = now;
+  if (!cfg_.functional || j.mve_error) return;
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_WRITE_COMMAND);
+  gp.set_address(j.dst + 4 * uint64_t{j.r0_c});
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(j.out.data()));
+  gp.set_data_length(static_cast<unsigned>(j.out.size() * sizeof(int32_t)));
+  gp.set_streaming_width(gp.get_data_length());
+  gp.set_byte_enable_ptr(nullptr);
+  gp.set_dmi_allowed(false);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+  init_socket->b_transport(gp, d);
+  j.wb_done_ps = now + to_ps(d);
+  if (gp.is_response_ok()) {
+    n_.writeback_bytes += gp.get_data_length();
+  } else {
+    ++n_.writeback_errors;
+    set_error(Err::WRITEBACK);
+  }
+}
+
+void PnmUnit::retire(Job& j) {
+  if (j.uncorrectable) set_error(Err::UNCORRECTABLE);
+  if (j.flash_error) set_error(Err::FLASH_RANGE);
+  if (j.mve_error) set_error(Err::COLS_RANGE);
+  ++n_.jobs_done;
+  n_.last_done_ps = std::max(n_.last_done_ps, j.wb_done_ps);
+  if (jobs_.size() == 1) out_ev_.notify(sc_core::SC_ZERO_TIME);  // becomes idle
+}
+
+// ---------------------------------------------------------------------------
+
+void PnmUnit::report(pnm::Stats& s, const std::string& p) const {
+  const auto ns = [](uint64_t v) { return static_cast<double>(v) * 1e-3; };
+  s.set(p + ".jobs.pushed", n_.jobs_pushed, "jobs");
+  s.set(p + ".jobs.done", n_.jobs_done, "jobs");
+  s.set(p + ".jobs.rejected", n_.jobs_rejected, "jobs", "refused at PUSH (ERROR set)");
+  s.set(p + ".jobs.empty", n_.jobs_empty, "jobs", "rows_c == 0: done at once");
+  s.set(p + ".rows", n_.rows, "rows");
+  s.set(p + ".macs", n_.macs, "MACs");
+  s.set(p + ".flash.pages_read", n_.pages_read, "pages");
+  s.set(p + ".flash.bytes_read", n_.bytes_read, "B");
+  s.set(p + ".flash.busy", ns(n_.flash_busy_ps), "ns", "time with a page read in flight");
+  s.set(p + ".flash.stall_buffer_full", ns(n_.stall_buffer_full_ps), "ns",
+        "reads held back only by a full read-ahead buffer");
+  s.set(p + ".flash.errors", n_.flash_errors, "reads", "error responses other than uncorrectable");
+  s.set(p + ".ecc.retries", n_.retries, "steps");
+  s.set(p + ".ecc.uncorrectable_pages", n_.uncorrectable_pages, "pages");
+  s.set(p + ".mve.busy", ns(n_.mve_busy_ps), "ns", "engine cycles x clk_period");
+  s.set(p + ".mve.cycles", n_.mve_cycles, "cycles");
+  s.set(p + ".mve.wait_act", ns(n_.mve_wait_act_ps), "ns", "MVE idle, next job waits for ACT_EPOCH");
+  s.set(p + ".mve.wait_flash", ns(n_.mve_wait_flash_ps), "ns", "MVE stalled on a page not yet read");
+  s.set(p + ".writeback.bytes", n_.writeback_bytes, "B");
+  s.set(p + ".writeback.errors", n_.writeback_errors, "writes");
+  s.set(p + ".readahead.pages", uint64_t{slots_}, "pages", "read-ahead buffer");
+  s.set(p + ".time.first_push", ns(n_.first_push_ps == UINT64_MAX ? 0 : n_.first_push_ps), "ns");
+  s.set(p + ".time.last_done", ns(n_.last_done_ps), "ns");
+}
+
+}  // namespace pnm::pnmu

@@ -1,0 +1,222 @@
+// One processing-near-memory (PNM) unit: the controller side of flash
+// channel c. A job queue, a flash controller that reads the pages of queued
+// jobs ahead of the MVE into a read-ahead buffer, the MVE (any mve::Engine),
+// an activation SRAM and result write-back. The contract with the other
+// blocks is tlm/chip/CHIP.md; the registers are regmap.yaml block `pnm`.
+//
+// Sockets and ports
+//   tgt_socket    LOCAL offsets of the unit's 1 MiB window:
+//                   [0, 0x100)                       registers (pnm::regs::pnm), 32-bit
+//                   [ACT_SRAM_OFFSET, +act_sram_bytes) activation SRAM, plain memory (DMI)
+//                 anything else: TLM_ADDRESS_ERROR_RESPONSE. Zero delay is
+//                 annotated (the TSV link in front of the unit models the trip).
+//   init_socket   result write-back: one WRITE of rows_c int32 (host byte
+//                 order) to CHIP address JOB_DST + 4 * r0_c per job. Any error
+//                 response sets STATUS.ERROR with ERR_CODE WRITEBACK.
+//   flash_socket  to the channel's flash::FlashChannel::tgt_socket. Single-page
+//                 reads with a FlashExtension, issue time in the annotated delay.
+//   idle_o        high when every pushed job is done (JOBS_DONE == JOBS_PUSHED).
+//   error_o       STATUS.ERROR.
+//   Both outputs must be bound (sc_signal<bool>); one SC_METHOD writes them.
+//
+// Jobs (CTRL.PUSH copies the staged JOB_* registers). Checked at PUSH, first
+// failing check names the code; a failing job is dropped (not counted in
+// JOBS_PUSHED), STATUS.ERROR is set and later jobs run normally:
+//   JOB_ROWS == 0 -> ROWS_ZERO; JOB_COLS == 0 or > mve max_cols -> COLS_RANGE;
+//   JOB_ACT_OFF + JOB_COLS > act_sram_bytes -> ACT_RANGE;
+//   JOB_FLASH not page aligned, or JOB_FLASH + the channel's reservation
+//   (ceil(ROWS / C) * COLS bytes rounded up to pages) beyond the channel
+//   -> FLASH_RANGE; JOBS_PUSHED - JOBS_DONE == queue_depth -> QUEUE_FULL.
+// A job with rows_c == 0 counts as pushed and done at once. ERR_CODE keeps
+// the first error until CTRL.CLEAR_ERR.
+//
+// Timing (analytic, busy-until times; no process or event per page):
+//   flash   page k (in queue order across jobs) issues at
+//           max(previous issue, job push time, slot free, oldest of
+//           flash_queue_depth outstanding reads completed) and is ready at the
+//           channel's annotated completion time. The read-ahead buffer holds
+//           max(2, readahead_bytes / page) pages; a page holds its slot from
+//           issue until the MVE has consumed it. ACT_EPOCH gates only the MVE.
+//   MVE     a job starts at max(MVE free, push, the time ACT_EPOCH first
+//           reached JOB_EPOCH), loads activations (B = ceil(cols/lanes)
+//           cycles), then streams rows: a row starts no earlier than the page
+//           holding its last byte is ready and takes B cycles; the remainder
+//           of the engine's cycle count (1 cycle for the golden model and the
+//           RTL) follows the last row. Without stalls a job takes exactly the
+//           engine's cycles (mve::job_cycles in timing-only mode) x clk_period.
+//   write-back  issued at the job's MVE end (kernel synchronised there);
+//           JOBS_DONE counts the job when the write completes. The MVE goes on
+//           with the next job meanwhile.
+//   The unit's thread computes ahead of the kernel by at most one global
+//   quantum (tlm_global_quantum; zero = up to the next job boundary) and
+//   synchronises at job boundaries and on PUSH / ACT_EPOCH writes.
+//   Counters (PAGES_READ, RETRIES, stats) count reads when they are issued,
+//   which may be ahead of sc_time_stamp() by the look-ahead.
+//
+// ACT_EPOCH: the gate compares with the largest value written so far (epochs
+// only grow), effective from the write's annotated time.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "tlm/common/register_bank.hpp"
+#include "tlm/common/stats.hpp"
+#include "tlm/flash/flash_config.hpp"
+#include "tlm/flash/flash_extension.hpp"
+#include "tlm/pnm/mve_engine.hpp"
+#include "tlm/pnm/pnm_config.hpp"
+
+namespace pnm::pnmu {
+
+// Rows of an R-row matrix that channel c of C holds, and its first row
+// (tlm/chip/CHIP.md, "Weight layout").
+inline uint32_t rows_of_channel(uint32_t rows, unsigned c, unsigned channels) {
+  return rows / channels + (c < rows % channels ? 1u : 0u);
+}
+inline uint32_t first_row_of_channel(uint32_t rows, unsigned c, unsigned channels) {
+  return c * (rows / channels) + (c < rows % channels ? c : rows % channels);
+}
+// Bytes each channel reserves in flash for an R x K matrix striped over C.
+inline uint64_t reserved_bytes(uint32_t rows, uint32_t cols, unsigned channels, uint32_t page) {
+  const uint64_t b = uint64_t{(rows + channels - 1) / channels} * cols;
+  return (b + page - 1) / page * page;
+}
+
+// Plain counters (report() names and units them).
+struct PnmCounters {
+  uint64_t jobs_pushed = 0, jobs_done = 0, jobs_rejected = 0, jobs_empty = 0;
+  uint64_t rows = 0, macs = 0;
+  uint64_t pages_read = 0, bytes_read = 0;
+  uint64_t retries = 0, uncorrectable_pages = 0, flash_errors = 0;
+  uint64_t flash_busy_ps = 0;         // time with at least one page read in flight
+  uint64_t stall_buffer_full_ps = 0;  // reads held back only by a full read-ahead buffer
+  uint64_t mve_busy_ps = 0, mve_cycles = 0;
+  uint64_t mve_wait_act_ps = 0;       // MVE idle with a job waiting for its ACT_EPOCH
+  uint64_t mve_wait_flash_ps = 0;     // MVE stalled on a page not yet read
+  uint64_t writeback_bytes = 0, writeback_errors = 0;
+  uint64_t first_push_ps = UINT64_MAX, last_done_ps = 0;
+  uint64_t late_issues = 0;           // reads issued later than computed (should stay 0)
+};
+
+class PnmUnit : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<PnmUnit> tgt_socket;
+  tlm_utils::simple_initiator_socket<PnmUnit> init_socket;
+  tlm_utils::simple_initiator_socket<PnmUnit> flash_socket;
+  sc_core::sc_out<bool> idle_o;
+  sc_core::sc_out<bool> error_o;
+
+  // engine: from mve::make_engine(cfg.mve) normally; tests may pass another.
+  // Throws std::invalid_argument for a null engine, an engine that advances
+  // SystemC time itself (pin-level), channel >= channels, or channels > 256.
+  PnmUnit(sc_core::sc_module_name name, const PnmConfig& cfg, unsigned channel, unsigned channels,
+          const pnm::flash::FlashConfig& flash, std::unique_ptr<pnm::mve::Engine> engine);
+  PnmUnit(const PnmUnit&) = delete;
+  PnmUnit& operator=(const PnmUnit&) = delete;
+  ~PnmUnit() override;
+
+  void report(pnm::Stats& stats, const std::string& prefix) const;
+
+  const PnmCounters& counters() const { return n_; }
+  const PnmConfig& config() const { return cfg_; }
+  pnm::mve::Engine& engine() { return *engine_; }
+  unsigned channel() const { return channel_; }
+  unsigned channels() const { return channels_; }
+  uint32_t buffer_pages() const { return slots_; }
+  // JOBS_DONE == JOBS_PUSHED, immediately (idle_o follows two deltas later).
+  bool idle() const { return jobs_.empty(); }
+  uint32_t status() const;  // the STATUS register value
+
+ private:
+  enum class JobState { Queued, Running, Computed, WritingBack };
+  struct Job {
+    uint64_t seq = 0;
+    uint64_t flash = 0, dst = 0;
+    uint32_t rows = 0, cols = 0, act_off = 0, epoch = 0;
+    uint32_t rows_c = 0, r0_c = 0;
+    uint64_t bytes = 0;  // rows_c * cols
+    uint32_t pages = 0;
+    uint64_t push_ps = 0;
+    JobState state = JobState::Queued;
+    // flash
+    uint32_t pages_issued = 0;
+    std::vector<uint64_t> ready_ps;
+    bool uncorrectable = false, flash_error = false;
+    std::vector<int8_t> tile;  // functional: rows_c x cols weights
+    std::vector<int8_t> act;   // functional: activation snapshot at MVE start
+    // MVE cursor
+    uint64_t start_ps = 0, t_ps = 0, end_ps = 0;
+    uint32_t page_cursor = 0, rows_done = 0, pages_freed = 0;
+    std::vector<int32_t> out;
+    uint64_t wb_done_ps = 0;
+    bool mve_error = false;
+  };
+
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& p);
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& p, tlm::tlm_dmi& dmi);
+  tlm::tlm_response_status sram_access(tlm::tlm_generic_payload& p);
+
+  void wire_registers();
+  void push();
+  void write_epoch(uint32_t v);
+  void set_error(regs::pnm::err code);
+  uint64_t reg_time_ps() const;  // sc_time_stamp + the annotated delay of the current access
+
+  void thread();
+  void update_outputs();
+  bool step(uint64_t now, uint64_t& wake);
+  bool advance_mve(uint64_t now, uint64_t& wake);
+  bool issue_next(uint64_t now);
+  bool gate_time(uint32_t epoch, uint64_t& t) const;
+  void finish_job(Job& j);
+  void write_back(Job& j, uint64_t now);
+  void retire(Job& j);
+
+  PnmConfig cfg_;
+  unsigned channel_, channels_;
+  pnm::flash::FlashConfig flash_;
+  std::unique_ptr<pnm::mve::Engine> engine_;
+  RegisterBank regs_;
+  std::vector<uint8_t> sram_;
+  uint64_t clk_ps_;
+  uint32_t page_;
+  uint32_t slots_;
+  uint64_t quantum_ps_ = 0;
+
+  sc_core::sc_time* delay_ = nullptr;  // of the register access being served
+  sc_core::sc_event push_ev_, epoch_ev_, out_ev_;
+
+  std::deque<Job> jobs_;  // accepted, not yet done, in order
+  uint64_t next_seq_ = 0;
+  uint32_t err_code_ = 0;
+  bool error_ = false;
+  // ACT_EPOCH history: strictly increasing (value, effective time) records.
+  std::vector<std::pair<uint32_t, uint64_t>> epochs_;
+
+  // Flash controller.
+  std::deque<uint64_t> slot_free_ps_;  // free times of buffer slots, in consumption order
+  std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<uint64_t>> inflight_;
+  uint64_t last_issue_ps_ = 0, flash_covered_ps_ = 0;
+  uint64_t issue_seq_ = 0;  // job whose pages are being issued
+  tlm::tlm_generic_payload fgp_;
+  pnm::flash::FlashExtension fext_;
+  std::vector<uint8_t> scratch_;
+
+  // MVE.
+  uint64_t mve_free_ps_ = 0;
+
+  PnmCounters n_;
+};
+
+}  // namespace pnm::pnmu
