@@ -1,0 +1,106 @@
+#include "tlm/logic/tsv_link.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace pnm::logic {
+
+TsvConfig load_tsv_config(const ConfigReader& r) {
+  TsvConfig c;
+  c.width_bits = static_cast<unsigned>(r.integer_or("width_bits", c.width_bits, {1, 1 << 20}));
+  c.data_rate_mts = r.real_or("data_rate_mts", c.data_rate_mts, {1e-3, 1e6});
+  c.latency_ps = r.duration_ps_or("latency", c.latency_ps, {0, 1e9});
+  c.energy_pj_per_bit = r.real_or("energy_pj_per_bit", c.energy_pj_per_bit, {0, 1e3});
+  r.finish();
+  return c;
+}
+
+TsvLink::TsvLink(sc_core::sc_module_name name, const TsvConfig& cfg)
+    : sc_module(name),
+      down_tgt("down_tgt"),
+      down_init("down_init"),
+      up_tgt("up_tgt"),
+      up_init("up_init"),
+      cfg_(cfg),
+      latency_(static_cast<double>(cfg.latency_ps), sc_core::SC_PS) {
+  const std::string me = this->name();
+  if (cfg_.width_bits == 0) throw std::invalid_argument(me + ": width_bits = 0");
+  if (!(cfg_.data_rate_mts > 0)) throw std::invalid_argument(me + ": data_rate_mts must be > 0");
+  if (!(cfg_.energy_pj_per_bit >= 0)) throw std::invalid_argument(me + ": energy_pj_per_bit < 0");
+  for (int d : {kDown, kUp}) {
+    in(d).register_b_transport(this, &TsvLink::b_transport, d);
+    in(d).register_transport_dbg(this, &TsvLink::transport_dbg, d);
+    in(d).register_get_direct_mem_ptr(this, &TsvLink::get_direct_mem_ptr, d);
+    out(d).register_invalidate_direct_mem_ptr(this, &TsvLink::invalidate_direct_mem_ptr, d);
+  }
+}
+
+tlm_utils::simple_initiator_socket_tagged<TsvLink>& TsvLink::out(int dir) {
+  return dir == kDown ? down_init : up_init;
+}
+tlm_utils::simple_target_socket_tagged<TsvLink>& TsvLink::in(int dir) {
+  return dir == kDown ? down_tgt : up_tgt;
+}
+
+uint64_t TsvLink::beats(uint64_t bytes) const {
+  return (bytes * 8 + cfg_.width_bits - 1) / cfg_.width_bits;
+}
+
+sc_core::sc_time TsvLink::transfer_time(uint64_t bytes) const {
+  return sc_core::sc_time(static_cast<double>(beats(bytes)) * 1e6 / cfg_.data_rate_mts,
+                          sc_core::SC_PS);
+}
+
+sc_core::sc_time TsvLink::idle_delay(uint64_t bytes) const {
+  return latency_ + transfer_time(bytes);
+}
+
+void TsvLink::b_transport(int dir, tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  const uint64_t n = p.get_data_length();
+  const sc_core::sc_time t = sc_core::sc_time_stamp() + delay;
+  const sc_core::sc_time start = std::max(t, busy_until_[dir]);
+  const sc_core::sc_time xfer = transfer_time(n);
+  busy_until_[dir] = start + xfer;
+  delay += (start - t) + latency_ + xfer;
+  TsvDirStats& s = stats_[dir];
+  ++s.transactions;
+  s.bytes += n;
+  s.beats += beats(n);
+  s.busy_ps += static_cast<uint64_t>(xfer.value() * (sc_core::sc_get_time_resolution().to_seconds() * 1e12));
+  s.wait_ps += static_cast<uint64_t>((start - t).to_seconds() * 1e12 + 0.5);
+  s.energy_pj += static_cast<double>(n) * 8.0 * cfg_.energy_pj_per_bit;
+  out(dir)->b_transport(p, delay);
+}
+
+unsigned TsvLink::transport_dbg(int dir, tlm::tlm_generic_payload& p) {
+  return out(dir)->transport_dbg(p);
+}
+
+bool TsvLink::get_direct_mem_ptr(int dir, tlm::tlm_generic_payload& p, tlm::tlm_dmi& dmi) {
+  const bool ok = out(dir)->get_direct_mem_ptr(p, dmi);
+  if (ok) {
+    dmi.set_read_latency(dmi.get_read_latency() + latency_);
+    dmi.set_write_latency(dmi.get_write_latency() + latency_);
+  }
+  return ok;
+}
+
+void TsvLink::invalidate_direct_mem_ptr(int dir, sc_dt::uint64 start, sc_dt::uint64 end) {
+  in(dir)->invalidate_direct_mem_ptr(start, end);
+}
+
+void TsvLink::report(Stats& s, const std::string& prefix) const {
+  for (int d : {kDown, kUp}) {
+    const std::string n = prefix + (d == kDown ? ".down" : ".up");
+    const TsvDirStats& st = stats_[d];
+    s.set(n + ".transactions", st.transactions, "transactions");
+    s.set(n + ".bytes", st.bytes, "B", "payload data bytes");
+    s.set(n + ".beats", st.beats, "beats");
+    s.set(n + ".busy_time", st.busy_ps, "ps", "sum of transfer times");
+    s.set(n + ".wait_time", st.wait_ps, "ps", "time queued behind earlier transfers");
+    s.set(n + ".energy", st.energy_pj, "pJ", "8 * bytes * energy_pj_per_bit");
+  }
+}
+
+}  // namespace pnm::logic

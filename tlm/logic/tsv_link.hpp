@@ -1,0 +1,103 @@
+// A TSV link between the logic die and one PNM unit (one per channel),
+// full duplex:
+//   down: down_tgt -> down_init   logic die -> PNM unit (CPU/VU register and
+//                                 activation-SRAM accesses, PNM_BCAST writes)
+//   up:   up_tgt   -> up_init     PNM unit -> logic die (result write-back)
+// Each direction is serialised by its own busy-until time; the directions do
+// not interact.
+//
+// Timing (b_transport of a payload of n data bytes, arriving at local time
+// t = sc_time_stamp() + delay):
+//   beats      = ceil(8 * n / width_bits)
+//   transfer   = beats * 1e6 / data_rate_mts  ps   (one beat per transfer period)
+//   start      = max(t, busy_until[dir])
+//   busy_until[dir] = start + transfer
+//   delay     += (start - t) + latency + transfer   (then the far side's own delay)
+// transfer is rounded to the kernel's time resolution (1 ps by default) once
+// per payload. A payload is charged to the direction of its request, read
+// data included (a down-link read of a PNM register carries its 4 bytes on
+// the down link's budget): the model has no separate response channel.
+// n = 0 (e.g. TLM_IGNORE_COMMAND) costs the latency only.
+//
+// Energy: 8 * n * energy_pj_per_bit per forwarded payload, data bytes only
+// (address/command wires and idle beats are not counted).
+//
+// transport_dbg passes through unchanged (no time, no stats). DMI requests
+// pass through; a grant's read/write latencies get + latency (DMI accesses
+// bypass the serialisation: the DMI user owns the timing).
+// invalidate_direct_mem_ptr from the far side passes back unchanged.
+// The response status is whatever the far side set.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "tlm/common/config.hpp"
+#include "tlm/common/stats.hpp"
+
+namespace pnm::logic {
+
+struct TsvConfig {
+  unsigned width_bits = 1024;       // key width_bits: data wires per direction
+  double data_rate_mts = 6400;      // key data_rate_mts: transfers per second per wire, MT/s
+  uint64_t latency_ps = 2000;       // key latency_<unit>
+  double energy_pj_per_bit = 0.5;   // key energy_pj_per_bit
+};
+
+// Every key optional (defaults above); rejects unknown keys.
+TsvConfig load_tsv_config(const ConfigReader& r);
+
+struct TsvDirStats {
+  uint64_t transactions = 0;
+  uint64_t bytes = 0;
+  uint64_t beats = 0;
+  uint64_t busy_ps = 0;       // sum of transfer times
+  uint64_t wait_ps = 0;       // time spent queued behind earlier transfers
+  double energy_pj = 0;
+};
+
+class TsvLink : public sc_core::sc_module {
+ public:
+  enum Dir : int { kDown = 0, kUp = 1 };
+
+  tlm_utils::simple_target_socket_tagged<TsvLink> down_tgt;
+  tlm_utils::simple_initiator_socket_tagged<TsvLink> down_init;
+  tlm_utils::simple_target_socket_tagged<TsvLink> up_tgt;
+  tlm_utils::simple_initiator_socket_tagged<TsvLink> up_init;
+
+  // Throws std::invalid_argument for width 0, rate <= 0, energy < 0.
+  TsvLink(sc_core::sc_module_name name, const TsvConfig& cfg);
+  TsvLink(const TsvLink&) = delete;
+  TsvLink& operator=(const TsvLink&) = delete;
+
+  const TsvConfig& config() const { return cfg_; }
+  const TsvDirStats& stats(Dir d) const { return stats_[d]; }
+  // <prefix>.{down,up}.{transactions, bytes, beats, busy_time, wait_time, energy}
+  void report(Stats& s, const std::string& prefix) const;
+
+  // The formulas above, for n bytes on an idle link.
+  uint64_t beats(uint64_t bytes) const;
+  sc_core::sc_time transfer_time(uint64_t bytes) const;
+  sc_core::sc_time idle_delay(uint64_t bytes) const;  // latency + transfer
+
+ private:
+  void b_transport(int dir, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  unsigned transport_dbg(int dir, tlm::tlm_generic_payload& p);
+  bool get_direct_mem_ptr(int dir, tlm::tlm_generic_payload& p, tlm::tlm_dmi& dmi);
+  void invalidate_direct_mem_ptr(int dir, sc_dt::uint64 start, sc_dt::uint64 end);
+  tlm_utils::simple_initiator_socket_tagged<TsvLink>& out(int dir);
+  tlm_utils::simple_target_socket_tagged<TsvLink>& in(int dir);
+
+  TsvConfig cfg_;
+  sc_core::sc_time latency_;
+  std::array<sc_core::sc_time, 2> busy_until_{};
+  std::array<TsvDirStats, 2> stats_{};
+};
+
+}  // namespace pnm::logic

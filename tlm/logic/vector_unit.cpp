@@ -1,0 +1,385 @@
+#include "tlm/logic/vector_unit.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <iterator>
+#include <stdexcept>
+
+#include "sim/model/ops.hpp"
+#include "sim/model/quant.hpp"
+
+namespace pnm::logic {
+
+namespace {
+namespace R = regs::vu;
+using Op = R::op;
+using Err = R::err;
+
+constexpr const char* kOpNames[] = {"COPY", "RMSNORM", "QUANTIZE", "DEQUANT", "ROPE",
+                                    "ATTENTION", "ADD", "SILU_MUL", "ARGMAX"};
+
+class Refused : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+uint64_t beats(uint64_t n, unsigned lanes) { return (n + lanes - 1) / lanes; }
+
+uint32_t float_bits(float f) {
+  uint32_t b = 0;
+  std::memcpy(&b, &f, 4);
+  return b;
+}
+float bits_float(uint32_t b) {
+  float f = 0;
+  std::memcpy(&f, &b, 4);
+  return f;
+}
+}  // namespace
+
+VuConfig load_vu_config(const ConfigReader& r) {
+  VuConfig c;
+  const Range<int64_t> cyc{0, 1 << 20};
+  c.clk_period_ps = r.duration_ps_or("clk_period", c.clk_period_ps, {1, 1e9});
+  c.lanes = static_cast<unsigned>(r.integer_or("lanes", c.lanes, {1, 4096}));
+  c.op_overhead_cycles = static_cast<uint64_t>(r.integer_or("op_overhead_cycles", int64_t(c.op_overhead_cycles), cyc));
+  c.cycles_per_beat = static_cast<uint64_t>(r.integer_or("cycles_per_beat", int64_t(c.cycles_per_beat), {1, 1 << 20}));
+  c.exp_cycles_per_beat = static_cast<uint64_t>(r.integer_or("exp_cycles_per_beat", int64_t(c.exp_cycles_per_beat), cyc));
+  c.div_cycles_per_beat = static_cast<uint64_t>(r.integer_or("div_cycles_per_beat", int64_t(c.div_cycles_per_beat), cyc));
+  c.sincos_cycles_per_beat =
+      static_cast<uint64_t>(r.integer_or("sincos_cycles_per_beat", int64_t(c.sincos_cycles_per_beat), cyc));
+  c.sqrt_cycles = static_cast<uint64_t>(r.integer_or("sqrt_cycles", int64_t(c.sqrt_cycles), cyc));
+  c.max_elements = static_cast<uint64_t>(
+      r.integer_or("max_elements", int64_t(c.max_elements), {1, int64_t{1} << 30}));
+  c.energy_pj_per_lane_cycle = r.real_or("energy_pj_per_lane_cycle", c.energy_pj_per_lane_cycle, {0, 1e6});
+  c.use_dmi = r.boolean_or("use_dmi", c.use_dmi);
+  r.finish();
+  return c;
+}
+
+Err vu_check(const VuConfig& cfg, const VuOperands& o) {
+  if (o.op >= VectorUnit::kOps) return Err::BAD_OP;
+  const Op op = static_cast<Op>(o.op);
+  if (op == Op::ATTENTION) {
+    const uint64_t pos = o.arg[0], nh = o.arg[1], nkv = o.arg[2], hd = o.arg[3];
+    if (nh == 0 || nkv == 0 || hd == 0 || nh % nkv != 0 || pos >= 0x7FFFFFFFu) return Err::BAD_ARG;
+    const uint64_t kv_dim = nkv * hd;
+    if (kv_dim > cfg.max_elements || (pos + 1) * kv_dim > cfg.max_elements || nh * hd > cfg.max_elements) return Err::BAD_ARG;
+    return Err::NONE;
+  }
+  if (o.len == 0 || o.len > cfg.max_elements) return Err::BAD_LEN;
+  if (op == Op::ROPE) {
+    const uint64_t dim = o.len, kv_dim = o.arg[1], hd = o.arg[2];
+    if (dim % 2 != 0) return Err::BAD_LEN;
+    if (o.arg[0] > 0x7FFFFFFFu || hd == 0 || hd % 2 != 0 || dim % hd != 0 || kv_dim == 0 ||
+        kv_dim > dim || kv_dim % hd != 0) {
+      return Err::BAD_ARG;
+    }
+  }
+  return Err::NONE;
+}
+
+uint64_t vu_cycles(const VuConfig& cfg, const VuOperands& o) {
+  if (vu_check(cfg, o) != Err::NONE) return 0;
+  const unsigned L = cfg.lanes;
+  const uint64_t O = cfg.op_overhead_cycles, c = cfg.cycles_per_beat, e = cfg.exp_cycles_per_beat,
+                 d = cfg.div_cycles_per_beat, s = cfg.sincos_cycles_per_beat, q = cfg.sqrt_cycles;
+  const uint64_t n = o.len, bn = beats(n, L);
+  switch (static_cast<Op>(o.op)) {
+    case Op::COPY:
+    case Op::ADD:
+    case Op::DEQUANT:
+    case Op::ARGMAX:
+      return O + bn * c;
+    case Op::RMSNORM:
+      return O + 2 * bn * c + q;
+    case Op::QUANTIZE:
+      return O + bn * c + bn * d;
+    case Op::SILU_MUL:
+      return O + bn * (e + d);
+    case Op::ROPE:
+      return O + beats(n / 2, L) * s + beats(n / 2, L) * c + beats(o.arg[1] / 2, L) * c;
+    case Op::ATTENTION: {
+      const uint64_t T = uint64_t{o.arg[0]} + 1, H = o.arg[1], hd = o.arg[3];
+      return O + q + H * (2 * T * beats(hd, L) * c + beats(T, L) * (c + e + 2 * d));
+    }
+  }
+  return 0;
+}
+
+VectorUnit::VectorUnit(sc_core::sc_module_name name, const VuConfig& cfg)
+    : sc_module(name),
+      tgt_socket("tgt_socket"),
+      init_socket("init_socket"),
+      idle_o("idle_o"),
+      cfg_(cfg),
+      regs_(std::string(this->name()) + ".regs", R::REGISTERS),
+      clk_(static_cast<double>(cfg.clk_period_ps), sc_core::SC_PS) {
+  const std::string me = this->name();
+  if (cfg_.lanes == 0) throw std::invalid_argument(me + ": lanes = 0");
+  if (cfg_.clk_period_ps == 0) throw std::invalid_argument(me + ": clk_period = 0");
+  if (cfg_.cycles_per_beat == 0) throw std::invalid_argument(me + ": cycles_per_beat = 0");
+  tgt_socket.register_b_transport(this, &VectorUnit::b_transport);
+  tgt_socket.register_transport_dbg(this, &VectorUnit::transport_dbg);
+  init_socket.register_invalidate_direct_mem_ptr(this, &VectorUnit::invalidate_direct_mem_ptr);
+  wire_registers();
+  idle_o.initialize(true);
+  SC_HAS_PROCESS(VectorUnit);
+  SC_THREAD(run);
+}
+
+void VectorUnit::wire_registers() {
+  regs_.on_write(R::CTRL::OFFSET, [this](uint32_t v) { start(v); });
+  regs_.on_write(R::OP::OFFSET, [this](uint32_t v) { regs_.set(R::OP::OFFSET, regs::get<R::OP::VALUE>(v)); });
+  regs_.on_read(R::STATUS::OFFSET, [this]() {
+    return regs::set<R::STATUS::BUSY>(regs_.value(R::STATUS::OFFSET), busy_ ? 1 : 0);
+  });
+}
+
+void VectorUnit::start(uint32_t ctrl) {
+  if (!regs::get<R::CTRL::START>(ctrl)) return;
+  if (busy_) throw Refused("START while busy");
+  VuOperands o;
+  auto addr = [this](uint32_t lo, uint32_t hi) {
+    return uint64_t{regs_.value(lo)} | (uint64_t{regs_.value(hi)} << 32);
+  };
+  o.op = regs_.value(R::OP::OFFSET);
+  o.src0 = addr(R::SRC0_LO::OFFSET, R::SRC0_HI::OFFSET);
+  o.src1 = addr(R::SRC1_LO::OFFSET, R::SRC1_HI::OFFSET);
+  o.src2 = addr(R::SRC2_LO::OFFSET, R::SRC2_HI::OFFSET);
+  o.dst = addr(R::DST_LO::OFFSET, R::DST_HI::OFFSET);
+  o.len = regs_.value(R::LEN::OFFSET);
+  o.arg = {regs_.value(R::ARG0::OFFSET), regs_.value(R::ARG1::OFFSET), regs_.value(R::ARG2::OFFSET),
+           regs_.value(R::ARG3::OFFSET)};
+  o.farg = regs_.value(R::FARG::OFFSET);
+  const Err e = vu_check(cfg_, o);
+  if (e != Err::NONE) {
+    ++rejected_;
+    if (o.op < kOps) ++stats_[o.op].errors;
+    uint32_t st = regs::set<R::STATUS::DONE>(0, 1);
+    st = regs::set<R::STATUS::ERROR>(st, 1);
+    st = regs::set<R::STATUS::ERR_CODE>(st, static_cast<uint32_t>(e));
+    regs_.set(R::STATUS::OFFSET, st);
+    regs_.set(R::CYCLES::OFFSET, 0);
+    return;
+  }
+  pending_ = o;
+  busy_ = true;
+  regs_.set(R::STATUS::OFFSET, 0);
+  idle_o.write(false);
+  start_ev_.notify(delay_ != nullptr ? *delay_ : sc_core::SC_ZERO_TIME);
+}
+
+void VectorUnit::run() {
+  for (;;) {
+    sc_core::wait(start_ev_);
+    const sc_core::sc_time t0 = sc_core::sc_time_stamp();
+    qk_.reset();
+    const VuOperands o = pending_;
+    uint32_t result = 0;
+    const Err e = execute(o, result);
+    const uint64_t cycles = vu_cycles(cfg_, o);
+    VuOpStats& s = stats_[o.op];
+    ++s.count;
+    if (e == Err::NONE) {
+      qk_.inc(clk_ * static_cast<double>(cycles));
+      s.cycles += cycles;
+      s.elements += static_cast<Op>(o.op) == Op::ATTENTION ? uint64_t{o.arg[1]} * o.arg[3] : o.len;
+      energy_pj_ += static_cast<double>(cycles - cfg_.op_overhead_cycles) * cfg_.lanes *
+                    cfg_.energy_pj_per_lane_cycle;
+    } else {
+      ++s.errors;
+    }
+    qk_.sync();
+    uint32_t st = regs::set<R::STATUS::DONE>(0, 1);
+    if (e != Err::NONE) {
+      st = regs::set<R::STATUS::ERROR>(st, 1);
+      st = regs::set<R::STATUS::ERR_CODE>(st, static_cast<uint32_t>(e));
+    }
+    regs_.set(R::STATUS::OFFSET, st);
+    regs_.set(R::RESULT::OFFSET, result);
+    regs_.set(R::CYCLES::OFFSET, e == Err::NONE ? static_cast<uint32_t>(std::min<uint64_t>(cycles, 0xFFFFFFFFu)) : 0);
+    busy_time_ += sc_core::sc_time_stamp() - t0;
+    busy_ = false;
+    idle_o.write(true);
+  }
+}
+
+Err VectorUnit::execute(const VuOperands& o, uint32_t& result) {
+  const uint64_t n = o.len;
+  std::vector<float> a, b, c, out;
+  switch (static_cast<Op>(o.op)) {
+    case Op::COPY: {
+      std::vector<uint32_t> w;
+      if (!read_vec(o.src0, w, n) || !mem_write(o.dst, w.data(), n * 4)) return Err::ADDRESS;
+      return Err::NONE;
+    }
+    case Op::RMSNORM:
+      if (!read_vec(o.src0, a, n) || !read_vec(o.src1, b, n)) return Err::ADDRESS;
+      out.resize(n);
+      model::rmsnorm(out.data(), a.data(), b.data(), static_cast<int32_t>(n));
+      break;
+    case Op::QUANTIZE: {
+      if (!read_vec(o.src0, a, n)) return Err::ADDRESS;
+      std::vector<int8_t> q(n);
+      const float scale = model::quantize_vector(a.data(), static_cast<int64_t>(n), q.data());
+      if (!mem_write(o.dst, q.data(), n)) return Err::ADDRESS;
+      result = float_bits(scale);
+      return Err::NONE;
+    }
+    case Op::DEQUANT: {
+      std::vector<int32_t> acc;
+      if (!read_vec(o.src0, acc, n) || !read_vec(o.src1, b, n)) return Err::ADDRESS;
+      const float x_scale = bits_float(o.farg);
+      out.resize(n);
+      // Exactly ReferenceDecoder::gemv: out[r] = float(acc[r]) * (w.scale[r] * x_scale).
+      for (uint64_t r = 0; r < n; ++r) out[r] = float(acc[r]) * (b[r] * x_scale);
+      break;
+    }
+    case Op::ROPE: {
+      const uint64_t kv_dim = o.arg[1];
+      if (!read_vec(o.dst, a, n) || !read_vec(o.src0, b, kv_dim)) return Err::ADDRESS;
+      // The reference reads k[i], k[i+1] only for i < kv_dim.
+      model::rope(a.data(), b.data(), static_cast<int32_t>(o.arg[0]), static_cast<int32_t>(n),
+                  static_cast<int32_t>(kv_dim), static_cast<int32_t>(o.arg[2]));
+      if (!mem_write(o.dst, a.data(), n * 4) || !mem_write(o.src0, b.data(), kv_dim * 4)) {
+        return Err::ADDRESS;
+      }
+      return Err::NONE;
+    }
+    case Op::ATTENTION: {
+      const int32_t pos = static_cast<int32_t>(o.arg[0]), nh = static_cast<int32_t>(o.arg[1]),
+                    nkv = static_cast<int32_t>(o.arg[2]), hd = static_cast<int32_t>(o.arg[3]);
+      const uint64_t dim = uint64_t(nh) * uint64_t(hd);
+      const uint64_t cache = (uint64_t(pos) + 1) * uint64_t(nkv) * uint64_t(hd);
+      if (!read_vec(o.src0, a, dim) || !read_vec(o.src1, b, cache) || !read_vec(o.src2, c, cache)) {
+        return Err::ADDRESS;
+      }
+      out.resize(dim);
+      std::vector<float> att(size_t(pos) + 1);
+      model::attention(out.data(), a.data(), b.data(), c.data(), att.data(), pos, nh, nkv, hd);
+      break;
+    }
+    case Op::ADD:
+      if (!read_vec(o.src0, a, n) || !read_vec(o.src1, b, n)) return Err::ADDRESS;
+      out.resize(n);
+      // The decoder's residual: x[i] += xb[i].
+      for (uint64_t i = 0; i < n; ++i) out[i] = a[i] + b[i];
+      break;
+    case Op::SILU_MUL:
+      if (!read_vec(o.src0, a, n) || !read_vec(o.src1, b, n)) return Err::ADDRESS;
+      out.resize(n);
+      for (uint64_t i = 0; i < n; ++i) out[i] = model::silu_mul(a[i], b[i]);
+      break;
+    case Op::ARGMAX:
+      if (!read_vec(o.src0, a, n)) return Err::ADDRESS;
+      result = static_cast<uint32_t>(model::argmax(a.data(), static_cast<int32_t>(n)));
+      return Err::NONE;
+  }
+  if (!mem_write(o.dst, out.data(), out.size() * 4)) return Err::ADDRESS;
+  return Err::NONE;
+}
+
+bool VectorUnit::mem_read(uint64_t addr, void* dst, uint64_t len) {
+  return mem_access(tlm::TLM_READ_COMMAND, addr, static_cast<unsigned char*>(dst), len);
+}
+
+bool VectorUnit::mem_write(uint64_t addr, const void* src, uint64_t len) {
+  return mem_access(tlm::TLM_WRITE_COMMAND, addr,
+                    const_cast<unsigned char*>(static_cast<const unsigned char*>(src)), len);
+}
+
+bool VectorUnit::mem_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, uint64_t len) {
+  const bool rd = cmd == tlm::TLM_READ_COMMAND;
+  while (len > 0) {
+    if (cfg_.use_dmi) {
+      const tlm::tlm_dmi* hit = nullptr;
+      auto it = dmi_.upper_bound(addr);
+      if (it != dmi_.begin()) {
+        const tlm::tlm_dmi& d = std::prev(it)->second;
+        if (addr <= d.get_end_address() && (rd ? d.is_read_allowed() : d.is_write_allowed())) hit = &d;
+      }
+      if (hit == nullptr) {
+        tlm::tlm_generic_payload p;
+        p.set_command(cmd);
+        p.set_address(addr);
+        tlm::tlm_dmi d;
+        if (init_socket->get_direct_mem_ptr(p, d) && addr >= d.get_start_address() &&
+            addr <= d.get_end_address() && (rd ? d.is_read_allowed() : d.is_write_allowed())) {
+          // A new grant replaces any older one that overlaps it.
+          invalidate_direct_mem_ptr(d.get_start_address(), d.get_end_address());
+          hit = &(dmi_[d.get_start_address()] = d);
+        }
+      }
+      if (hit != nullptr) {
+        const uint64_t off = addr - hit->get_start_address();
+        const uint64_t n = std::min<uint64_t>(len, hit->get_end_address() - addr + 1);
+        unsigned char* mem = hit->get_dmi_ptr() + off;
+        if (rd) {
+          std::memcpy(data, mem, n);
+          qk_.inc(hit->get_read_latency());
+        } else {
+          std::memcpy(mem, data, n);
+          qk_.inc(hit->get_write_latency());
+        }
+        addr += n;
+        data += n;
+        len -= n;
+        if (qk_.need_sync()) qk_.sync();
+        continue;
+      }
+    }
+    // No DMI: one b_transport for the rest (the interconnect rejects an
+    // access that leaves its window).
+    if (len > 0xFFFFFFFFu) return false;
+    tlm::tlm_generic_payload p;
+    p.set_command(cmd);
+    p.set_address(addr);
+    p.set_data_ptr(data);
+    p.set_data_length(static_cast<unsigned>(len));
+    p.set_streaming_width(static_cast<unsigned>(len));
+    p.set_byte_enable_ptr(nullptr);
+    p.set_dmi_allowed(false);
+    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = qk_.get_local_time();
+    init_socket->b_transport(p, delay);
+    qk_.set(delay);
+    if (qk_.need_sync()) qk_.sync();
+    return p.get_response_status() == tlm::TLM_OK_RESPONSE;
+  }
+  return true;
+}
+
+void VectorUnit::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+  for (auto it = dmi_.begin(); it != dmi_.end();) {
+    if (it->second.get_start_address() <= end && it->second.get_end_address() >= start) {
+      it = dmi_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void VectorUnit::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  delay_ = &delay;
+  regs_.transport(p);
+  delay_ = nullptr;
+  delay += clk_;
+}
+
+unsigned VectorUnit::transport_dbg(tlm::tlm_generic_payload& p) { return regs_.debug(p); }
+
+void VectorUnit::report(Stats& s, const std::string& prefix) const {
+  for (std::size_t i = 0; i < kOps; ++i) {
+    const std::string n = prefix + ".op." + kOpNames[i];
+    s.set(n + ".count", stats_[i].count, "ops");
+    s.set(n + ".cycles", stats_[i].cycles, "cycles");
+    s.set(n + ".elements", stats_[i].elements, "elements");
+    s.set(n + ".errors", stats_[i].errors, "ops");
+  }
+  s.set(prefix + ".rejected", rejected_, "ops", "refused at START (BAD_OP/LEN/ARG)");
+  s.set(prefix + ".energy", energy_pj_, "pJ", "(cycles - overhead) * lanes * energy_pj_per_lane_cycle");
+  s.set(prefix + ".busy_time", static_cast<uint64_t>(busy_time_.to_seconds() * 1e12 + 0.5), "ps");
+}
+
+}  // namespace pnm::logic
