@@ -126,6 +126,9 @@ VectorUnit::VectorUnit(sc_core::sc_module_name name, const VuConfig& cfg)
   idle_o.initialize(true);
   SC_HAS_PROCESS(VectorUnit);
   SC_THREAD(run);
+  // idle_o has one driver, this method: START runs in the writer's process.
+  SC_METHOD(drive_idle);
+  sensitive << idle_ev_;
 }
 
 void VectorUnit::wire_registers() {
@@ -166,8 +169,9 @@ void VectorUnit::start(uint32_t ctrl) {
   pending_ = o;
   busy_ = true;
   regs_.set(R::STATUS::OFFSET, 0);
-  idle_o.write(false);
-  start_ev_.notify(delay_ != nullptr ? *delay_ : sc_core::SC_ZERO_TIME);
+  const sc_core::sc_time at = delay_ != nullptr ? *delay_ : sc_core::SC_ZERO_TIME;
+  start_ev_.notify(at);
+  idle_ev_.notify(at);
 }
 
 void VectorUnit::run() {
@@ -201,9 +205,11 @@ void VectorUnit::run() {
     regs_.set(R::CYCLES::OFFSET, e == Err::NONE ? static_cast<uint32_t>(std::min<uint64_t>(cycles, 0xFFFFFFFFu)) : 0);
     busy_time_ += sc_core::sc_time_stamp() - t0;
     busy_ = false;
-    idle_o.write(true);
+    idle_ev_.notify(sc_core::SC_ZERO_TIME);
   }
 }
+
+void VectorUnit::drive_idle() { idle_o.write(!busy_); }
 
 Err VectorUnit::execute(const VuOperands& o, uint32_t& result) {
   const uint64_t n = o.len;

@@ -8,8 +8,9 @@
 // and either
 //   - rejects them at once: STATUS = DONE | ERROR | ERR_CODE (BAD_OP, BAD_LEN,
 //     BAD_ARG), CYCLES = 0, no memory access, idle_o stays high; or
-//   - starts the op: STATUS = BUSY, idle_o low; an SC_THREAD performs it from
-//     the writer's local time (sc_time_stamp() + annotated delay), then sets
+//   - starts the op: STATUS = BUSY at once; idle_o goes low at the writer's
+//     local time (sc_time_stamp() + annotated delay; visible one delta later,
+//     like any signal), when an SC_THREAD starts performing the op; it then sets
 //     STATUS = DONE (| ERROR | ERR_CODE ADDRESS if a memory access was not
 //     OK: the op stops at the first failing access), RESULT, CYCLES, and
 //     idle_o high.
@@ -147,6 +148,7 @@ class VectorUnit : public sc_core::sc_module {
   void wire_registers();
   void start(uint32_t ctrl);
   void run();
+  void drive_idle();
   // Executes one op; returns the error code (NONE on success).
   regs::vu::err execute(const VuOperands& o, uint32_t& result);
   bool mem_read(uint64_t addr, void* dst, uint64_t len);
@@ -162,6 +164,7 @@ class VectorUnit : public sc_core::sc_module {
   RegisterBank regs_;
   sc_core::sc_time clk_;
   sc_core::sc_event start_ev_;
+  sc_core::sc_event idle_ev_;          // busy_ changed: drive_idle() updates idle_o
   sc_core::sc_time* delay_ = nullptr;  // delay of the payload being served
   bool busy_ = false;
   VuOperands pending_;
