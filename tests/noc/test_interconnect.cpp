@@ -44,7 +44,7 @@ struct Fabric {
     noc->bind("LOGIC_MEM", 0, mem->socket);
     for (unsigned c = 0; c < channels; ++c) {
       pnm.push_back(std::make_unique<RecordingTarget>(("pnm_t" + std::to_string(c)).c_str(),
-                                                      kTargetPs + 100 * c));
+                                                      kTargetPs + 100 * c, 4096));
       noc->bind("PNM", c, pnm.back()->socket);
     }
   }
@@ -239,6 +239,10 @@ TEST(Interconnect, DmiRangesAreTranslatedAndInvalidationsPropagate) {
     EXPECT_EQ(b, 0x77);
     // No DMI past the target's DMI range.
     EXPECT_FALSE(me.dmi(0x1000000000ULL + 8192, d));
+    // No DMI into a PNM window, even from a target that would grant it:
+    // PNM traffic must cross its TSV link by b_transport.
+    EXPECT_FALSE(me.dmi(0x10100000ULL, d));
+    EXPECT_EQ(f.pnm[1]->dmi_buf.size(), 4096u);
     // An invalidation of local [16, 31] arrives as chip addresses.
     f.mem->socket->invalidate_direct_mem_ptr(16, 31);
     ASSERT_EQ(me.invalidations.size(), 1u);
@@ -295,6 +299,9 @@ TEST(Interconnect, BindRejectsBadRegionsAndInstances) {
   r.socket.bind(noc.tgt_socket);
   sc_core::sc_start();  // no complaint about the unbound PNM 1 and 2
   EXPECT_TRUE(r.done);
+  // The lazily created initiator sockets are children of the interconnect.
+  EXPECT_NE(sc_core::sc_find_object("noc.init_PNM_3"), nullptr);
+  EXPECT_NE(sc_core::sc_find_object("noc.init_LOGIC_MEM_0"), nullptr);
 }
 
 TEST(Interconnect, ConfigLoaderUnitsDefaultsAndUnknownKeys) {

@@ -149,9 +149,13 @@ struct RecordingTarget : sc_core::sc_module {
     d.set_write_latency(sc_core::sc_time(double(delay_ps), sc_core::SC_PS));
     return true;
   }
+  unsigned char byte(uint64_t a) {
+    if (a < dmi_buf.size()) return dmi_buf[a];
+    return mem.count(a) ? mem[a] : 0;
+  }
   uint32_t word(uint64_t a) {
     uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= uint32_t(mem.count(a + i) ? mem[a + i] : 0) << (8 * i);
+    for (int i = 0; i < 4; ++i) v |= uint32_t(byte(a + i)) << (8 * i);
     return v;
   }
 };

@@ -67,8 +67,9 @@ void TsvLink::b_transport(int dir, tlm::tlm_generic_payload& p, sc_core::sc_time
   ++s.transactions;
   s.bytes += n;
   s.beats += beats(n);
-  s.busy_ps += static_cast<uint64_t>(xfer.value() * (sc_core::sc_get_time_resolution().to_seconds() * 1e12));
-  s.wait_ps += static_cast<uint64_t>((start - t).to_seconds() * 1e12 + 0.5);
+  const sc_core::sc_time one_ps(1, sc_core::SC_PS);
+  s.busy_ps += static_cast<uint64_t>(xfer / one_ps + 0.5);
+  s.wait_ps += static_cast<uint64_t>((start - t) / one_ps + 0.5);
   s.energy_pj += static_cast<double>(n) * 8.0 * cfg_.energy_pj_per_bit;
   out(dir)->b_transport(p, delay);
 }

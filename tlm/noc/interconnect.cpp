@@ -24,9 +24,11 @@ Interconnect::Interconnect(sc_core::sc_module_name name, const NocConfig& cfg, u
     const std::string_view n = A::REGIONS[i].name;
     if (n == "PNM_BCAST") bcast_ = i;
     if (n == "PNM") pnm_ = i;
+    if (n == "LOGIC_MEM") mem_ = i;
   }
-  if (bcast_ == kRegions || pnm_ == kRegions) {
-    throw std::logic_error(std::string(this->name()) + ": address map lacks PNM or PNM_BCAST");
+  if (bcast_ == kRegions || pnm_ == kRegions || mem_ == kRegions) {
+    throw std::logic_error(std::string(this->name()) +
+                           ": address map lacks PNM, PNM_BCAST or LOGIC_MEM");
   }
   if (channels_ < 1 || channels_ > A::REGIONS[pnm_].count) {
     throw std::invalid_argument(std::string(this->name()) + ": channels = " +
@@ -241,7 +243,7 @@ unsigned Interconnect::transport_dbg(int, tlm::tlm_generic_payload& p) {
 bool Interconnect::get_direct_mem_ptr(int, tlm::tlm_generic_payload& p, tlm::tlm_dmi& dmi) {
   const uint64_t addr = p.get_address();
   const Decoded d = decode(addr, 1);
-  Route* rt = d.ok && d.region != bcast_ ? route(d.region, d.instance) : nullptr;
+  Route* rt = d.ok && d.region == mem_ ? route(d.region, d.instance) : nullptr;
   if (rt == nullptr) return false;
   const A::Region& reg = A::REGIONS[d.region];
   const uint64_t base = reg.base + uint64_t{d.instance} * reg.size;

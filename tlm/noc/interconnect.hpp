@@ -34,10 +34,11 @@
 // transport_dbg: same decoding, no time. A PNM_BCAST debug write fans out and
 // returns the smallest byte count any instance returned.
 //
-// DMI: get_direct_mem_ptr is forwarded for every unicast region (in practice
-// LOGIC_MEM; targets that do not grant DMI return false), with the granted
-// range translated back to chip addresses and clipped to the window; the
-// hop latency is added to the DMI read/write latencies. Never for PNM_BCAST.
+// DMI: get_direct_mem_ptr is forwarded for LOGIC_MEM only (plain memory on
+// the logic die), with the granted range translated back to chip addresses
+// and clipped to the window; the hop latency is added to the DMI read/write
+// latencies. Every other region answers false, so that PNM traffic always
+// crosses its TSV link by b_transport (time, bandwidth and energy counted).
 // invalidate_direct_mem_ptr from a target is translated to chip addresses and
 // sent to every initiator bound to tgt_socket.
 //
@@ -142,6 +143,7 @@ class Interconnect : public sc_core::sc_module {
   sc_core::sc_time hop_;
   std::size_t bcast_ = kRegions;  // index of PNM_BCAST
   std::size_t pnm_ = kRegions;    // index of PNM
+  std::size_t mem_ = kRegions;    // index of LOGIC_MEM (the one DMI region)
   std::vector<std::unique_ptr<Route>> routes_;             // in bind order; id = index
   std::array<std::vector<int>, kRegions> route_of_{};      // [region][instance] -> id or -1
   std::array<RegionStats, kRegions + 1> stats_{};
