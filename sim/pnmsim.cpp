@@ -124,24 +124,11 @@ class DecodeOnMve : public sc_core::sc_module {
   std::vector<int32_t> out_, sum_;
 };
 
-model::ModelShape tiny_shape() {
-  model::ModelShape s;
-  s.dim = 64;
-  s.hidden_dim = 172;
-  s.n_layers = 2;
-  s.n_heads = 4;
-  s.n_kv_heads = 2;
-  s.vocab_size = 256;
-  s.seq_len = 64;
-  s.shared_classifier = true;
-  return s;
-}
-
 int run(const RunOptions& o) {
   std::string path = o.model;
   if (o.model == "tiny") {
     path = (std::filesystem::temp_directory_path() / fmt::format("pnmsim_tiny_{}.bin", o.seed)).string();
-    model::write_checkpoint(path, tiny_shape(), o.seed);
+    model::write_checkpoint(path, model::tiny_shape(), o.seed);
   }
   const model::Checkpoint ckpt = model::Checkpoint::load(path);
   const model::ModelShape& shape = ckpt.shape();

@@ -15,6 +15,7 @@
 
 #include "testbench/common/tlm_driver.hpp"
 #include "testbench/mve/mve_sequence.hpp"
+#include "testbench/mve/mve_socket_job.hpp"
 #include "tlm/pnm/mve_golden.hpp"
 #include "tlm/pnm/mve_rtl.hpp"
 #include "tlm/pnm/mve_target.hpp"
@@ -71,21 +72,12 @@ struct SocketBench : sc_core::sc_module {
     rtl_fig[1] = through(rtl_drv);
   }
   Figures through(tb::TlmDriver& drv) {
-    namespace R = regs::mve;
-    using M = mve::TargetMap;
     Figures f;
-    std::vector<int32_t> y;
     const auto t0 = Clock::now();
     for (const auto& d : jobs) {
-      drv.write32(M::REG_BASE + R::ROWS::OFFSET, d.job.rows);
-      drv.write32(M::REG_BASE + R::COLS::OFFSET, d.job.cols);
-      if (!d.job.skip_act) drv.write(M::ACT_BASE, d.act.data(), d.job.cols);
-      drv.write32(M::REG_BASE + R::CTRL::OFFSET,
-                  R::CTRL::START::MASK | (d.job.skip_act ? R::CTRL::SKIP_ACT::MASK : 0));
-      drv.write(M::W_BASE, d.weights.data(), static_cast<unsigned>(d.weights.size()));
-      y.resize(d.job.rows);
-      drv.read(M::RES_BASE, y.data(), d.job.rows * 4);
-      f.cycles += drv.read32(M::REG_BASE + R::CYCLES::OFFSET);
+      tb::submit_mve_job(drv, d.job.rows, d.job.cols, d.act.data(), d.weights.data(), d.job.skip_act);
+      const std::vector<int32_t> y = tb::read_mve_results(drv, d.job.rows);
+      f.cycles += drv.read32(mve::TargetMap::REG_BASE + regs::mve::CYCLES::OFFSET);
       for (int32_t v : y) f.checksum = fold(f.checksum, v);
     }
     drv.sync();

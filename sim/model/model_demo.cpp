@@ -89,14 +89,7 @@ int main(int argc, char** argv) {
     if (ckpt_path.empty()) {
       const std::string dir =
           out_dir.empty() ? std::filesystem::temp_directory_path().string() : out_dir;
-      ModelShape tiny;
-      tiny.dim = 64;
-      tiny.hidden_dim = 172;
-      tiny.n_layers = 2;
-      tiny.n_heads = 4;
-      tiny.n_kv_heads = 2;
-      tiny.vocab_size = 256;
-      tiny.seq_len = 64;
+      const ModelShape tiny = tiny_shape();
       ckpt_path = dir + "/pnm_tiny_model.bin";
       tok_path = dir + "/pnm_tiny_tokenizer.bin";
       write_checkpoint(ckpt_path, tiny, seed);

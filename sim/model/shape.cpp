@@ -252,4 +252,17 @@ void require_fits(const ModelShape& shape, uint64_t capacity_bytes) {
   if (!r.fits) throw ModelError(ErrorKind::TooLarge, r.message);
 }
 
+ModelShape tiny_shape(bool shared_classifier) {
+  ModelShape s;
+  s.dim = 64;
+  s.hidden_dim = 172;
+  s.n_layers = 2;
+  s.n_heads = 4;
+  s.n_kv_heads = 2;
+  s.vocab_size = 256;
+  s.seq_len = 64;
+  s.shared_classifier = shared_classifier;
+  return s;
+}
+
 }  // namespace pnm::model

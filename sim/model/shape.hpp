@@ -73,6 +73,11 @@ std::string describe(const ModelShape& s);  // one line, for logs and errors
 // n_heads, n_kv_heads, vocab_size, seq_len, shared_classifier (all required),
 // plus free-text name, source, notes. Unknown keys are errors (typo guard).
 // Errors name the file, the key and the allowed range.
+// The tiny model (sim/configs/models/tiny.yaml; a test keeps the two
+// equal): dim 64, hidden 172, 2 layers, 4 heads, 2 KV heads (GQA), vocab 256,
+// seq_len 64. Tests and demos write random checkpoints of this shape.
+ModelShape tiny_shape(bool shared_classifier = true);
+
 ModelShape load_shape_yaml(const std::string& path);
 ModelShape parse_shape_yaml(const std::string& text, const std::string& source_name);
 

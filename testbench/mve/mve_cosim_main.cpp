@@ -12,6 +12,7 @@
 
 #include "testbench/mve/mve_cosim_top.hpp"
 #include "testbench/mve/mve_sequence.hpp"
+#include "testbench/mve/mve_socket_job.hpp"
 
 int sc_main(int argc, char* argv[]) {
   CLI::App app{"Pin-level MVE co-simulation: random jobs, RTL vs golden model, optional FST waveform"};
@@ -35,20 +36,13 @@ int sc_main(int argc, char* argv[]) {
   cfg.stalls = {stall, stall, stall, seed ^ 0x5eed};
   uint64_t cycles = 0;
   auto stimulus = [&](pnm::tb::MveCosimTop& top) {
-    namespace R = pnm::regs::mve;
-    using M = pnm::mve::TargetMap;
     pnm::tb::MveSequenceConfig q;
     q.max_rows = max_rows;
     pnm::tb::MveSequence seq(top.bridge->params(), q, seed);
     for (unsigned i = 0; i < jobs; ++i) {
       auto d = seq.next();
-      top.drv.write32(M::REG_BASE + R::ROWS::OFFSET, d.job.rows);
-      top.drv.write32(M::REG_BASE + R::COLS::OFFSET, d.job.cols);
-      if (!d.job.skip_act) top.drv.write(M::ACT_BASE, d.act.data(), d.job.cols);
-      top.drv.write32(M::REG_BASE + R::CTRL::OFFSET,
-                      R::CTRL::START::MASK | (d.job.skip_act ? R::CTRL::SKIP_ACT::MASK : 0));
-      top.drv.write(M::W_BASE, d.weights.data(), static_cast<unsigned>(d.weights.size()));
-      cycles += top.drv.read32(M::REG_BASE + R::CYCLES::OFFSET);
+      pnm::tb::submit_mve_job(top.drv, d.job.rows, d.job.cols, d.act.data(), d.weights.data(), d.job.skip_act);
+      cycles += top.drv.read32(pnm::mve::TargetMap::REG_BASE + pnm::regs::mve::CYCLES::OFFSET);
     }
   };
 

@@ -45,18 +45,6 @@ inline void write_all(const std::string& path, const std::vector<char>& data) {
   out.write(data.data(), std::streamsize(data.size()));
 }
 
-// The tiny model: dim 64, 2 layers, 4 heads, 2 KV heads (GQA), vocab 256.
-inline ModelShape tiny_shape(bool shared = true) {
-  ModelShape s;
-  s.dim = 64;
-  s.hidden_dim = 172;
-  s.n_layers = 2;
-  s.n_heads = 4;
-  s.n_kv_heads = 2;
-  s.vocab_size = 256;
-  s.seq_len = 64;
-  s.shared_classifier = shared;
-  return s;
-}
+using ::pnm::model::tiny_shape;
 
 }  // namespace pnm::model::test

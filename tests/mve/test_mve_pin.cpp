@@ -8,6 +8,7 @@
 
 #include "testbench/mve/mve_cosim_top.hpp"
 #include "testbench/mve/mve_sequence.hpp"
+#include "testbench/mve/mve_socket_job.hpp"
 #include "tests/common/test_seed.hpp"
 
 namespace pnm::tb {
@@ -33,21 +34,18 @@ Outcome run_jobs(const char* name, uint64_t default_seed, unsigned n, const mve:
     std::vector<int8_t> act;
     for (unsigned i = 0; i < n; ++i) {
       auto d = seq.next();
-      top.drv.write32(M::REG_BASE + R::ROWS::OFFSET, d.job.rows);
-      top.drv.write32(M::REG_BASE + R::COLS::OFFSET, d.job.cols);
-      if (!d.job.skip_act) top.drv.write(M::ACT_BASE, d.act.data(), d.job.cols);
-      top.drv.write32(M::REG_BASE + R::CTRL::OFFSET,
-                      R::CTRL::START::MASK | (d.job.skip_act ? R::CTRL::SKIP_ACT::MASK : 0));
-      const uint32_t st = top.drv.read32(M::REG_BASE + R::STATUS::OFFSET);
-      if (regs::get<R::STATUS::DONE>(st)) {  // rejected at START
+      const SocketJob sj =
+          submit_mve_job(top.drv, d.job.rows, d.job.cols, d.act.data(), d.weights.data(), d.job.skip_act);
+      EXPECT_NE(sj, SocketJob::BusError) << "job " << i;
+      if (sj == SocketJob::BusError) continue;
+      if (sj == SocketJob::Rejected) {
         EXPECT_NE(mve::check_job(top.bridge->params(), d.job, d.job.cols), mve::Err::NONE) << "job " << i;
         continue;
       }
       if (!d.job.skip_act) act = d.act;
-      EXPECT_EQ(top.drv.write(M::W_BASE, d.weights.data(), static_cast<unsigned>(d.weights.size())),
-                tlm::TLM_OK_RESPONSE);
-      std::vector<int32_t> y(d.job.rows);
-      EXPECT_EQ(top.drv.read(M::RES_BASE, y.data(), d.job.rows * 4), tlm::TLM_OK_RESPONSE);
+      tlm::tlm_response_status rs;
+      const std::vector<int32_t> y = read_mve_results(top.drv, d.job.rows, &rs);
+      EXPECT_EQ(rs, tlm::TLM_OK_RESPONSE);
       EXPECT_EQ(y, reference_gemv(d, act)) << "job " << i << " seed " << seed;
       const uint32_t cycles = top.drv.read32(M::REG_BASE + R::CYCLES::OFFSET);
       const uint64_t formula = mve::job_cycles(top.bridge->params(), d.job.rows, d.job.cols, d.job.skip_act);

@@ -6,6 +6,7 @@
 
 #include "testbench/common/tlm_driver.hpp"
 #include "testbench/mve/mve_sequence.hpp"
+#include "testbench/mve/mve_socket_job.hpp"
 #include "tests/common/test_seed.hpp"
 #include "tlm/pnm/mve_target.hpp"
 
@@ -34,21 +35,10 @@ struct Bench : sc_core::sc_module {
     body(*this);
     finished = true;
   }
-  // One job through the socket; returns the job's annotated delay.
+  // One job through the socket, weights in two writes; returns the annotated
+  // delay of the write that completed the weights.
   sc_time job(uint32_t rows, uint32_t cols, const int8_t* act, const int8_t* w, bool skip = false) {
-    EXPECT_EQ(drv.write32(M::REG_BASE + R::ROWS::OFFSET, rows), tlm::TLM_OK_RESPONSE);
-    EXPECT_EQ(drv.write32(M::REG_BASE + R::COLS::OFFSET, cols), tlm::TLM_OK_RESPONSE);
-    if (!skip) {
-      EXPECT_EQ(drv.write(M::ACT_BASE, act, cols), tlm::TLM_OK_RESPONSE);
-    }
-    uint32_t ctrl = R::CTRL::START::MASK | (skip ? R::CTRL::SKIP_ACT::MASK : 0);
-    EXPECT_EQ(drv.write32(M::REG_BASE + R::CTRL::OFFSET, ctrl), tlm::TLM_OK_RESPONSE);
-    // Weights in two writes of uneven size, as a DMA with bursts would.
-    const uint64_t total = uint64_t{rows} * cols, first = total / 3;
-    if (first) {
-      EXPECT_EQ(drv.write(M::W_BASE, w, first), tlm::TLM_OK_RESPONSE);
-    }
-    EXPECT_EQ(drv.write(M::W_BASE + first, w + first, total - first), tlm::TLM_OK_RESPONSE);
+    EXPECT_EQ(tb::submit_mve_job(drv, rows, cols, act, w, skip, 2), tb::SocketJob::Done);
     return drv.last_delay();
   }
 };

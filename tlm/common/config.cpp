@@ -56,24 +56,11 @@ ConfigReader::ConfigReader(YAML::Node node, std::string file, std::string path,
 
 ConfigReader ConfigReader::from_file(const std::string& file, const std::string& root_key,
                                      const std::string& component) {
-  YAML::Node doc;
-  try {
-    doc = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw ConfigError(file + ": cannot open file (component: " + component + ")");
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(file + ": YAML syntax error: " + e.what() + " (component: " + component + ")");
-  }
-  if (!root_key.empty() && doc.IsMap() && doc[root_key]) {
-    const YAML::Node& cdoc = doc;
-    return ConfigReader(cdoc[root_key], file, root_key, component);
-  }
-  return ConfigReader(doc, file, root_key, component);
+  return from_file(file, root_key, component, {});
 }
 
 ConfigReader ConfigReader::from_file(const std::string& file, const std::string& root_key,
                                      const std::string& component, const std::vector<std::string>& overrides) {
-  if (overrides.empty()) return from_file(file, root_key, component);
   YAML::Node doc;
   try {
     doc = YAML::LoadFile(file);
