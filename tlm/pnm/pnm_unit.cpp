@@ -163,6 +163,7 @@ void PnmUnit::push() {
     ++n_.jobs_done;
     ++n_.jobs_empty;
     n_.last_done_ps = std::max(n_.last_done_ps, j.push_ps);
+    done_ev_.notify(sc_core::SC_ZERO_TIME);
     return;
   }
   j.bytes = uint64_t{j.rows_c} * j.cols;
@@ -298,7 +299,7 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
   bool progress = false;
   for (Job& j : jobs_) {
     if (j.state == JobState::Computed || j.state == JobState::WritingBack) continue;
-    const uint64_t beat_ps = pnm::mve::beats_per_row(mp, j.cols) * clk_ps_;  // one row
+    const uint64_t row_ps = pnm::mve::beats_per_row(mp, j.cols) * clk_ps_;
     if (j.state == JobState::Queued) {
       uint64_t gate = 0;
       if (!gate_time(j.epoch, gate)) return progress;  // wait for ACT_EPOCH
@@ -308,10 +309,16 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
       if (cfg_.functional) {
         j.act.assign(sram_.begin() + j.act_off, sram_.begin() + j.act_off + j.cols);
       }
-      j.t_ps = j.start_ps + beat_ps;  // activation load: B beats
+      j.t_ps = j.start_ps + row_ps;  // activation load: B beats
       j.state = JobState::Running;
       progress = true;
     }
+    // Beats whose last byte lies before byte x of the stripe (rows padded
+    // to whole beats of `lanes` bytes).
+    const uint64_t beats_row = pnm::mve::beats_per_row(mp, j.cols);
+    const auto beats_before = [&](uint64_t x) {
+      return x / j.cols * beats_row + (x % j.cols) / mp.lanes;
+    };
     while (j.page_cursor < j.pages) {
       if (quantum_ps_ != 0 && j.t_ps > now + quantum_ps_) {
         wake = j.t_ps - quantum_ps_;  // come back one quantum before the MVE gets there
@@ -319,7 +326,8 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
       }
       while (j.pages_issued <= j.page_cursor) {
         if (!issue_next(now)) {
-          // Cannot happen: page k's slot is freed by page k - slots' consumption.
+          // Cannot happen with >= 2 slots: page k's slot is freed by page
+          // k - 2, which frees after the first beat of page k - 1.
           throw std::logic_error(std::string(name()) + ": read-ahead deadlock");
         }
       }
@@ -328,21 +336,22 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
         n_.mve_wait_flash_ps += j.ready_ps[pc] - j.t_ps;
         j.t_ps = j.ready_ps[pc];
       }
-      const uint64_t page_end = std::min<uint64_t>(uint64_t{pc + 1} * page_, j.bytes);
-      const uint32_t rows_after = static_cast<uint32_t>(page_end / j.cols);
-      const uint32_t first = j.rows_done;
-      const uint64_t row_start = j.t_ps;
-      j.t_ps += uint64_t{rows_after - first} * beat_ps;
-      j.rows_done = rows_after;
-      // Free every page whose last row has finished, at that row's finish.
-      while (j.pages_freed <= pc) {
-        const uint64_t last_byte =
-            std::min<uint64_t>(uint64_t{j.pages_freed + 1} * page_, j.bytes) - 1;
-        const uint32_t last_row = static_cast<uint32_t>(last_byte / j.cols);
-        if (last_row >= j.rows_done) break;
-        slot_free_ps_.push_back(row_start + uint64_t{last_row - first + 1} * beat_ps);
+      const uint64_t begin = uint64_t{pc} * page_;
+      const uint64_t end = std::min<uint64_t>(begin + page_, j.bytes);
+      const uint64_t beats = beats_before(end) - beats_before(begin);  // beats ending in this page
+      // A beat that straddles into this page was the last use of the
+      // previous page: that page frees after this page's first beat.
+      if (j.pages_freed < pc && beats > 0) {
+        slot_free_ps_.push_back(j.t_ps + clk_ps_);
         ++j.pages_freed;
       }
+      j.t_ps += beats * clk_ps_;
+      // This page frees now if its last byte ends a beat (or the stripe).
+      if (end == j.bytes || beats_before(end) > beats_before(end - 1)) {
+        slot_free_ps_.push_back(j.t_ps);
+        ++j.pages_freed;
+      }
+      j.rows_done = static_cast<uint32_t>(end / j.cols);
       ++j.page_cursor;
       progress = true;
     }
@@ -478,6 +487,7 @@ void PnmUnit::retire(Job& j) {
   if (j.mve_error) set_error(Err::COLS_RANGE);
   ++n_.jobs_done;
   n_.last_done_ps = std::max(n_.last_done_ps, j.wb_done_ps);
+  done_ev_.notify(sc_core::SC_ZERO_TIME);
   if (jobs_.size() == 1) out_ev_.notify(sc_core::SC_ZERO_TIME);  // becomes idle
 }
 

@@ -39,10 +39,13 @@
 //           issue until the MVE has consumed it. ACT_EPOCH gates only the MVE.
 //   MVE     a job starts at max(MVE free, push, the time ACT_EPOCH first
 //           reached JOB_EPOCH), loads activations (B = ceil(cols/lanes)
-//           cycles), then streams rows: a row starts no earlier than the page
-//           holding its last byte is ready and takes B cycles; the remainder
-//           of the engine's cycle count (1 cycle for the golden model and the
-//           RTL) follows the last row. Without stalls a job takes exactly the
+//           cycles), then streams the stripe's weights one beat per cycle
+//           (rows padded to B beats of `lanes` bytes): a beat can't start
+//           before the page holding its last byte is ready, and a page's
+//           buffer slot frees when the beat holding its last byte is done
+//           (so two pages suffice for any row width). The remainder of the
+//           engine's cycle count (1 cycle for the golden model and the RTL)
+//           follows the last beat. Without stalls a job takes exactly the
 //           engine's cycles (mve::job_cycles in timing-only mode) x clk_period.
 //   write-back  issued at the job's MVE end (kernel synchronised there);
 //           JOBS_DONE counts the job when the write completes. The MVE goes on
@@ -136,6 +139,8 @@ class PnmUnit : public sc_core::sc_module {
   // JOBS_DONE == JOBS_PUSHED, immediately (idle_o follows two deltas later).
   bool idle() const { return jobs_.empty(); }
   uint32_t status() const;  // the STATUS register value
+  // Notified (delta) whenever JOBS_DONE grows: for testbenches and an IRQ line.
+  const sc_core::sc_event& job_done_event() const { return done_ev_; }
 
  private:
   enum class JobState { Queued, Running, Computed, WritingBack };
@@ -195,7 +200,7 @@ class PnmUnit : public sc_core::sc_module {
   uint64_t quantum_ps_ = 0;
 
   sc_core::sc_time* delay_ = nullptr;  // of the register access being served
-  sc_core::sc_event push_ev_, epoch_ev_, out_ev_;
+  sc_core::sc_event push_ev_, epoch_ev_, out_ev_, done_ev_;
 
   std::deque<Job> jobs_;  // accepted, not yet done, in order
   uint64_t next_seq_ = 0;
