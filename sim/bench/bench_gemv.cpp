@@ -192,6 +192,13 @@ struct Chip : sc_core::sc_module {
       res.mve_wait_flash_ns += double(n.mve_wait_flash_ps) * 1e-3 / double(units.size());
       res.mve_busy_ns += double(n.mve_busy_ps) * 1e-3 / double(units.size());
     }
+    for (const auto& u : units) {
+      if (u->counters().late_issues != 0 || u->status() != 0) {
+        std::fprintf(stderr, "bench_gemv: %s: %llu late issues, STATUS 0x%x\n", u->name(),
+                     static_cast<unsigned long long>(u->counters().late_issues), u->status());
+        std::exit(1);
+      }
+    }
     res.pages_per_unit = units[0]->buffer_pages();
     finished.notify(sc_core::SC_ZERO_TIME);
   }

@@ -509,3 +509,39 @@ TEST(PnmConfig, DefaultYamlLoadsAndBadKeysFail) {
             std::string::npos);
   EXPECT_NE(bad("pnm: {mve: {kind: gpu}}").find("pnm.mve.kind"), std::string::npos);
 }
+
+// ---------------------------------------------------------------------------
+// Many GEMVs, one epoch each (old ACT_EPOCH records are pruned): each job
+// starts at its epoch write, takes exactly its MVE time after its pages are
+// in, and gives the right answer.
+// ---------------------------------------------------------------------------
+TEST(PnmEpochs, HundredGemvsEachGatedByItsEpoch) {
+  const uint64_t seed = pnm::test::seed("PnmEpochs", 41);
+  std::mt19937_64 rng(seed);
+  const auto fcfg = tiny_flash(2, seed);
+  const auto pcfg = pnm_cfg();
+  const Analytic a{fcfg, pcfg};
+  Gemv g(16, 512, rng);  // 8 rows x 512 B = 1 page per channel
+  int bad = 0;
+  double worst = 0;
+  Harness h("h", 2, fcfg, pcfg, [&](Harness& t) {
+    t.program(0, g);
+    t.write_act(0, g.act);
+    for (uint32_t e = 1; e <= 100; ++e) {
+      const uint64_t dst = kDst + 0x1000 * e;
+      t.push_all({0, g.rows, g.cols, 0, e, dst});
+      sc_core::wait(sc_time(20, SC_US));  // the page is in long before the epoch
+      const double t_epoch = ns(sc_core::sc_time_stamp());
+      t.wr_all(R::ACT_EPOCH::OFFSET, e);
+      const double after = ns(t.wait_idle()) - t_epoch;
+      // MVE time plus the write-back (50 ns + 32 B / 16 B/ns).
+      const double want = a.mve_ns(8, g.cols) + 50 + 2;
+      worst = std::max(worst, std::fabs(after - want));
+      bad += t.check(dst, g.ref);
+    }
+  });
+  sc_core::sc_start();
+  std::printf("[ epochs   ] 100 GEMVs: worst |done - epoch - (MVE + write-back)| = %.3f ns\n", worst);
+  EXPECT_EQ(bad, 0);
+  EXPECT_LT(worst, 1.0);
+}

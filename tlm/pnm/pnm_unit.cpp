@@ -1,6 +1,7 @@
 #include "tlm/pnm/pnm_unit.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -283,6 +284,14 @@ bool PnmUnit::step(uint64_t now, uint64_t& wake) {
       continue;
     }
     break;
+  }
+  // ACT_EPOCH records older than every job still to start can go: a gate at
+  // or before the job's push time gives the same start time.
+  if (epochs_.size() > 64) {
+    const uint64_t horizon = jobs_.empty() ? now : std::min(now, jobs_.front().push_ps);
+    size_t k = 0;
+    while (k + 1 < epochs_.size() && epochs_[k + 1].second <= horizon) ++k;
+    if (k > 32) epochs_.erase(epochs_.begin(), epochs_.begin() + static_cast<std::ptrdiff_t>(k));
   }
   // 2. The MVE, as far as activations and the look-ahead allow; it pulls the
   //    page reads it needs.
