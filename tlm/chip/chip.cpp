@@ -9,7 +9,10 @@ namespace pnm::chip {
 Chip::Chip(sc_core::sc_module_name name, const ChipConfig& cfg)
     : sc_module(name),
       cfg_(cfg),
-      unit_idle_("unit_idle", cfg.channels()),
+      // Units and the vector unit leave reset idle: the lines start high, so
+      // firmware that looks at IRQ.STATUS at time 0 sees an idle chip.
+      unit_idle_("unit_idle", cfg.channels(),
+                 [](const char* n, size_t) { return new sc_core::sc_signal<bool>(n, true); }),
       unit_error_("unit_error", cfg.channels()) {
   const unsigned C = cfg_.channels();
   noc_ = std::make_unique<noc::Interconnect>("noc", cfg_.noc, C);
@@ -47,8 +50,8 @@ Chip::Chip(sc_core::sc_module_name name, const ChipConfig& cfg)
   irq_->pnm_idle_i(pnm_idle_);
   irq_->vu_idle_i(vu_idle_);
   irq_->pnm_error_i(pnm_error_);
-  irq_->irq_o(irq_);
-  cpu_->irq_i(irq_);
+  irq_->irq_o(irq_line_);
+  cpu_->irq_i(irq_line_);
 
   SC_HAS_PROCESS(Chip);
   SC_METHOD(combine_lines);

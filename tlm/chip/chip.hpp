@@ -60,7 +60,8 @@ class Chip : public sc_core::sc_module {
   std::vector<std::unique_ptr<pnmu::PnmUnit>> pnm_;
 
   sc_core::sc_vector<sc_core::sc_signal<bool>> unit_idle_, unit_error_;
-  sc_core::sc_signal<bool> pnm_idle_{"pnm_idle"}, pnm_error_{"pnm_error"}, vu_idle_{"vu_idle"}, irq_{"irq"};
+  sc_core::sc_signal<bool> pnm_idle_{"pnm_idle", true}, pnm_error_{"pnm_error"}, vu_idle_{"vu_idle", true};
+  sc_core::sc_signal<bool> irq_line_{"irq_line"};
 };
 
 }  // namespace pnm::chip

@@ -141,7 +141,7 @@ void write_logic(Chip& chip, uint64_t addr, const void* data, uint64_t len) {
   gp.set_data_ptr(reinterpret_cast<unsigned char*>(const_cast<void*>(data)));
   gp.set_data_length(static_cast<unsigned>(len));
   gp.set_streaming_width(static_cast<unsigned>(len));
-  if (chip.memory().tgt_socket->transport_dbg(gp) != len) {
+  if (chip.memory().tgt_socket.get_base_export()->transport_dbg(gp) != len) {
     throw std::runtime_error(fmt::format("model loader: backdoor write of {} bytes at 0x{:x} into logic memory failed",
                                          len, addr));
   }
@@ -170,7 +170,7 @@ uint64_t program_matrix(Chip& chip, const pnm_matrix_desc_t& d, const model::QMa
       flash::FlashExtension ext;
       flash::prepare_program(gp, ext, d.flash_addr + off, buf.data(), static_cast<uint32_t>(page));
       sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-      chip.flash(c).tgt_socket->b_transport(gp, delay);
+      chip.flash(c).tgt_socket.get_base_export()->b_transport(gp, delay);
       gp.clear_extension(&ext);
       if (gp.get_response_status() != tlm::TLM_OK_RESPONSE) {
         throw std::runtime_error("model loader: programming channel " + std::to_string(c) + " at flash address " +

@@ -1,0 +1,48 @@
+#include "tlm/chip/decode_session.hpp"
+
+#include <fmt/format.h>
+
+#include "firmware/decode/decode.h"
+
+namespace pnm::chip {
+
+namespace {
+uint64_t now_ps() { return static_cast<uint64_t>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_PS)); }
+}  // namespace
+
+DecodeSession::DecodeSession(Chip& chip, LoadedModel model) : chip_(chip), model_(std::move(model)) {}
+
+void DecodeSession::queue(int32_t first_token, int steps, TokenFn on_token) {
+  tokens_.reserve(tokens_.size() + static_cast<size_t>(steps));
+  for (int k = 0; k < steps; ++k) {
+    chip_.cpu().run([this, k, first_token, on_token] {
+      const uint64_t t = now_ps();
+      if (!tokens_.empty()) {
+        tokens_.back().end_ps = t;
+        if (on_token) on_token(tokens_.back());
+      }
+      if (failed()) return;
+      TokenRecord rec;
+      rec.pos = static_cast<uint32_t>(k);
+      rec.input = tokens_.empty() ? first_token : tokens_.back().output;
+      rec.start_ps = t;
+      const uint32_t out = fw_decode_step(&model_.desc, model_.layers.data(), static_cast<uint32_t>(rec.input), rec.pos);
+      if (out == FW_DECODE_ERROR) {
+        const fw_error_info_t* e = fw_last_error_info();
+        error_ = fmt::format("token {}: firmware {}: {} (layer {}, unit {}, status 0x{:x}, value {})", k,
+                             fw_error_name(e->code), e->msg, e->layer, e->unit, e->hw_status, e->value);
+      } else {
+        rec.output = static_cast<int32_t>(out);
+      }
+      tokens_.push_back(rec);
+    });
+  }
+  // Marks the end of the last step (its program's final sync is done by then).
+  chip_.cpu().run([this, on_token] {
+    if (tokens_.empty()) return;
+    tokens_.back().end_ps = now_ps();
+    if (on_token) on_token(tokens_.back());
+  });
+}
+
+}  // namespace pnm::chip
