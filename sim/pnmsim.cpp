@@ -1,230 +1,252 @@
 // pnmsim: the command line of the virtual platform.
 //
-//   pnmsim run [--model tiny|PATH] [--tokens N] [--mve rtl|tlm|shadow]
-//              [--seed S] [--trace-fst F] [--stats F]
+//   pnmsim run   [--config F] [--model tiny|llama2-7b|llama3-8b|llama2-70b|PATH] [--tokens N]
+//                [--mve tlm|rtl|shadow] [--seed S] [--set chip.key=value ...]
+//                [--stats F] [--trace-json F] [--trace-fst F] [--gpu F] [--quiet]
+//   pnmsim sweep --grid F --out DIR [--workers N] [--dry-run | --gather-only]
 //
-// Today `run` decodes with the int8 reference model and sends every int8
-// GEMV of every token through the MVE's TLM-2.0 socket (golden model, the
-// Verilated RTL, or both in shadow); each result must equal the reference's
-// int32 partials, or the run fails. The report gives the MVE's share of the
-// decode step. Flash channels, the PNM units and the firmware join this
-// command as they land (see the open issues).
+// `run` builds the chip from YAML, loads the model (the load phase programs
+// the weights into flash, reported apart), lets the firmware decode token by
+// token on the control CPU, and prints a report; `sweep` runs a grid of
+// `run`s and gathers one CSV. Bad flags, files or options print one line and
+// exit with status 2.
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "sim/model/checkpoint.hpp"
-#include "sim/model/decoder.hpp"
 #include "sim/model/error.hpp"
-#include "sim/model/quant.hpp"
-#include "testbench/common/tlm_driver.hpp"
-#include "tlm/common/stats.hpp"
+#include "sim/progress.hpp"
+#include "sim/report/decode_report.hpp"
+#include "sim/report/gpu_baseline.hpp"
+#include "sim/sweep.hpp"
+#include "tlm/chip/decode_session.hpp"
+#include "tlm/common/trace.hpp"
 #include "tlm/pnm/mve_config.hpp"
-#include "tlm/pnm/mve_shadow.hpp"
-#include "tlm/pnm/mve_target.hpp"
 
 namespace {
 
 using namespace pnm;
+namespace fs = std::filesystem;
+
+// Thrown for a usage problem: one line on stderr, exit status 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 struct RunOptions {
+  std::string config;
   std::string model = "tiny";
   int tokens = 8;
-  std::string mve = "shadow";
+  std::string mve;
   uint64_t seed = 1;
-  std::string trace_fst;
-  std::string stats;
+  std::vector<std::string> sets;
+  std::string stats, trace_json, trace_fst;
+  std::string gpu;
+  bool quiet = false;
 };
 
-struct RunTotals {
-  std::vector<int32_t> tokens;
-  uint64_t gemvs = 0, jobs = 0, act_reuses = 0, mismatches = 0, weight_bytes = 0;
-  sc_core::sc_time mve_time;
-  std::string first_mismatch;
-};
+// A path as given, or else relative to the source tree (so the binary works
+// from the build directory too).
+std::string resolve(const std::string& p) {
+  if (p.empty() || fs::exists(p)) return p;
+  const fs::path in_tree = fs::path(PNMSIM_SOURCE_DIR) / p;
+  return fs::exists(in_tree) ? in_tree.string() : p;
+}
 
-// Decodes in an SC_THREAD so each GEMV is a sequence of TLM transactions
-// with annotated time.
-class DecodeOnMve : public sc_core::sc_module {
- public:
-  tb::TlmDriver drv{"drv"};
-  mve::MveTarget target;
-  RunTotals totals;
+std::string model_preset(const std::string& name) {
+  std::string file = name;
+  for (auto& c : file) c = c == '-' ? '_' : c;
+  return resolve("sim/configs/models/" + file + ".yaml");
+}
 
-  DecodeOnMve(sc_core::sc_module_name name, const mve::MveConfig& cfg, const model::QuantizedModel& qm,
-              int tokens)
-      : sc_module(name), target("mve", cfg, mve::make_engine(cfg)), qm_(qm), n_tokens_(tokens) {
-    drv.init_socket.bind(target.tgt_socket);
-    SC_HAS_PROCESS(DecodeOnMve);
-    SC_THREAD(run);
-  }
-
- private:
-  // One GEMV as MVE jobs: column tiles of at most max_cols (partial sums
-  // added here, exactly, in int32), all rows per tile.
-  void gemv_on_mve(const model::GemvEvent& ev) {
-    namespace R = regs::mve;
-    using M = mve::TargetMap;
-    const uint32_t max_cols = target.engine().params().max_cols;
-    const uint32_t rows = static_cast<uint32_t>(ev.rows), cols = static_cast<uint32_t>(ev.x_len);
-    sum_.assign(rows, 0);
-    for (uint32_t c0 = 0; c0 < cols; c0 += max_cols) {
-      const uint32_t n = std::min(max_cols, cols - c0);
-      tile_.resize(uint64_t{rows} * n);
-      for (uint32_t r = 0; r < rows; ++r) {
-        std::copy_n(ev.weights->q.data() + uint64_t{r} * cols + c0, n, tile_.data() + uint64_t{r} * n);
-      }
-      const sc_core::sc_time t0 = drv.local_time();
-      drv.write32(M::REG_BASE + R::ROWS::OFFSET, rows);
-      drv.write32(M::REG_BASE + R::COLS::OFFSET, n);
-      // Wq/Wk/Wv (and W1/W3) share their input: the engine keeps it.
-      const bool reuse = single_tile_ && cols <= max_cols && last_act_.size() == n &&
-                         std::equal(last_act_.begin(), last_act_.end(), ev.x);
-      if (!reuse) drv.write(M::ACT_BASE, ev.x + c0, n);
-      drv.write32(M::REG_BASE + R::CTRL::OFFSET, R::CTRL::START::MASK | (reuse ? R::CTRL::SKIP_ACT::MASK : 0));
-      drv.write(M::W_BASE, tile_.data(), static_cast<unsigned>(tile_.size()));
-      out_.resize(rows);
-      const auto st = drv.read(M::RES_BASE, out_.data(), rows * 4);
-      totals.mve_time += drv.local_time() - t0;
-      ++totals.jobs;
-      totals.weight_bytes += tile_.size();
-      if (st != tlm::TLM_OK_RESPONSE) throw std::runtime_error("MVE result read failed: job rejected");
-      for (uint32_t r = 0; r < rows; ++r) sum_[r] += out_[r];
-      last_act_.assign(ev.x + c0, ev.x + c0 + n);
-      single_tile_ = cols <= max_cols;
-      totals.act_reuses += reuse;
-    }
-    ++totals.gemvs;
-    for (uint32_t r = 0; r < rows; ++r) {
-      if (sum_[r] == ev.acc[r]) continue;
-      if (totals.mismatches++ == 0) {
-        totals.first_mismatch = fmt::format("token {} layer {} {} row {}: MVE {} reference {}", ev.pos,
-                                            ev.layer, model::to_string(ev.matrix), r, sum_[r], ev.acc[r]);
-      }
-    }
-  }
-
-  void run() {
-    model::ReferenceDecoder dec(qm_);
-    dec.set_gemv_hook([this](const model::GemvEvent& ev) { gemv_on_mve(ev); });
-    totals.tokens = model::generate(dec, /*first_token=*/1, n_tokens_);
-    drv.sync();
-  }
-
-  const model::QuantizedModel& qm_;
-  int n_tokens_;
-  std::vector<int8_t> tile_, last_act_;
-  bool single_tile_ = false;  // the engine holds all of last_act_
-  std::vector<int32_t> out_, sum_;
-};
+bool is_preset(const std::string& model) {
+  return model == "llama2-7b" || model == "llama3-8b" || model == "llama2-70b";
+}
 
 int run(const RunOptions& o) {
-  std::string path = o.model;
-  if (o.model == "tiny") {
-    path = (std::filesystem::temp_directory_path() / fmt::format("pnmsim_tiny_{}.bin", o.seed)).string();
-    model::write_checkpoint(path, model::tiny_shape(), o.seed);
+  const bool timing_only = is_preset(o.model);
+  const bool functional = !timing_only;
+  if (timing_only && (o.mve == "rtl" || o.mve == "shadow")) {
+    throw UsageError("conflicting options: --mve " + o.mve + " needs weights, but --model " + o.model +
+                     " is a timing-only shape (use --mve tlm, or --model tiny / a checkpoint)");
   }
-  const model::Checkpoint ckpt = model::Checkpoint::load(path);
-  const model::ModelShape& shape = ckpt.shape();
+  if (!o.trace_fst.empty() && !(o.mve == "rtl" || o.mve == "shadow")) {
+    throw UsageError("conflicting options: --trace-fst needs the RTL MVE (--mve rtl or --mve shadow)");
+  }
+  if (functional && o.model != "tiny" && !fs::exists(o.model)) {
+    throw UsageError("--model " + o.model + ": no such file (and not one of tiny, llama2-7b, llama3-8b, llama2-70b)");
+  }
+  const std::string config =
+      resolve(o.config.empty() ? (timing_only ? "sim/configs/hbf_gen1.yaml" : "sim/configs/tiny.yaml") : o.config);
+  if (!fs::exists(config)) throw UsageError("--config " + config + ": no such file");
+
+  std::vector<std::string> sets = o.sets;
+  if (!o.mve.empty()) sets.push_back("chip.pnm.mve.kind=" + o.mve);
+  chip::ChipConfig cfg = chip::load_chip_config(config, sets);
+  // Storage follows the model: a functional model needs a blank, data-keeping
+  // flash; a timing-only shape reads a preprogrammed image without data.
+  if (functional) {
+    cfg.flash.storage_mode = flash::StorageMode::Sparse;
+    cfg.flash.preprogrammed = false;
+    cfg.pnm.functional = true;
+  } else {
+    cfg.flash.storage_mode = flash::StorageMode::TimingOnly;
+    cfg.flash.preprogrammed = true;
+    cfg.pnm.functional = false;
+  }
+  cfg.pnm.mve.fst_path = o.trace_fst;
+
+  // The model, checked against the chip before anything is simulated.
+  std::unique_ptr<model::Checkpoint> ckpt;
+  std::unique_ptr<model::QuantizedModel> qm;
+  model::ModelShape shape;
+  if (timing_only) {
+    shape = model::load_shape_yaml(model_preset(o.model));
+  } else {
+    std::string path = o.model;
+    if (o.model == "tiny") {
+      path = (fs::temp_directory_path() / fmt::format("pnmsim_tiny_{}_{}.bin", ::getpid(), o.seed)).string();
+      model::write_checkpoint(path, model::tiny_shape(), o.seed);
+    }
+    ckpt = std::make_unique<model::Checkpoint>(model::Checkpoint::load(path));
+    if (o.model == "tiny") fs::remove(path);
+    shape = ckpt->shape();
+  }
   if (o.tokens > shape.seq_len) {
-    std::fprintf(stderr, "pnmsim: --tokens %d exceeds the model's seq_len %d\n", o.tokens, shape.seq_len);
-    return 2;
+    throw UsageError(fmt::format("--tokens {} exceeds the model's seq_len {}", o.tokens, shape.seq_len));
   }
-  const model::QuantizedModel qm = model::quantize_model(ckpt);
+  chip::plan(cfg, shape);
+  report::GpuConfig gpu = report::load_gpu_config(resolve(o.gpu.empty() ? "sim/configs/gpu/h100_sxm.yaml" : o.gpu));
+  if (ckpt) qm = std::make_unique<model::QuantizedModel>(model::quantize_model(*ckpt));
 
-  mve::MveConfig cfg;
-  cfg.kind = o.mve;
-  cfg.fst_path = o.trace_fst;
-  cfg.shadow_stop_after = 0;  // count every mismatch; the report names the first
+  if (!o.trace_json.empty()) trace::open(o.trace_json);
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
-  DecodeOnMve top("chip", cfg, qm, o.tokens);
-  const auto t0 = std::chrono::steady_clock::now();
+  chip::Chip chip("chip", cfg);
+  const auto wall0 = std::chrono::steady_clock::now();
+  chip::LoadedModel loaded = qm ? chip::load_model(chip, *qm) : chip::load_shape(chip, shape);
+  const chip::LoadReport load = loaded.report;
+  // The load phase programs flash from time 0; decode starts when it is done.
+  sc_core::sc_start(sc_core::sc_time(static_cast<double>(load.load_time_ps), sc_core::SC_PS));
+
+  Stats before;
+  chip.report(before, "chip");
+  chip::DecodeSession session(chip, std::move(loaded));
+  Progress progress("decoding", o.tokens, !o.quiet);
+  session.queue(1, o.tokens, [&](const chip::TokenRecord& t) { progress.update(t.pos + 1); });
   sc_core::sc_start();
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const RunTotals& t = top.totals;
+  progress.finish();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  trace::close();
 
-  const double per_token_s = t.mve_time.to_seconds() / o.tokens;
-  std::printf("\npnmsim run: model %s (dim %d, %d layers, %d heads / %d kv, hidden %d, vocab %d), MVE %s\n",
-              o.model.c_str(), shape.dim, shape.n_layers, shape.n_heads, shape.n_kv_heads, shape.hidden_dim,
-              shape.vocab_size, o.mve.c_str());
-  std::printf("  tokens       ");
-  for (int32_t tok : t.tokens) std::printf(" %d", tok);
-  std::printf("\n");
-  std::printf("  %-40s %12llu\n", "int8 GEMVs (checked against reference)", (unsigned long long)t.gemvs);
-  std::printf("  %-40s %12llu\n", "MVE jobs", (unsigned long long)t.jobs);
-  std::printf("  %-40s %12llu\n", "  of which reused the activations", (unsigned long long)t.act_reuses);
-  std::printf("  %-40s %12llu\n", "mismatching int32 partials", (unsigned long long)t.mismatches);
-  std::printf("  %-40s %12.0f\n", "weight bytes streamed per token", double(t.weight_bytes) / o.tokens);
-  std::printf("  %-40s %12.3f us\n", "MVE time per token (one engine)", per_token_s * 1e6);
-  std::printf("  %-40s %12.0f\n", "MVE-bound tokens/s (one engine)", 1.0 / per_token_s);
-  std::printf("  %-40s %12.3f s\n", "wall time", wall);
-  if (auto* sh = dynamic_cast<mve::ShadowEngine*>(&top.target.engine())) {
-    std::printf("  %s\n", sh->scoreboard().report().c_str());
-  }
-  if (!o.trace_fst.empty()) {
-    std::printf("  waveform: %s  (gtkwave %s testbench/mve/mve.gtkw)\n", o.trace_fst.c_str(), o.trace_fst.c_str());
-  }
-  if (t.mismatches) std::printf("  FIRST MISMATCH: %s\n", t.first_mismatch.c_str());
-
+  Stats stats;
+  chip.report(stats, "chip");
+  const report::DecodeReport rep = report::summarize(cfg, shape, session, load, before, stats, gpu, wall);
+  report::add_to_stats(rep, stats);
+  if (!o.quiet) std::fputs(report::format(rep, o.model, config).c_str(), stdout);
   if (!o.stats.empty()) {
-    Stats s;
-    s.set("run.tokens", uint64_t(o.tokens), "tokens");
-    s.set("run.gemvs", t.gemvs, "GEMVs");
-    s.set("mve.jobs", t.jobs, "jobs");
-    s.set("mve.cycles", top.target.stats().cycles, "cycles");
-    s.set("mve.macs", top.target.stats().macs, "MACs");
-    s.set("mve.time_per_token", per_token_s * 1e6, "us");
-    s.set("mve.weight_bytes_per_token", double(t.weight_bytes) / o.tokens, "B");
-    s.set("check.mismatches", t.mismatches, "partials");
-    s.write(o.stats);
-    std::printf("  stats: %s\n", o.stats.c_str());
+    stats.write(o.stats);
+    if (!o.quiet) std::printf("stats: %s\n", o.stats.c_str());
   }
-  return t.mismatches == 0 ? 0 : 1;
+  if (!o.trace_json.empty() && !o.quiet) std::printf("timeline: %s (open in ui.perfetto.dev)\n", o.trace_json.c_str());
+  if (!o.trace_fst.empty() && !o.quiet) {
+    std::printf("waveform: %s (gtkwave %s testbench/mve/mve.gtkw; PNM unit 0's MVE)\n", o.trace_fst.c_str(),
+                o.trace_fst.c_str());
+  }
+  if (session.failed()) {
+    std::fprintf(stderr, "pnmsim: %s\n", session.error().c_str());
+    return 1;
+  }
+  if (chip.cpu().failed()) {
+    std::fprintf(stderr, "pnmsim: %s\n", chip.cpu().errors().front().c_str());
+    return 1;
+  }
+  return 0;
 }
+
+int run_sweep(const std::string& grid_path, const std::string& out, unsigned workers, bool dry_run, bool gather_only,
+          const std::string& exe) {
+  if (!fs::exists(grid_path)) throw UsageError("--grid " + grid_path + ": no such file");
+  const sweep::Grid g = sweep::load_grid(grid_path);
+  const auto points = sweep::expand(g, exe, out);
+  sweep::write_job_files(points, out);
+  std::printf("sweep: %zu points; jobs %s/jobs.txt (GNU parallel: parallel < jobs.txt), Slurm: sbatch %s/slurm.sh\n",
+              points.size(), out.c_str(), out.c_str());
+  if (dry_run) return 0;
+  unsigned failed = 0;
+  if (!gather_only) failed = sweep::run_local(points, workers, true);
+  const std::string csv = sweep::gather(g, points, out);
+  std::printf("sweep: results %s%s\n", csv.c_str(),
+              failed ? fmt::format(" ({} failed points recorded)", failed).c_str() : "");
+  return 0;
+}
+
+// SystemC prints its banner to stderr before sc_main runs; a command line
+// keeps stderr for progress and the one-line errors, so switch it off unless
+// the user asked for it.
+const bool kQuietBanner = [] { return setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0) == 0; }();
 
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
-  CLI::App app{"pnmsim: virtual platform of an HBF + processing-near-memory LLM inference chip"};
+  CLI::App app{"pnmsim: virtual platform of a High Bandwidth Flash + processing-near-memory LLM inference chip"};
   app.require_subcommand(1);
   RunOptions o;
-  auto* run_cmd = app.add_subcommand("run", "decode tokens; every int8 GEMV runs on the MVE and is checked");
-  run_cmd->add_option("--model", o.model, "tiny (a random dim-64 model, written on the fly) or a llama2.c checkpoint")
+  auto* run_cmd = app.add_subcommand("run", "decode tokens with the firmware on the simulated chip and report");
+  run_cmd->add_option("--config", o.config,
+                      "chip YAML (default: sim/configs/tiny.yaml for tiny/checkpoints, hbf_gen1.yaml for presets)");
+  run_cmd->add_option("--model", o.model,
+                      "tiny (random dim-64 model), llama2-7b | llama3-8b | llama2-70b (timing-only shapes), "
+                      "or a llama2.c checkpoint path")
       ->capture_default_str();
-  run_cmd->add_option("--tokens", o.tokens, "tokens to generate (greedy)")
-      ->check(CLI::Range(1, 1 << 20))
-      ->capture_default_str();
-  run_cmd->add_option("--mve", o.mve, "MVE model: tlm (golden), rtl (Verilated) or shadow (both, compared)")
-      ->check(CLI::IsMember({"tlm", "rtl", "shadow"}))
-      ->capture_default_str();
+  run_cmd->add_option("--tokens", o.tokens, "tokens to generate (greedy)")->check(CLI::Range(1, 1 << 20))->capture_default_str();
+  run_cmd->add_option("--mve", o.mve, "MVE in every PNM unit: tlm (golden), rtl (Verilated) or shadow (both, compared)")
+      ->check(CLI::IsMember({"tlm", "rtl", "shadow"}));
   run_cmd->add_option("--seed", o.seed, "seed of the tiny model")->capture_default_str();
-  run_cmd->add_option("--trace-fst", o.trace_fst, "write the RTL's waveform (FST) to this file");
-  run_cmd->add_option("--stats", o.stats, "write stats as JSON to this file");
+  run_cmd->add_option("--set", o.sets, "override a config key, e.g. --set chip.flash.timing.t_read_us=5 (repeatable)");
+  run_cmd->add_option("--stats", o.stats, "write all stats and the report as JSON");
+  run_cmd->add_option("--trace-json", o.trace_json, "write a Perfetto/Chrome timeline of transactions");
+  run_cmd->add_option("--trace-fst", o.trace_fst, "write PNM unit 0's MVE waveform (FST; needs --mve rtl|shadow)");
+  run_cmd->add_option("--gpu", o.gpu, "GPU baseline YAML (default: sim/configs/gpu/h100_sxm.yaml)");
+  run_cmd->add_flag("--quiet", o.quiet, "no report or progress, only errors (for sweeps)");
+
+  std::string grid, out = "sweep_out";
+  unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+  bool dry_run = false, gather_only = false;
+  auto* sweep_cmd = app.add_subcommand("sweep", "run a grid of configurations and gather one CSV");
+  sweep_cmd->add_option("--grid", grid, "sweep YAML (see sim/sweep.hpp)")->required();
+  sweep_cmd->add_option("--out", out, "output directory")->capture_default_str();
+  sweep_cmd->add_option("--workers", workers, "parallel local runs")->check(CLI::Range(1u, 1024u));
+  sweep_cmd->add_flag("--dry-run", dry_run, "write jobs.txt and slurm.sh only");
+  sweep_cmd->add_flag("--gather-only", gather_only, "only gather finished points into results.csv");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "pnmsim: %s (see pnmsim run --help)\n", e.what());
+    std::fprintf(stderr, "pnmsim: %s (see pnmsim --help)\n", e.what());
     return 2;
   }
   try {
-    if (!o.trace_fst.empty() && o.mve == "tlm") {
-      std::fprintf(stderr, "pnmsim: --trace-fst needs the RTL: use --mve rtl or --mve shadow\n");
-      return 2;
-    }
+    if (*sweep_cmd) return run_sweep(resolve(grid), out, workers, dry_run, gather_only, fs::absolute(argv[0]).string());
     return run(o);
-  } catch (const model::ModelError& e) {
-    std::fprintf(stderr, "pnmsim: model %s: %s\n", o.model.c_str(), e.what());
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "pnmsim: %s\n", e.what());
     return 2;
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "pnmsim: %s\n", e.what());
+    return 2;
+  } catch (const model::ModelError& e) {
+    std::fprintf(stderr, "pnmsim: model %s: %s\n", o.model.c_str(), e.what());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pnmsim: %s\n", e.what());

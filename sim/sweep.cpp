@@ -56,7 +56,12 @@ Grid load_grid(const std::string& path) {
   const ConfigReader r = ConfigReader::from_file(path, "sweep", "sweep");
   Grid g;
   g.source = path;
+  // The base config as written, or relative to the grid file; pnmsim run
+  // also looks in the source tree.
   g.config = r.text("config");
+  if (const fs::path beside = fs::path(path).parent_path() / g.config; !fs::exists(g.config) && fs::exists(beside)) {
+    g.config = beside.string();
+  }
   g.model = r.text("model");
   g.tokens = static_cast<int>(r.integer_or("tokens", 1, {1, 1 << 20}));
   const YAML::Node root = r.node();
@@ -103,11 +108,12 @@ std::vector<Point> expand(const Grid& g, const std::string& exe, const std::stri
       rest /= g.axes[k].values.size();
     }
     const fs::path base = out / "points" / std::to_string(i);
-    std::string cmd = quote(exe) + " run --config " + quote(fs::absolute(g.config).string()) + " --model " +
+    const std::string config = fs::exists(g.config) ? fs::absolute(g.config).string() : g.config;
+    std::string cmd = quote(exe) + " run --config " + quote(config) + " --model " +
                       quote(g.model) + " --tokens " + std::to_string(g.tokens);
     for (const auto& a : g.args) cmd += " " + quote(a);
     for (size_t k = 0; k < g.axes.size(); ++k) cmd += " --set " + quote(g.axes[k].key + "=" + p.values[k]);
-    cmd += " --stats " + quote(base.string() + ".json");
+    cmd += " --quiet --stats " + quote(base.string() + ".json");
     p.command = "(" + cmd + " > " + quote(base.string() + ".log") + " 2>&1; echo $? > " +
                 quote(base.string() + ".rc") + ")";
   }

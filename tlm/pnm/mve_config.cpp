@@ -12,6 +12,7 @@ MveConfig load_mve_config(const ConfigReader& r) {
   c.clk_period_ps = r.duration_ps_or("clk_period", c.clk_period_ps, {2, 1e6});
   c.shadow_stop_after =
       static_cast<uint64_t>(r.integer_or("shadow_stop_after", 1, {0, int64_t{1} << 40}));
+  c.energy_pj_per_mac = r.real_or("energy_pj_per_mac", c.energy_pj_per_mac, {0, 1e3});
   r.finish();
   return c;
 }
