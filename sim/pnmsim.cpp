@@ -24,6 +24,7 @@
 
 #include "sim/model/checkpoint.hpp"
 #include "sim/model/error.hpp"
+#include "sim/model/tokenizer.hpp"
 #include "sim/progress.hpp"
 #include "sim/report/decode_report.hpp"
 #include "sim/report/gpu_baseline.hpp"
@@ -51,6 +52,7 @@ struct RunOptions {
   std::vector<std::string> sets;
   std::string stats, trace_json, trace_fst;
   std::string gpu;
+  std::string tokenizer;
   bool quiet = false;
 };
 
@@ -127,6 +129,11 @@ int run(const RunOptions& o) {
   chip::plan(cfg, shape);
   report::GpuConfig gpu = report::load_gpu_config(resolve(o.gpu.empty() ? "sim/configs/gpu/h100_sxm.yaml" : o.gpu));
   if (ckpt) qm = std::make_unique<model::QuantizedModel>(model::quantize_model(*ckpt));
+  std::unique_ptr<model::Tokenizer> tok;
+  if (!o.tokenizer.empty()) {
+    if (timing_only) throw UsageError("conflicting options: --tokenizer needs a checkpoint, not a timing-only shape");
+    tok = std::make_unique<model::Tokenizer>(model::load_tokenizer(o.tokenizer, shape.vocab_size));
+  }
 
   if (!o.trace_json.empty()) trace::open(o.trace_json);
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
@@ -152,6 +159,11 @@ int run(const RunOptions& o) {
   const report::DecodeReport rep = report::summarize(cfg, shape, session, load, before, stats, gpu, wall);
   report::add_to_stats(rep, stats);
   if (!o.quiet) std::fputs(report::format(rep, o.model, config).c_str(), stdout);
+  if (tok && !o.quiet) {
+    std::vector<int> ids;
+    for (const auto& t : session.tokens()) ids.push_back(t.output);
+    std::printf("  %-38s \"%s\"\n", "text", tok->decode(ids).c_str());
+  }
   if (!o.stats.empty()) {
     stats.write(o.stats);
     if (!o.quiet) std::printf("stats: %s\n", o.stats.c_str());
@@ -216,6 +228,7 @@ int sc_main(int argc, char* argv[]) {
   run_cmd->add_option("--trace-json", o.trace_json, "write a Perfetto/Chrome timeline of transactions");
   run_cmd->add_option("--trace-fst", o.trace_fst, "write PNM unit 0's MVE waveform (FST; needs --mve rtl|shadow)");
   run_cmd->add_option("--gpu", o.gpu, "GPU baseline YAML (default: sim/configs/gpu/h100_sxm.yaml)");
+  run_cmd->add_option("--tokenizer", o.tokenizer, "llama2.c tokenizer.bin: print the generated text");
   run_cmd->add_flag("--quiet", o.quiet, "no report or progress, only errors (for sweeps)");
 
   std::string grid, out = "sweep_out";
