@@ -1,5 +1,7 @@
 #include "sim/sweep.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -143,6 +145,7 @@ void write_job_files(const std::vector<Point>& points, const std::string& out_di
 }
 
 unsigned run_local(const std::vector<Point>& points, unsigned workers, bool progress) {
+  progress = progress && isatty(STDERR_FILENO);  // no carriage-return noise in logs
   std::atomic<size_t> next{0}, done{0};
   std::atomic<unsigned> failed{0};
   std::mutex io;

@@ -125,7 +125,7 @@ void add_to_stats(const DecodeReport& r, Stats& s) {
 
 std::string format(const DecodeReport& r, const std::string& model, const std::string& config) {
   std::string o;
-  auto line = [&](const std::string& k, const std::string& v) { o += fmt::format("  {:<38} {}\n", k, v); };
+  auto line = [&](const std::string& k, const std::string& v) { o += fmt::format("  {:<40} {}\n", k, v); };
   o += fmt::format("\npnmsim run: model {} on {} ({} channels){}\n", model, config, r.channels,
                    r.timing_only ? ", timing only" : "");
   std::string toks;
