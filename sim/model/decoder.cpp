@@ -63,7 +63,7 @@ const std::vector<float>& Decoder::forward(int32_t token, int32_t pos) {
               pos, s.n_heads, s.n_kv_heads, hd);
     set_input(xb_.data(), dim);
     gemv(pos, l, MatrixId::Wo, xb2_.data());
-    for (int32_t i = 0; i < dim; ++i) x[i] += xb2_[size_t(i)];
+    add(x, x, xb2_.data(), dim);
 
     // feed-forward block
     rmsnorm(xb_.data(), x, rms_ffn_ + int64_t(l) * dim, dim);
@@ -73,7 +73,7 @@ const std::vector<float>& Decoder::forward(int32_t token, int32_t pos) {
     for (int32_t i = 0; i < hidden; ++i) hb_[size_t(i)] = silu_mul(hb_[size_t(i)], hb2_[size_t(i)]);
     set_input(hb_.data(), hidden);
     gemv(pos, l, MatrixId::W2, xb_.data());
-    for (int32_t i = 0; i < dim; ++i) x[i] += xb_[size_t(i)];
+    add(x, x, xb_.data(), dim);
   }
   rmsnorm(x, x, rms_final_, dim);
   set_input(x, dim);
@@ -106,9 +106,7 @@ void ReferenceDecoder::gemv(int32_t pos, int32_t layer, MatrixId m, float* out) 
   }
   gemv_i8(w, xq_.data(), acc_.data());
   if (hook_) hook_(GemvEvent{pos, layer, m, xq_.data(), x_len_, x_scale_, acc_.data(), w.rows, &w});
-  for (int32_t r = 0; r < w.rows; ++r) {
-    out[r] = float(acc_[size_t(r)]) * (w.scale[size_t(r)] * x_scale_);
-  }
+  dequantize(out, acc_.data(), w.scale.data(), x_scale_, w.rows);
 }
 
 // ----------------------------------------------------------------- fp32 -----

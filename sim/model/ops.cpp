@@ -85,4 +85,12 @@ void attention(float* out, const float* q, const float* k_layer, const float* v_
   }
 }
 
+void dequantize(float* out, const int32_t* acc, const float* row_scale, float x_scale, int32_t n) {
+  for (int32_t r = 0; r < n; ++r) out[r] = float(acc[r]) * (row_scale[r] * x_scale);
+}
+
+void add(float* out, const float* x, const float* y, int32_t n) {
+  for (int32_t i = 0; i < n; ++i) out[i] = x[i] + y[i];
+}
+
 }  // namespace pnm::model

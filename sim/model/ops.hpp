@@ -34,6 +34,13 @@ void softmax(float* x, int32_t n);
 // silu(a) * b with silu(a) = a * (1 / (1 + expf(-a))).
 float silu_mul(float a, float b);
 
+// Dequantization of an int8 GEMV's int32 partials: out_r = float(acc_r) *
+// (row_scale_r * x_scale), the product of the two scales first.
+void dequantize(float* out, const int32_t* acc, const float* row_scale, float x_scale, int32_t n);
+
+// The residual: out_i = x_i + y_i (out may alias x).
+void add(float* out, const float* x, const float* y, int32_t n);
+
 // Index of the largest value; ties go to the lowest index. NaN never wins.
 int32_t argmax(const float* x, int32_t n);
 

@@ -238,8 +238,7 @@ Err VectorUnit::execute(const VuOperands& o, uint32_t& result) {
       if (!read_vec(o.src0, acc, n) || !read_vec(o.src1, b, n)) return Err::ADDRESS;
       const float x_scale = bits_float(o.farg);
       out.resize(n);
-      // Exactly ReferenceDecoder::gemv: out[r] = float(acc[r]) * (w.scale[r] * x_scale).
-      for (uint64_t r = 0; r < n; ++r) out[r] = float(acc[r]) * (b[r] * x_scale);
+      model::dequantize(out.data(), acc.data(), b.data(), x_scale, static_cast<int32_t>(n));
       break;
     }
     case Op::ROPE: {
@@ -269,8 +268,7 @@ Err VectorUnit::execute(const VuOperands& o, uint32_t& result) {
     case Op::ADD:
       if (!read_vec(o.src0, a, n) || !read_vec(o.src1, b, n)) return Err::ADDRESS;
       out.resize(n);
-      // The decoder's residual: x[i] += xb[i].
-      for (uint64_t i = 0; i < n; ++i) out[i] = a[i] + b[i];
+      model::add(out.data(), a.data(), b.data(), static_cast<int32_t>(n));
       break;
     case Op::SILU_MUL:
       if (!read_vec(o.src0, a, n) || !read_vec(o.src1, b, n)) return Err::ADDRESS;
