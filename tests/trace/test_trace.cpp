@@ -24,6 +24,10 @@ TEST(Trace, WritesParsableEventsOnNamedTracks) {
   Writer& w = *active();
   const uint32_t f3 = w.track("flash", 3), p0 = w.track("pnm", 0);
   EXPECT_EQ(w.track("flash", 3), f3) << "a track is created once";
+  const uint32_t up = w.track("tsv", std::string("chip.tsv2 up"));
+  EXPECT_EQ(w.track("tsv", std::string("chip.tsv2 up")), up);
+  EXPECT_NE(up, f3);
+  EXPECT_NE(up, p0);
   w.complete("flash", "read", f3, 1'500'000, 2'000'000, "{\"page\": 7}");
   w.complete("mve", "job \"q\"", p0, 0, 1000);
   close();
@@ -50,6 +54,11 @@ TEST(Trace, WritesParsableEventsOnNamedTracks) {
     if (e.at("ph") == "M" && e.at("name") == "thread_name" && e.at("args").at("name") == "flash 3") named = true;
   }
   EXPECT_TRUE(named);
+  bool named_up = false;
+  for (const auto& e : ev) {
+    if (e.at("ph") == "M" && e.at("name") == "thread_name" && e.at("args").at("name") == "chip.tsv2 up") named_up = true;
+  }
+  EXPECT_TRUE(named_up);
   std::filesystem::remove(path);
 }
 

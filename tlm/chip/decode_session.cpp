@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "firmware/decode/decode.h"
+#include "tlm/common/trace.hpp"
 
 namespace pnm::chip {
 
@@ -12,15 +13,22 @@ uint64_t now_ps() { return static_cast<uint64_t>(sc_core::sc_time_stamp() / sc_c
 
 DecodeSession::DecodeSession(Chip& chip, LoadedModel model) : chip_(chip), model_(std::move(model)) {}
 
+void DecodeSession::finish(TokenRecord& rec, uint64_t end_ps, const TokenFn& on_token) {
+  rec.end_ps = end_ps;
+  if (auto* t = trace::active()) {
+    t->complete("cpu", "token " + std::to_string(rec.pos), t->track("control cpu", 0), rec.start_ps,
+                rec.end_ps - rec.start_ps,
+                fmt::format("{{\"input\": {}, \"output\": {}}}", rec.input, rec.output));
+  }
+  if (on_token) on_token(rec);
+}
+
 void DecodeSession::queue(int32_t first_token, int steps, TokenFn on_token) {
   tokens_.reserve(tokens_.size() + static_cast<size_t>(steps));
   for (int k = 0; k < steps; ++k) {
     chip_.cpu().run([this, k, first_token, on_token] {
       const uint64_t t = now_ps();
-      if (!tokens_.empty()) {
-        tokens_.back().end_ps = t;
-        if (on_token) on_token(tokens_.back());
-      }
+      if (!tokens_.empty()) finish(tokens_.back(), t, on_token);
       if (failed()) return;
       TokenRecord rec;
       rec.pos = static_cast<uint32_t>(k);
@@ -39,9 +47,7 @@ void DecodeSession::queue(int32_t first_token, int steps, TokenFn on_token) {
   }
   // Marks the end of the last step (its program's final sync is done by then).
   chip_.cpu().run([this, on_token] {
-    if (tokens_.empty()) return;
-    tokens_.back().end_ps = now_ps();
-    if (on_token) on_token(tokens_.back());
+    if (!tokens_.empty()) finish(tokens_.back(), now_ps(), on_token);
   });
 }
 

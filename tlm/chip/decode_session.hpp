@@ -37,6 +37,8 @@ class DecodeSession {
   const LoadedModel& model() const { return model_; }
 
  private:
+  void finish(TokenRecord& rec, uint64_t end_ps, const TokenFn& on_token);
+
   Chip& chip_;
   LoadedModel model_;
   std::vector<TokenRecord> tokens_;

@@ -38,19 +38,32 @@ Writer::~Writer() {
 uint32_t Writer::track(const std::string& group, uint32_t index) {
   const auto key = std::make_pair(group, index);
   if (auto it = tracks_.find(key); it != tracks_.end()) return it->second;
+  const uint32_t tid = add_track(group, group + " " + std::to_string(index));
+  tracks_.emplace(key, tid);
+  return tid;
+}
+
+uint32_t Writer::track(const std::string& group, const std::string& name) {
+  const auto key = std::make_pair(group, name);
+  if (auto it = named_tracks_.find(key); it != named_tracks_.end()) return it->second;
+  const uint32_t tid = add_track(group, name);
+  named_tracks_.emplace(key, tid);
+  return tid;
+}
+
+uint32_t Writer::add_track(const std::string& group, const std::string& name) {
   auto g = groups_.find(group);
   if (g == groups_.end()) {
     g = groups_.emplace(group, static_cast<uint32_t>(groups_.size() + 1)).first;
     std::fprintf(f_, "{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": %u, \"args\": {\"name\": \"%s\"}},\n",
                  g->second, escape(group).c_str());
   }
-  const uint32_t tid = static_cast<uint32_t>(tracks_.size() + 1);
-  tracks_.emplace(key, tid);
+  const uint32_t tid = static_cast<uint32_t>(pid_of_.size() ? pid_of_.size() : 1);
   pid_of_.resize(tid + 1);
   pid_of_[tid] = g->second;
   std::fprintf(f_,
-               "{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": %u, \"tid\": %u, \"args\": {\"name\": \"%s %u\"}},\n",
-               g->second, tid, escape(group).c_str(), index);
+               "{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": %u, \"tid\": %u, \"args\": {\"name\": \"%s\"}},\n",
+               g->second, tid, escape(name).c_str());
   return tid;
 }
 

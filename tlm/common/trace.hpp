@@ -25,8 +25,10 @@ class Writer {
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
-  // A track (Perfetto thread) per (group, index): "flash" 3 -> "flash ch3".
+  // A track (Perfetto thread) per (group, index), named "<group> <index>",
+  // or per (group, name) for blocks that know their instance name.
   uint32_t track(const std::string& group, uint32_t index);
+  uint32_t track(const std::string& group, const std::string& name);
   void complete(const char* category, const std::string& name, uint32_t track, uint64_t start_ps,
                 uint64_t dur_ps, const std::string& args_json = "");
 
@@ -37,7 +39,10 @@ class Writer {
   std::FILE* f_;
   uint64_t max_events_;
   uint64_t events_ = 0, dropped_ = 0;
+  uint32_t add_track(const std::string& group, const std::string& name);
+
   std::map<std::pair<std::string, uint32_t>, uint32_t> tracks_;
+  std::map<std::pair<std::string, std::string>, uint32_t> named_tracks_;
   std::map<std::string, uint32_t> groups_;
   std::vector<uint32_t> pid_of_;  // indexed by track
 };

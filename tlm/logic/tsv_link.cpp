@@ -1,5 +1,7 @@
 #include "tlm/logic/tsv_link.hpp"
 
+#include "tlm/common/trace.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -71,6 +73,12 @@ void TsvLink::b_transport(int dir, tlm::tlm_generic_payload& p, sc_core::sc_time
   s.busy_ps += static_cast<uint64_t>(xfer / one_ps + 0.5);
   s.wait_ps += static_cast<uint64_t>((start - t) / one_ps + 0.5);
   s.energy_pj += static_cast<double>(n) * 8.0 * cfg_.energy_pj_per_bit;
+  if (auto* tr = trace::active()) {
+    tr->complete("tsv", p.is_write() ? "write" : "read",
+                 tr->track("tsv", std::string(name()) + (dir == kDown ? " down" : " up")),
+                 static_cast<uint64_t>(start / one_ps + 0.5), static_cast<uint64_t>(xfer / one_ps + 0.5),
+                 "{\"bytes\": " + std::to_string(n) + "}");
+  }
   out(dir)->b_transport(p, delay);
 }
 

@@ -1,5 +1,7 @@
 #include "tlm/logic/vector_unit.hpp"
 
+#include "tlm/common/trace.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <iterator>
@@ -195,6 +197,12 @@ void VectorUnit::run() {
       ++s.errors;
     }
     qk_.sync();
+    if (auto* t = trace::active()) {
+      const sc_core::sc_time one_ps(1, sc_core::SC_PS);
+      t->complete("vu", kOpNames[o.op], t->track("vector unit", 0), static_cast<uint64_t>(t0 / one_ps),
+                  static_cast<uint64_t>((sc_core::sc_time_stamp() - t0) / one_ps),
+                  "{\"len\": " + std::to_string(o.len) + ", \"cycles\": " + std::to_string(cycles) + "}");
+    }
     uint32_t st = regs::set<R::STATUS::DONE>(0, 1);
     if (e != Err::NONE) {
       st = regs::set<R::STATUS::ERROR>(st, 1);
