@@ -1,0 +1,110 @@
+// bench_decode: simulator speed of a timing-only decode on the whole chip
+// (issue 7, item 7). A benchmark, not a test: it prints figures.
+//
+//   bench_decode [--model llama2_7b|llama3_8b|llama2_70b] [--tokens N]
+//                [--config sim/configs/hbf_gen1.yaml] [--set chip.x.y=v ...]
+//                [--stats FILE]
+//
+// The model is a published shape (sim/configs/models/<model>.yaml), loaded
+// timing-only (load_shape: preprogrammed flash image, nothing materialised),
+// and decoded for N greedy tokens by the firmware on the control CPU, exactly
+// as test_chip's Chip.TimingOnlyLlama2_7bTokenIsFlashBound does for one.
+// Prints wall seconds per simulated token, simulated flash page reads per
+// wall second, the simulated token time and tokens/s, and the peak resident
+// set size (getrusage ru_maxrss). Target (issue 7): <= 0.5 s of wall time per
+// token on the 2-core reference machine, peak memory < 2 GiB for Llama-2-70B.
+// --stats writes the chip's full stats (Chip::report) as JSON, so two builds
+// can be checked for byte-identical simulated results.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <systemc>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include "sim/model/error.hpp"
+#include "sim/model/shape.hpp"
+#include "tlm/chip/decode_session.hpp"
+#include "tlm/chip/model_loader.hpp"
+
+namespace {
+
+double peak_rss_mib() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return double(ru.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+}  // namespace
+
+int sc_main(int argc, char** argv) {
+  CLI::App app{"bench_decode: wall time of a timing-only decode on the whole chip"};
+  std::string model = "llama2_7b";
+  std::string config = std::string(PNMSIM_SOURCE_DIR) + "/sim/configs/hbf_gen1.yaml";
+  std::vector<std::string> overrides;
+  std::string stats_path;
+  int tokens = 1;
+  app.add_option("--model", model, "published shape in sim/configs/models/")
+      ->check(CLI::IsMember({"llama2_7b", "llama3_8b", "llama2_70b"}));
+  app.add_option("--tokens", tokens, "greedy tokens to decode")->check(CLI::Range(1, 1 << 20));
+  app.add_option("--config", config, "chip YAML")->check(CLI::ExistingFile);
+  app.add_option("--set", overrides, "config override chip.x.y=value (repeatable)");
+  app.add_option("--stats", stats_path, "write the chip's stats JSON here");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
+  pnm::chip::ChipConfig cfg;
+  pnm::model::ModelShape shape;
+  try {
+    cfg = pnm::chip::load_chip_config(config, overrides);
+    shape = pnm::model::load_shape_yaml(std::string(PNMSIM_SOURCE_DIR) + "/sim/configs/models/" + model + ".yaml");
+    pnm::chip::plan(cfg, shape);  // throws, naming what does not fit and by how much
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_decode: %s\n", e.what());
+    return 2;
+  }
+  pnm::chip::Chip chip("chip", cfg);
+  pnm::chip::DecodeSession session(chip, pnm::chip::load_shape(chip, shape));
+  session.queue(1, tokens);
+  const auto t1 = Clock::now();
+  sc_core::sc_start();
+  const auto t2 = Clock::now();
+  if (session.failed() || int(session.tokens().size()) != tokens) {
+    std::fprintf(stderr, "bench_decode: decode failed: %s\n", session.error().c_str());
+    return 1;
+  }
+
+  uint64_t pages = 0;
+  for (unsigned c = 0; c < chip.channels(); ++c) pages += chip.pnm(c).counters().pages_read;
+  const auto& toks = session.tokens();
+  const double sim_s = double(toks.back().end_ps - toks.front().start_ps) * 1e-12;
+  const double setup_s = std::chrono::duration<double>(t1 - t0).count();
+  const double wall_s = std::chrono::duration<double>(t2 - t1).count();
+  std::printf("bench_decode: %s on %s (%u channels), %d token(s), timing only\n", model.c_str(),
+              cfg.name.c_str(), chip.channels(), tokens);
+  std::printf("  setup (config, elaboration, load)  %10.3f s wall\n", setup_s);
+  std::printf("  simulation                         %10.3f s wall\n", wall_s);
+  std::printf("  wall time per simulated token      %10.3f s   (target <= 0.5 s)\n", wall_s / tokens);
+  std::printf("  simulated page reads               %10llu     (%.3f M per wall second)\n",
+              static_cast<unsigned long long>(pages), double(pages) / wall_s * 1e-6);
+  std::printf("  simulated time per token           %10.3f ms  (%.1f tokens/s)\n", sim_s / tokens * 1e3,
+              tokens / sim_s);
+  std::printf("  peak RSS                           %10.1f MiB (target < 2048 MiB for Llama-2-70B)\n",
+              peak_rss_mib());
+  if (!stats_path.empty()) {
+    pnm::Stats s;
+    chip.report(s, "chip");
+    s.write(stats_path);
+  }
+  return 0;
+}
