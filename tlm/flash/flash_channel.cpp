@@ -87,8 +87,9 @@ void FlashChannel::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& d
   }
   const OpResult res = model_.execute(req, st);
 
-  // Data path.
-  if (res.status == FlashStatus::Ok || res.status == FlashStatus::Uncorrectable) {
+  // Data path (skipped for a read whose initiator wants no data).
+  const bool data_path = !(is_read && ext && !ext->want_data);
+  if (data_path && (res.status == FlashStatus::Ok || res.status == FlashStatus::Uncorrectable)) {
     PageAddr pa = req.addr;
     for (uint32_t i = 0; i < req.planes; ++i, ++pa.plane) {
       if (is_read)

@@ -43,7 +43,9 @@
 //   TLM_BYTE_ENABLE_ERROR_RESPONSE byte enables (not supported)
 //   TLM_COMMAND_ERROR_RESPONSE     extension op does not match the command
 // The FlashExtension, when attached, receives status, per-page ECC status
-// and the absolute array/completion times.
+// and the absolute array/completion times. A read whose extension has
+// want_data = false is timed and counted as usual but leaves the data buffer
+// untouched (timing-only initiators).
 //
 // transport_dbg: zero time, no wear, no stats. READ copies stored bytes
 //   (any length, across pages; 0 bytes in timing_only mode). WRITE puts bytes

@@ -438,6 +438,7 @@ bool PnmUnit::issue_next(uint64_t now) {
     dst = reinterpret_cast<uint8_t*>(j.tile.data()) + uint64_t{m} * page_;
   }
   pnm::flash::prepare_read(fgp_, fext_, j.flash + uint64_t{m} * page_, dst, len);
+  fext_.want_data = cfg_.functional;  // timing only: the channel need not produce the bytes
   sc_core::sc_time d = ps(issue - now);
   flash_socket->b_transport(fgp_, d);
   uint64_t done = now + to_ps(d);
