@@ -51,8 +51,10 @@
 //           JOBS_DONE counts the job when the write completes. The MVE goes on
 //           with the next job meanwhile.
 //   The unit's thread computes ahead of the kernel by at most one global
-//   quantum (tlm_global_quantum; zero = up to the next job boundary) and
-//   synchronises at job boundaries and on PUSH / ACT_EPOCH writes.
+//   quantum (tlm_global_quantum; zero = up to the next job boundary), then
+//   sleeps until the kernel reaches the MVE's time (one wake per quantum,
+//   not per page), and synchronises at job boundaries and on PUSH /
+//   ACT_EPOCH writes. Simulated times do not depend on when it wakes.
 //   Counters (PAGES_READ, RETRIES, stats) count reads when they are issued,
 //   which may be ahead of sc_time_stamp() by the look-ahead.
 //
