@@ -160,5 +160,54 @@ TEST(Chip, TimingOnlyLlama2_7bTokenIsFlashBound) {
   EXPECT_LE(t, roofline * 2.0) << "the stream should stay near the roofline";
 }
 
+// Simulated results must not depend on anything but config and model (no
+// wall-clock, allocation-order or wake-up-order effects; issue 7's speed-ups
+// keep them byte-identical). Two chips with the same config and model, both
+// built before sc_start, decode side by side in one simulation and must
+// report byte-identical stats JSON. The page count is checked against the
+// layout rule of CHIP.md (each unit reads ceil(rows_c * K / page) pages per
+// matrix), computed here, not copied from a run.
+TEST(Chip, SameConfigAndModelGiveByteIdenticalStats) {
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
+  const ChipConfig cfg = load_chip_config(kRoot + "/sim/configs/hbf_gen1.yaml");
+  const auto shape = model::load_shape_yaml(kRoot + "/sim/configs/models/llama2_7b.yaml");
+  Chip a("a", cfg), b("b", cfg);
+  DecodeSession sa(a, load_shape(a, shape)), sb(b, load_shape(b, shape));
+  sa.queue(1, 2);
+  sb.queue(1, 2);
+  sc_core::sc_start();
+  ASSERT_EQ(sa.error(), "");
+  ASSERT_EQ(sb.error(), "");
+  ASSERT_EQ(sa.tokens().size(), 2u);
+  ASSERT_EQ(sb.tokens().size(), 2u);
+  for (size_t k = 0; k < 2; ++k) {
+    EXPECT_EQ(sa.tokens()[k].start_ps, sb.tokens()[k].start_ps) << "token " << k;
+    EXPECT_EQ(sa.tokens()[k].end_ps, sb.tokens()[k].end_ps) << "token " << k;
+  }
+  Stats ra, rb;
+  a.report(ra, "chip");
+  b.report(rb, "chip");
+  const std::string ja = ra.dump(), jb = rb.dump();
+  EXPECT_GT(ja.size(), 1000u);
+  EXPECT_TRUE(ja == jb) << "stats JSON differs between two identical chips";
+
+  const unsigned C = cfg.channels();
+  const uint64_t page = cfg.flash.page_size_bytes;
+  uint64_t pages_per_token = 0;
+  for (const auto& m : shape.matrices()) {
+    for (unsigned c = 0; c < C; ++c) {
+      const uint64_t bytes = uint64_t{pnmu::rows_of_channel(uint32_t(m.rows), c, C)} * uint64_t(m.cols);
+      pages_per_token += uint64_t(m.count) * ((bytes + page - 1) / page);
+    }
+  }
+  uint64_t pages_a = 0, pages_b = 0;
+  for (unsigned c = 0; c < C; ++c) {
+    pages_a += a.pnm(c).counters().pages_read;
+    pages_b += b.pnm(c).counters().pages_read;
+  }
+  EXPECT_EQ(pages_a, 2 * pages_per_token);
+  EXPECT_EQ(pages_b, 2 * pages_per_token);
+}
+
 }  // namespace
 }  // namespace pnm::chip
