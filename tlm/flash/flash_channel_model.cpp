@@ -188,7 +188,11 @@ OpResult ChannelModel::read(const OpRequest& r, PageStatus* status) {
       ++b.reads;
       ++n_.erased_page_reads;  // erased page: the controller sees all-ones, no ECC
     } else {
-      const double r0 = rber(cfg_, b.pe, b.reads, now_h - b.origin_h);
+      if (b.pe != pe_term_pe_) {
+        pe_term_pe_ = b.pe;
+        pe_term_ = rber_pe_term(cfg_, b.pe);
+      }
+      const double r0 = rber_with_pe_term(cfg_, pe_term_, b.reads, now_h - b.origin_h);
       ++b.reads;
       st.rber = r0;
       bool ok = decode(pa, 0, r0, r.bytes, st);

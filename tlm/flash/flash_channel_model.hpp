@@ -165,6 +165,9 @@ class ChannelModel {
   Bus bus_;
   std::vector<uint64_t> arr_free_, reg_free_, cache_free_;
   std::unordered_map<uint64_t, Block> blocks_;
+  // read() keeps the last P/E count's rber_pe_term (wall time only).
+  uint32_t pe_term_pe_ = UINT32_MAX;
+  double pe_term_ = 0;
   std::vector<uint64_t> done_scratch_;
   Counters n_;
 };

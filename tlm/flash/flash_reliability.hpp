@@ -47,12 +47,25 @@ inline uint64_t mix64(uint64_t x) {
   return x ^ (x >> 33);
 }
 
-inline double rber(const FlashConfig& c, uint32_t pe_cycles, uint64_t reads_since_erase,
-                   double retention_hours) {
+/// The wear term rber_pe_coeff * PE^rber_pe_exponent (0 when the coefficient
+/// is not positive). A std::pow per page read is a tenth of a timing-only
+/// decode's wall time, and PE changes only on erase: ChannelModel keeps the
+/// last value and passes it to rber_with_pe_term (bit-identical to rber()).
+inline double rber_pe_term(const FlashConfig& c, uint32_t pe_cycles) {
+  return c.rber_pe_coeff > 0 ? c.rber_pe_coeff * std::pow(double(pe_cycles), c.rber_pe_exponent) : 0.0;
+}
+
+inline double rber_with_pe_term(const FlashConfig& c, double pe_term, uint64_t reads_since_erase,
+                                double retention_hours) {
   double r = c.rber_base + c.rber_read_disturb_per_read * double(reads_since_erase) +
              c.rber_retention_per_hour * retention_hours;
-  if (c.rber_pe_coeff > 0) r += c.rber_pe_coeff * std::pow(double(pe_cycles), c.rber_pe_exponent);
+  if (c.rber_pe_coeff > 0) r += pe_term;
   return r < 0.5 ? r : 0.5;
+}
+
+inline double rber(const FlashConfig& c, uint32_t pe_cycles, uint64_t reads_since_erase,
+                   double retention_hours) {
+  return rber_with_pe_term(c, rber_pe_term(c, pe_cycles), reads_since_erase, retention_hours);
 }
 
 /// Poisson(lambda) sample. `exp_neg_lambda` = exp(-lambda), passed in so a

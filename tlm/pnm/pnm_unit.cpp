@@ -16,10 +16,23 @@ namespace R = regs::pnm;
 using Err = regs::pnm::err;
 constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
 
-uint64_t to_ps(const sc_core::sc_time& t) {
-  return static_cast<uint64_t>(t / sc_core::sc_time(1, sc_core::SC_PS) + 0.5);
+// Kernel ticks per ps. Built once: constructing an sc_time from a double
+// (here and in ps()) cost a tenth of a timing-only decode's wall time, a few
+// per page read. The kernel's resolution is fixed by the time this runs.
+uint64_t ticks_per_ps() {
+  static const uint64_t t = sc_core::sc_time(1, sc_core::SC_PS).value();
+  return t;
 }
-sc_core::sc_time ps(uint64_t v) { return sc_core::sc_time(static_cast<double>(v), sc_core::SC_PS); }
+// Same arithmetic as t / sc_time(1, SC_PS) + 0.5.
+uint64_t to_ps(const sc_core::sc_time& t) {
+  return static_cast<uint64_t>(static_cast<double>(t.value()) / static_cast<double>(ticks_per_ps()) + 0.5);
+}
+// Equals sc_time(double(v), SC_PS): with a 1 ps resolution that constructor
+// yields int64(v + 0.5) = v for v < 2^52; otherwise take the constructor.
+sc_core::sc_time ps(uint64_t v) {
+  if (ticks_per_ps() == 1 && v < (uint64_t{1} << 52)) return sc_core::sc_time::from_value(v);
+  return sc_core::sc_time(static_cast<double>(v), sc_core::SC_PS);
+}
 }  // namespace
 
 PnmUnit::PnmUnit(sc_core::sc_module_name name, const PnmConfig& cfg, unsigned channel,
