@@ -1,5 +1,7 @@
 #include "tlm/pnm/pnm_unit.hpp"
 
+#include "tlm/common/trace.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
@@ -479,6 +481,10 @@ bool PnmUnit::issue_next(uint64_t now) {
   if (done > from) n_.flash_busy_ps += done - from;
   flash_covered_ps_ = std::max(flash_covered_ps_, done);
 
+  if (auto* t = pnm::trace::active()) {
+    t->complete("flash", "read", t->track("flash channel", channel_), issue, done - issue,
+                "{\"page\": " + std::to_string(m) + ", \"job\": " + std::to_string(j.seq) + "}");
+  }
   inflight_.push(done);
   last_issue_ps_ = issue;
   j.ready_ps[m] = done;
@@ -516,6 +522,11 @@ void PnmUnit::retire(Job& j) {
   if (j.mve_error) set_error(Err::COLS_RANGE);
   ++n_.jobs_done;
   n_.last_done_ps = std::max(n_.last_done_ps, j.wb_done_ps);
+  if (auto* t = pnm::trace::active(); t && j.rows_c > 0 && j.end_ps >= j.start_ps) {
+    t->complete("mve", "job " + std::to_string(j.seq), t->track("MVE", channel_), j.start_ps,
+                j.end_ps - j.start_ps,
+                "{\"rows\": " + std::to_string(j.rows_c) + ", \"cols\": " + std::to_string(j.cols) + "}");
+  }
   done_ev_.notify(sc_core::SC_ZERO_TIME);
   if (jobs_.size() == 1) out_ev_.notify(sc_core::SC_ZERO_TIME);  // becomes idle
 }
