@@ -78,7 +78,10 @@ DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape& sha
   r.efficiency = r.roofline_gbps > 0 ? r.achieved_gbps / r.roofline_gbps : 0;
   r.e_flash /= n;
   r.e_tsv /= n;
-  r.e_mem = d("chip.logic.memory.energy.total") * 1e-12 / n;
+  // Memory energy: transactions the memory counted, plus the vector unit's
+  // DMI traffic, which bypasses the memory's counters.
+  r.e_mem = (d("chip.logic.memory.energy.total") +
+             d("chip.logic.vu.dmi_bytes") * 8.0 * cfg.logic.memory.energy_pj_per_bit) * 1e-12 / n;
   r.e_vu = d("chip.logic.vu.energy") * 1e-12 / n;
   r.e_mve = macs * cfg.pnm.mve.energy_pj_per_mac * 1e-12 / n;
   r.e_total = r.e_flash + r.e_tsv + r.e_mem + r.e_vu + r.e_mve;

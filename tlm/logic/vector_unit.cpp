@@ -334,6 +334,9 @@ bool VectorUnit::mem_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* 
           std::memcpy(mem, data, n);
           qk_.inc(hit->get_write_latency());
         }
+        // DMI bypasses the memory's own counters; the report charges these
+        // bytes at the memory's energy per bit.
+        dmi_bytes_ += n;
         addr += n;
         data += n;
         len -= n;
@@ -391,6 +394,7 @@ void VectorUnit::report(Stats& s, const std::string& prefix) const {
   }
   s.set(prefix + ".rejected", rejected_, "ops", "refused at START (BAD_OP/LEN/ARG)");
   s.set(prefix + ".energy", energy_pj_, "pJ", "(cycles - overhead) * lanes * energy_pj_per_lane_cycle");
+  s.set(prefix + ".dmi_bytes", dmi_bytes_, "B", "operand bytes moved by DMI (not in the memory's stats)");
   s.set(prefix + ".busy_time", static_cast<uint64_t>(busy_time_.to_seconds() * 1e12 + 0.5), "ps");
 }
 

@@ -173,6 +173,7 @@ class VectorUnit : public sc_core::sc_module {
   std::array<VuOpStats, kOps> stats_{};
   uint64_t rejected_ = 0;
   double energy_pj_ = 0;
+  uint64_t dmi_bytes_ = 0;  // operand bytes moved by DMI
   sc_core::sc_time busy_time_;
 };
 
