@@ -41,11 +41,6 @@ void hal_write32(uint64_t addr, uint32_t v) {
   g_ops.write32(g_ops.ctx, addr, v);
 }
 
-void hal_write64(uint64_t addr_lo_reg, uint64_t v) {
-  hal_write32(addr_lo_reg, (uint32_t)v);
-  hal_write32(addr_lo_reg + 4u, (uint32_t)(v >> 32));
-}
-
 uint32_t hal_wait_irq_status(uint32_t enable_mask) {
   hal_write32(PNM_ADDR_IRQ_BASE + PNM_IRQ_ENABLE_OFFSET, enable_mask);
   for (;;) {
@@ -56,5 +51,3 @@ uint32_t hal_wait_irq_status(uint32_t enable_mask) {
     if ((st & enable_mask) != 0u) return st;
   }
 }
-
-void hal_wait_irq(uint32_t enable_mask) { (void)hal_wait_irq_status(enable_mask); }

@@ -320,14 +320,7 @@ struct FakeChipTarget : sc_core::sc_module {
 };
 
 TEST(ControlCpuFirmware, DecodeStepsOnTheCpuMatchTheReference) {
-  pnm::model::ModelShape s;
-  s.dim = 64;
-  s.hidden_dim = 172;
-  s.n_layers = 2;
-  s.n_heads = 4;
-  s.n_kv_heads = 2;
-  s.vocab_size = 256;
-  s.seq_len = 64;
+  const pnm::model::ModelShape s = pnm::model::tiny_shape();
   const std::string path =
       ::testing::TempDir() + "pnm_cpu_fw_" + std::to_string(::getpid()) + ".bin";
   pnm::model::write_checkpoint(path, s, 5);

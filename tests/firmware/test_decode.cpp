@@ -37,18 +37,7 @@ uint64_t test_seed(uint64_t fallback) {
 }
 
 // The tiny model: dim 64, 2 layers, 4 heads, 2 KV heads (GQA), vocab 256.
-model::ModelShape tiny(bool shared = true) {
-  model::ModelShape s;
-  s.dim = 64;
-  s.hidden_dim = 172;
-  s.n_layers = 2;
-  s.n_heads = 4;
-  s.n_kv_heads = 2;
-  s.vocab_size = 256;
-  s.seq_len = 64;
-  s.shared_classifier = shared;
-  return s;
-}
+model::ModelShape tiny(bool shared = true) { return model::tiny_shape(shared); }
 
 model::QuantizedModel make_model(const model::ModelShape& s, uint64_t seed) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
