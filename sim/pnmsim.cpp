@@ -53,6 +53,8 @@ struct RunOptions {
   std::string stats, trace_json, trace_fst;
   std::string gpu;
   std::string tokenizer;
+  float temperature = 0.0f, top_p = 0.9f;
+  uint64_t sample_seed = 1;
   bool quiet = false;
 };
 
@@ -147,6 +149,7 @@ int run(const RunOptions& o) {
   Stats before;
   chip.report(before, "chip");
   chip::DecodeSession session(chip, std::move(loaded));
+  session.set_sampling(o.temperature, o.top_p, o.sample_seed);
   Progress progress("decoding", o.tokens, !o.quiet);
   session.queue(1, o.tokens, [&](const chip::TokenRecord& t) { progress.update(t.pos + 1); });
   sc_core::sc_start();
@@ -228,6 +231,14 @@ int sc_main(int argc, char* argv[]) {
   run_cmd->add_option("--trace-json", o.trace_json, "write a Perfetto/Chrome timeline of transactions");
   run_cmd->add_option("--trace-fst", o.trace_fst, "write PNM unit 0's MVE waveform (FST; needs --mve rtl|shadow)");
   run_cmd->add_option("--gpu", o.gpu, "GPU baseline YAML (default: sim/configs/gpu/h100_sxm.yaml)");
+  run_cmd->add_option("--temperature", o.temperature, "sampling temperature; 0 = greedy (argmax)")
+      ->check(CLI::Range(0.0f, 100.0f))
+      ->capture_default_str();
+  run_cmd->add_option("--top-p", o.top_p, "nucleus sampling threshold (0 or >= 1: off)")
+      ->check(CLI::Range(0.0f, 1.0f))
+      ->capture_default_str();
+  run_cmd->add_option("--sample-seed", o.sample_seed, "seed of the firmware's sampler (mt19937_64)")
+      ->capture_default_str();
   run_cmd->add_option("--tokenizer", o.tokenizer, "llama2.c tokenizer.bin: print the generated text");
   run_cmd->add_flag("--quiet", o.quiet, "no report or progress, only errors (for sweeps)");
 

@@ -354,7 +354,7 @@ static void push_qkv(fw_ctx_t* c, const pnm_layer_desc_t* L) {
 }
 
 static fw_error_t step(fw_ctx_t* c, const pnm_layer_desc_t* layers, uint32_t token, uint32_t pos,
-                       uint32_t* next) {
+                       fw_sampler_t* sampler, uint32_t* next) {
   const pnm_model_desc_t* m = c->m;
   const uint32_t dim = m->dim, hidden = m->hidden_dim;
   const uint32_t head_dim = dim / m->n_heads, kv_dim = kv_dim_of(m);
@@ -454,16 +454,35 @@ static fw_error_t step(fw_ctx_t* c, const pnm_layer_desc_t* layers, uint32_t tok
   TRY(pnm_release_and_wait(c));
   TRY(vu_dequant(c, m->logits, m->partials, &m->cls, s));
   vu_srcs(c, m->logits, 0, m->logits, m->vocab_size);
-  TRY(vu_run(c, PNM_VU_OP_ARGMAX, next));
+  if (sampler != NULL && (sampler->temperature_bits & 0x7FFFFFFFu) != 0u) {
+    // One 24-bit draw per sampled token, as the reference Sampler takes it.
+    vu_set(c, PNM_VU_FARG_OFFSET, sampler->temperature_bits);
+    vu_set(c, PNM_VU_ARG0_OFFSET, sampler->top_p_bits);
+    vu_set(c, PNM_VU_ARG1_OFFSET, (uint32_t)(pnm_mt64_next(&sampler->rng) >> 40));
+    TRY(vu_run(c, PNM_VU_OP_SAMPLE, next));
+  } else {
+    TRY(vu_run(c, PNM_VU_OP_ARGMAX, next));
+  }
   if (*next >= m->vocab_size) {
     g_err.hw_status = *next;
-    return err_set(FW_ERR_VU, "ARGMAX RESULT outside the vocabulary", *next);
+    return err_set(FW_ERR_VU, "ARGMAX/SAMPLE RESULT outside the vocabulary", *next);
   }
   return FW_OK;
 }
 
+void fw_sampler_init(fw_sampler_t* s, uint32_t temperature_bits, uint32_t top_p_bits, uint64_t seed) {
+  s->temperature_bits = temperature_bits;
+  s->top_p_bits = top_p_bits;
+  pnm_mt64_seed(&s->rng, seed);
+}
+
 uint32_t fw_decode_step(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers,
                         uint32_t token, uint32_t pos) {
+  return fw_decode_step_sampled(m, layers, token, pos, NULL);
+}
+
+uint32_t fw_decode_step_sampled(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers,
+                                uint32_t token, uint32_t pos, fw_sampler_t* sampler) {
   g_counts.vu_ops = 0;
   g_counts.pnm_jobs = 0;
   g_counts.epochs = 0;
@@ -478,6 +497,6 @@ uint32_t fw_decode_step(const pnm_model_desc_t* m, const pnm_layer_desc_t* layer
   c.vu_valid = 0;
   c.job_valid = 0;
   uint32_t next = FW_DECODE_ERROR;
-  if (step(&c, layers, token, pos, &next) != FW_OK) return FW_DECODE_ERROR;
+  if (step(&c, layers, token, pos, sampler, &next) != FW_OK) return FW_DECODE_ERROR;
   return next;
 }

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "firmware/decode/model_desc.h"
+#include "firmware/decode/mt64.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -73,6 +74,24 @@ fw_error_t fw_check_model(const pnm_model_desc_t* m, const pnm_layer_desc_t* lay
 // Requires the chip idle on entry and leaves it idle.
 uint32_t fw_decode_step(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers,
                         uint32_t token, uint32_t pos);
+
+// Temperature / top-p sampling state, owned by the caller. Parameters are
+// fp32 bit patterns (the firmware does no floating point; the vector unit's
+// SAMPLE op does). temperature 0 (either sign) means greedy, with no draw,
+// as in the reference model's Sampler; the draws come from mt19937_64(seed),
+// 24 bits each, so the tokens equal pnm::model::Sampler(temperature, top_p, seed)'s.
+typedef struct {
+  uint32_t temperature_bits;
+  uint32_t top_p_bits;
+  pnm_mt64_t rng;
+} fw_sampler_t;
+
+void fw_sampler_init(fw_sampler_t* s, uint32_t temperature_bits, uint32_t top_p_bits, uint64_t seed);
+
+// fw_decode_step with the last op sampling (VU SAMPLE) instead of ARGMAX when
+// s is non-NULL and its temperature is not 0.
+uint32_t fw_decode_step_sampled(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers,
+                                uint32_t token, uint32_t pos, fw_sampler_t* s);
 
 // The outcome of the last fw_check_* / fw_decode_step call.
 fw_error_t fw_last_error(void);

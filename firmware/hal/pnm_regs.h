@@ -397,7 +397,7 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 #define PNM_VU_FARG_VALUE_WIDTH 32u
 #define PNM_VU_FARG_VALUE_MASK 0xFFFFFFFFu
 
-// RESULT (ro): Scalar result: QUANTIZE's scale (fp32 bits), ARGMAX's index.
+// RESULT (ro): Scalar result: QUANTIZE's scale (fp32 bits), ARGMAX's and SAMPLE's index.
 #define PNM_VU_RESULT_OFFSET 0x48u
 #define PNM_VU_RESULT_RESET 0x00000000u
 #define PNM_VU_RESULT_VALUE_LSB 0u
@@ -411,7 +411,7 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 #define PNM_VU_CYCLES_VALUE_WIDTH 32u
 #define PNM_VU_CYCLES_VALUE_MASK 0xFFFFFFFFu
 
-// enum op: Operations. COPY dst=src0 (LEN 32-bit words). RMSNORM dst=rmsnorm(src0)*src1. QUANTIZE int8 dst=q(src0), RESULT=scale. DEQUANT dst[r]=float(int32 src0[r])*(src1[r]*FARG). ROPE in place on q=DST (LEN=dim) and k=SRC0 (ARG1=kv_dim), ARG0=pos, ARG2=head_dim. ATTENTION dst=attention(q=SRC0, k cache=SRC1, v cache=SRC2), ARG0=pos, ARG1=n_heads, ARG2=n_kv_heads, ARG3=head_dim. ADD dst=src0+src1. SILU_MUL dst=silu(src0)*src1. ARGMAX RESULT=argmax(src0).
+// enum op: Operations. COPY dst=src0 (LEN 32-bit words). RMSNORM dst=rmsnorm(src0)*src1. QUANTIZE int8 dst=q(src0), RESULT=scale. DEQUANT dst[r]=float(int32 src0[r])*(src1[r]*FARG). ROPE in place on q=DST (LEN=dim) and k=SRC0 (ARG1=kv_dim), ARG0=pos, ARG2=head_dim. ATTENTION dst=attention(q=SRC0, k cache=SRC1, v cache=SRC2), ARG0=pos, ARG1=n_heads, ARG2=n_kv_heads, ARG3=head_dim. ADD dst=src0+src1. SILU_MUL dst=silu(src0)*src1. ARGMAX RESULT=argmax(src0). SAMPLE RESULT=sample_with_coin(logits=src0, LEN, temperature=FARG, top_p=ARG0 as fp32 bits, coin24=ARG1) (sim/model/sampler.hpp).
 #define PNM_VU_OP_COPY 0u
 #define PNM_VU_OP_RMSNORM 1u
 #define PNM_VU_OP_QUANTIZE 2u
@@ -421,6 +421,7 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 #define PNM_VU_OP_ADD 6u
 #define PNM_VU_OP_SILU_MUL 7u
 #define PNM_VU_OP_ARGMAX 8u
+#define PNM_VU_OP_SAMPLE 9u
 
 // enum err: Error codes reported in STATUS.ERR_CODE.
 #define PNM_VU_ERR_NONE 0u

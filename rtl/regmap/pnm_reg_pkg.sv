@@ -333,7 +333,7 @@ package pnm_reg_pkg;
   localparam int unsigned VU_FARG_VALUE_LSB = 0;
   localparam int unsigned VU_FARG_VALUE_WIDTH = 32;
 
-  // RESULT (ro): Scalar result: QUANTIZE's scale (fp32 bits), ARGMAX's index.
+  // RESULT (ro): Scalar result: QUANTIZE's scale (fp32 bits), ARGMAX's and SAMPLE's index.
   localparam logic [VU_AW-1:0] VU_RESULT_OFFSET = 8'h48;
   localparam logic [31:0] VU_RESULT_RESET = 32'h0;
   localparam int unsigned VU_RESULT_VALUE_LSB = 0;
@@ -345,7 +345,7 @@ package pnm_reg_pkg;
   localparam int unsigned VU_CYCLES_VALUE_LSB = 0;
   localparam int unsigned VU_CYCLES_VALUE_WIDTH = 32;
 
-  // Operations. COPY dst=src0 (LEN 32-bit words). RMSNORM dst=rmsnorm(src0)*src1. QUANTIZE int8 dst=q(src0), RESULT=scale. DEQUANT dst[r]=float(int32 src0[r])*(src1[r]*FARG). ROPE in place on q=DST (LEN=dim) and k=SRC0 (ARG1=kv_dim), ARG0=pos, ARG2=head_dim. ATTENTION dst=attention(q=SRC0, k cache=SRC1, v cache=SRC2), ARG0=pos, ARG1=n_heads, ARG2=n_kv_heads, ARG3=head_dim. ADD dst=src0+src1. SILU_MUL dst=silu(src0)*src1. ARGMAX RESULT=argmax(src0).
+  // Operations. COPY dst=src0 (LEN 32-bit words). RMSNORM dst=rmsnorm(src0)*src1. QUANTIZE int8 dst=q(src0), RESULT=scale. DEQUANT dst[r]=float(int32 src0[r])*(src1[r]*FARG). ROPE in place on q=DST (LEN=dim) and k=SRC0 (ARG1=kv_dim), ARG0=pos, ARG2=head_dim. ATTENTION dst=attention(q=SRC0, k cache=SRC1, v cache=SRC2), ARG0=pos, ARG1=n_heads, ARG2=n_kv_heads, ARG3=head_dim. ADD dst=src0+src1. SILU_MUL dst=silu(src0)*src1. ARGMAX RESULT=argmax(src0). SAMPLE RESULT=sample_with_coin(logits=src0, LEN, temperature=FARG, top_p=ARG0 as fp32 bits, coin24=ARG1) (sim/model/sampler.hpp).
   typedef enum logic [7:0] {
     VU_OP_COPY = 8'd0,
     VU_OP_RMSNORM = 8'd1,
@@ -355,7 +355,8 @@ package pnm_reg_pkg;
     VU_OP_ATTENTION = 8'd5,
     VU_OP_ADD = 8'd6,
     VU_OP_SILU_MUL = 8'd7,
-    VU_OP_ARGMAX = 8'd8
+    VU_OP_ARGMAX = 8'd8,
+    VU_OP_SAMPLE = 8'd9
   } vu_op_e;
 
   // Error codes reported in STATUS.ERR_CODE.

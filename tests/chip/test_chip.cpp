@@ -8,6 +8,7 @@
 #include "sim/model/checkpoint.hpp"
 #include "sim/model/decoder.hpp"
 #include "sim/model/error.hpp"
+#include "sim/model/sampler.hpp"
 #include "tests/common/test_seed.hpp"
 #include "tlm/chip/decode_session.hpp"
 #include "tlm/pnm/mve_config.hpp"
@@ -66,6 +67,27 @@ TEST(Chip, TinyDecodeWithGoldenMveMatchesReferenceFor32Tokens) {
   EXPECT_EQ(got, reference_tokens(m.qm, 32));
   std::printf("tiny model on 4 channels: %.3f us per token\n", tok_ps * 1e-6);
   EXPECT_GT(tok_ps, 0u);
+}
+
+TEST(Chip, TinyDecodeWithTemperatureAndTopPSamplingMatchesReference) {
+  const TinyModel m = tiny_model(test::seed("Chip.TinyDecodeWithSampling", 9));
+  for (const auto& [temp, top_p, seed] : {std::tuple{0.8f, 0.9f, 7ull}}) {
+    model::ReferenceDecoder dec(m.qm);
+    model::Sampler sampler(temp, top_p, seed);
+    const auto ref = model::generate(dec, 1, 16, &sampler);
+
+    tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
+    Chip chip("chip", tiny_chip());
+    DecodeSession session(chip, load_model(chip, m.qm));
+    session.set_sampling(temp, top_p, seed);
+    session.queue(1, 16);
+    sc_core::sc_start();
+    ASSERT_EQ(session.error(), "");
+    std::vector<int32_t> got;
+    for (const auto& t : session.tokens()) got.push_back(t.output);
+    EXPECT_EQ(got, ref) << "temperature " << temp << " top_p " << top_p << " seed " << seed;
+    EXPECT_NE(got, reference_tokens(m.qm, 16)) << "sampling should differ from greedy on a random model";
+  }
 }
 
 TEST(Chip, TinyDecodeOnDifferentChannelCounts) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sim/model/ops.hpp"
+#include "sim/model/sampler.hpp"
 #include "sim/model/quant.hpp"
 #include "tests/common/test_seed.hpp"
 #include "tests/noc/test_targets.hpp"
@@ -91,6 +92,11 @@ uint64_t expected_cycles(const VuConfig& c, const Op_& o) {
     case Op::ATTENTION: {
       const uint64_t T = o.arg[0] + 1, H = o.arg[1], hd = o.arg[3];
       return O + q + H * (2 * T * B(hd) * cb + B(T) * (cb + e + 2 * d));
+    }
+    case Op::SAMPLE: {
+      uint64_t lg = 0;
+      while ((uint64_t{1} << lg) < n) ++lg;
+      return O + B(n) * (2 * d + 3 * cb + e) + B(n) * cb + B(n * lg) * cb;
     }
   }
   return 0;
@@ -244,6 +250,20 @@ TEST(VectorUnit, ElementwiseOpsAreBitExactAgainstTheReference) {
       EXPECT_EQ(b.reg(me, V::RESULT::OFFSET), uint32_t(pnm::model::argmax(x.data(), int32_t(n))));
       check_cycles(o);
     }
+    for (const auto& [temp, top_p] : {std::pair{0.8f, 0.9f}, std::pair{1.0f, 1.0f}, std::pair{0.0f, 0.5f}}) {
+      // SAMPLE: the reference sampler's decision for a given 24-bit draw.
+      Op_ o{Op::SAMPLE, a0, 0, 0, 0, n};
+      o.farg = temp;
+      std::memcpy(&o.arg[0], &top_p, 4);
+      o.arg[1] = uint32_t(rng() >> 40);
+      ASSERT_EQ(b.run(me, o), ok_status());
+      std::vector<float> probs;
+      std::vector<int32_t> order;
+      EXPECT_EQ(b.reg(me, V::RESULT::OFFSET),
+                uint32_t(pnm::model::sample_with_coin(x.data(), int32_t(n), temp, top_p, o.arg[1], probs, order)))
+          << "temperature " << temp << " top_p " << top_p;
+      check_cycles(o);
+    }
     {  // DEQUANT: int32 partials x (row scale x activation scale)
       std::vector<int32_t> acc(n);
       for (auto& v : acc) v = int32_t(rng() % 2000001) - 1000000;
@@ -373,7 +393,13 @@ TEST(VectorUnit, BadOpLenArgsAndAddressesReportErrorsNeverCrash) {
       EXPECT_EQ(b.run(me, o), err_status(e)) << what;
       EXPECT_EQ(b.reg(me, V::CYCLES::OFFSET), 0u) << what;
     };
-    bad(Op_{Op(9), kMem, kMem, 0, kMem, 4}, Err::BAD_OP, "op 9");
+    bad(Op_{Op(10), kMem, kMem, 0, kMem, 4}, Err::BAD_OP, "op 10");
+    Op_ smp{Op::SAMPLE, kMem, 0, 0, 0, 4};
+    smp.farg = -1.0f;
+    bad(smp, Err::BAD_ARG, "sample temperature < 0");
+    smp.farg = 1.0f;
+    smp.arg[1] = 1u << 24;
+    bad(smp, Err::BAD_ARG, "sample coin beyond 24 bits");
     bad(Op_{Op(0xFF), kMem, kMem, 0, kMem, 4}, Err::BAD_OP, "op 255");
     bad(Op_{Op::ADD, kMem, kMem, 0, kMem, 0}, Err::BAD_LEN, "len 0");
     bad(Op_{Op::COPY, kMem, 0, 0, kMem, (1u << 20) + 1}, Err::BAD_LEN, "len > max_elements");

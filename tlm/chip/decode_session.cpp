@@ -1,5 +1,8 @@
 #include "tlm/chip/decode_session.hpp"
 
+#include <cstring>
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #include "firmware/decode/decode.h"
@@ -12,6 +15,19 @@ uint64_t now_ps() { return static_cast<uint64_t>(sc_core::sc_time_stamp() / sc_c
 }  // namespace
 
 DecodeSession::DecodeSession(Chip& chip, LoadedModel model) : chip_(chip), model_(std::move(model)) {}
+
+void DecodeSession::set_sampling(float temperature, float top_p, uint64_t seed) {
+  if (!(temperature >= 0.0f)) throw std::invalid_argument("sampling temperature must be >= 0");
+  if (temperature == 0.0f) {
+    sampler_.reset();
+    return;
+  }
+  uint32_t t = 0, p = 0;
+  std::memcpy(&t, &temperature, 4);
+  std::memcpy(&p, &top_p, 4);
+  sampler_ = std::make_unique<fw_sampler_t>();
+  fw_sampler_init(sampler_.get(), t, p, seed);
+}
 
 void DecodeSession::finish(TokenRecord& rec, uint64_t end_ps, const TokenFn& on_token) {
   rec.end_ps = end_ps;
@@ -34,7 +50,8 @@ void DecodeSession::queue(int32_t first_token, int steps, TokenFn on_token) {
       rec.pos = static_cast<uint32_t>(k);
       rec.input = tokens_.empty() ? first_token : tokens_.back().output;
       rec.start_ps = t;
-      const uint32_t out = fw_decode_step(&model_.desc, model_.layers.data(), static_cast<uint32_t>(rec.input), rec.pos);
+      const uint32_t out = fw_decode_step_sampled(&model_.desc, model_.layers.data(),
+                                                  static_cast<uint32_t>(rec.input), rec.pos, sampler_.get());
       if (out == FW_DECODE_ERROR) {
         const fw_error_info_t* e = fw_last_error_info();
         error_ = fmt::format("token {}: firmware {}: {} (layer {}, unit {}, status 0x{:x}, value {})", k,

@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "firmware/decode/decode.h"
 #include "tlm/chip/model_loader.hpp"
 
 namespace pnm::chip {
@@ -27,8 +29,13 @@ class DecodeSession {
   // The model must have been loaded onto `chip` (load_model / load_shape).
   DecodeSession(Chip& chip, LoadedModel model);
 
-  // Queues `steps` greedy steps from `first_token` at position 0. on_token
-  // runs on the CPU thread after each step (progress, logging).
+  // Sampling for every step run from now on: temperature 0 is greedy;
+  // otherwise the firmware samples with top-p from mt19937_64(seed), exactly
+  // as pnm::model::Sampler(temperature, top_p, seed) does.
+  void set_sampling(float temperature, float top_p, uint64_t seed);
+
+  // Queues `steps` steps from `first_token` at position 0. on_token runs on
+  // the CPU thread after each step (progress, logging).
   void queue(int32_t first_token, int steps, TokenFn on_token = {});
 
   const std::vector<TokenRecord>& tokens() const { return tokens_; }
@@ -41,6 +48,7 @@ class DecodeSession {
 
   Chip& chip_;
   LoadedModel model_;
+  std::unique_ptr<fw_sampler_t> sampler_;  // null: greedy
   std::vector<TokenRecord> tokens_;
   std::string error_;
 };

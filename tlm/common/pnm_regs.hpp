@@ -522,7 +522,7 @@ struct FARG {
   };
 };
 
-// Scalar result: QUANTIZE's scale (fp32 bits), ARGMAX's index.
+// Scalar result: QUANTIZE's scale (fp32 bits), ARGMAX's and SAMPLE's index.
 struct RESULT {
   static constexpr uint32_t OFFSET = 0x48, RESET = 0x0;
   static constexpr Access ACCESS = Access::RO;
@@ -540,7 +540,7 @@ struct CYCLES {
   };
 };
 
-// Operations. COPY dst=src0 (LEN 32-bit words). RMSNORM dst=rmsnorm(src0)*src1. QUANTIZE int8 dst=q(src0), RESULT=scale. DEQUANT dst[r]=float(int32 src0[r])*(src1[r]*FARG). ROPE in place on q=DST (LEN=dim) and k=SRC0 (ARG1=kv_dim), ARG0=pos, ARG2=head_dim. ATTENTION dst=attention(q=SRC0, k cache=SRC1, v cache=SRC2), ARG0=pos, ARG1=n_heads, ARG2=n_kv_heads, ARG3=head_dim. ADD dst=src0+src1. SILU_MUL dst=silu(src0)*src1. ARGMAX RESULT=argmax(src0). (8 bits)
+// Operations. COPY dst=src0 (LEN 32-bit words). RMSNORM dst=rmsnorm(src0)*src1. QUANTIZE int8 dst=q(src0), RESULT=scale. DEQUANT dst[r]=float(int32 src0[r])*(src1[r]*FARG). ROPE in place on q=DST (LEN=dim) and k=SRC0 (ARG1=kv_dim), ARG0=pos, ARG2=head_dim. ATTENTION dst=attention(q=SRC0, k cache=SRC1, v cache=SRC2), ARG0=pos, ARG1=n_heads, ARG2=n_kv_heads, ARG3=head_dim. ADD dst=src0+src1. SILU_MUL dst=silu(src0)*src1. ARGMAX RESULT=argmax(src0). SAMPLE RESULT=sample_with_coin(logits=src0, LEN, temperature=FARG, top_p=ARG0 as fp32 bits, coin24=ARG1) (sim/model/sampler.hpp). (8 bits)
 enum class op : uint32_t {
   COPY = 0,
   RMSNORM = 1,
@@ -551,6 +551,7 @@ enum class op : uint32_t {
   ADD = 6,
   SILU_MUL = 7,
   ARGMAX = 8,
+  SAMPLE = 9,
 };
 
 // Error codes reported in STATUS.ERR_CODE. (4 bits)

@@ -3,11 +3,13 @@
 #include "tlm/common/trace.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <iterator>
 #include <stdexcept>
 
 #include "sim/model/ops.hpp"
+#include "sim/model/sampler.hpp"
 #include "sim/model/quant.hpp"
 
 namespace pnm::logic {
@@ -18,7 +20,7 @@ using Op = R::op;
 using Err = R::err;
 
 constexpr const char* kOpNames[] = {"COPY", "RMSNORM", "QUANTIZE", "DEQUANT", "ROPE",
-                                    "ATTENTION", "ADD", "SILU_MUL", "ARGMAX"};
+                                    "ATTENTION", "ADD", "SILU_MUL", "ARGMAX", "SAMPLE"};
 
 class Refused : public std::runtime_error {
  public:
@@ -70,6 +72,10 @@ Err vu_check(const VuConfig& cfg, const VuOperands& o) {
     return Err::NONE;
   }
   if (o.len == 0 || o.len > cfg.max_elements) return Err::BAD_LEN;
+  if (op == Op::SAMPLE) {
+    const float t = bits_float(o.farg), p = bits_float(o.arg[0]);
+    if (!(t >= 0.0f) || !std::isfinite(t) || !std::isfinite(p) || o.arg[1] > 0xFFFFFFu) return Err::BAD_ARG;
+  }
   if (op == Op::ROPE) {
     const uint64_t dim = o.len, kv_dim = o.arg[1], hd = o.arg[2];
     if (dim % 2 != 0) return Err::BAD_LEN;
@@ -104,6 +110,13 @@ uint64_t vu_cycles(const VuConfig& cfg, const VuOperands& o) {
     case Op::ATTENTION: {
       const uint64_t T = uint64_t{o.arg[0]} + 1, H = o.arg[1], hd = o.arg[3];
       return O + q + H * (2 * T * beats(hd, L) * c + beats(T, L) * (c + e + 2 * d));
+    }
+    case Op::SAMPLE: {
+      // Scale and softmax (max, exp, sum, divide), then a scan of the CDF; top-p
+      // adds a sort, charged as n log2 n compares over the lanes.
+      uint64_t lg = 0;
+      while ((uint64_t{1} << lg) < n) ++lg;
+      return O + bn * (2 * d + 3 * c + e) + bn * c + beats(n * lg, L) * c;
     }
   }
   return 0;
@@ -287,6 +300,13 @@ Err VectorUnit::execute(const VuOperands& o, uint32_t& result) {
       if (!read_vec(o.src0, a, n)) return Err::ADDRESS;
       result = static_cast<uint32_t>(model::argmax(a.data(), static_cast<int32_t>(n)));
       return Err::NONE;
+    case Op::SAMPLE: {
+      if (!read_vec(o.src0, a, n)) return Err::ADDRESS;
+      std::vector<int32_t> order;
+      result = static_cast<uint32_t>(model::sample_with_coin(a.data(), static_cast<int32_t>(n), bits_float(o.farg),
+                                                             bits_float(o.arg[0]), o.arg[1], b, order));
+      return Err::NONE;
+    }
   }
   if (!mem_write(o.dst, out.data(), out.size() * 4)) return Err::ADDRESS;
   return Err::NONE;

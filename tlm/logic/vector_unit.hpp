@@ -31,12 +31,15 @@
 //   ADD       DST = SRC0 + SRC1
 //   SILU_MUL  DST[i] = silu_mul(SRC0[i], SRC1[i])
 //   ARGMAX    RESULT = argmax(SRC0, n)
-// Checks (BAD_OP: OP > ARGMAX; BAD_LEN: n = 0 or n > max_elements for every op
+//   SAMPLE    RESULT = sample_with_coin(logits SRC0, n, temperature = FARG,
+//             top_p = ARG0 as fp32 bits, coin24 = ARG1)  (sim/model/sampler.hpp)
+// Checks (BAD_OP: OP > SAMPLE; BAD_LEN: n = 0 or n > max_elements for every op
 // but ATTENTION, ROPE dim odd; BAD_ARG: ROPE head_dim = 0 or odd, dim %
 // head_dim != 0, kv_dim = 0, kv_dim > dim or kv_dim % head_dim != 0;
 // ATTENTION n_heads, n_kv_heads or head_dim = 0, n_heads % n_kv_heads != 0,
 // pos >= 2^31 - 1, (pos+1) * kv_dim > max_elements or n_heads * head_dim >
-// max_elements; kv_dim = n_kv_heads * head_dim).
+// max_elements; kv_dim = n_kv_heads * head_dim; SAMPLE temperature < 0 or not
+// finite, top_p not finite, coin24 >= 2^24).
 //
 // Cycle cost (CYCLES). With L = lanes, B(x) = ceil(x / L) (beats), O =
 // op_overhead_cycles, c = cycles_per_beat, e = exp_cycles_per_beat,
@@ -48,6 +51,8 @@
 //   ROPE                         O + B(dim/2)*s + B(dim/2)*c + B(kv_dim/2)*c
 //   ATTENTION (T = pos + 1, per head h of H):
 //                                O + q + H*(2*T*B(head_dim)*c + B(T)*(c + e + 2*d))
+//   SAMPLE (lg = ceil(log2 n))   O + B(n)*(2*d + 3*c + e) + B(n)*c + B(n*lg)*c
+//                                (scale, softmax, CDF scan; top-p sort as n*lg compares)
 // Time of an op = the memory accesses (operands are read first, in SRC0,
 // SRC1, SRC2 order, then the results written), each costing the annotated
 // b_transport delay, or the DMI read/write latency per DMI region touched;
@@ -122,7 +127,7 @@ struct VuOpStats {
 
 class VectorUnit : public sc_core::sc_module {
  public:
-  static constexpr std::size_t kOps = static_cast<std::size_t>(regs::vu::op::ARGMAX) + 1;
+  static constexpr std::size_t kOps = static_cast<std::size_t>(regs::vu::op::SAMPLE) + 1;
 
   tlm_utils::simple_target_socket<VectorUnit> tgt_socket;     // registers (regs::vu)
   tlm_utils::simple_initiator_socket<VectorUnit> init_socket; // operands, chip addresses
