@@ -79,12 +79,20 @@ bool is_preset(const std::string& model) {
 int run(const RunOptions& o) {
   const bool timing_only = is_preset(o.model);
   const bool functional = !timing_only;
-  if (timing_only && (o.mve == "rtl" || o.mve == "shadow")) {
-    throw UsageError("conflicting options: --mve " + o.mve + " needs weights, but --model " + o.model +
-                     " is a timing-only shape (use --mve tlm, or --model tiny / a checkpoint)");
+  for (const std::string& set : o.sets) {
+    for (const char* owned : {"chip.flash.storage.", "chip.pnm.functional"}) {
+      if (set.rfind(owned, 0) == 0) {
+        throw UsageError("--set " + set + ": storage mode, preprogramming and pnm.functional follow --model "
+                         "(functional models: sparse blank flash; timing-only shapes: preprogrammed, no data)");
+      }
+    }
   }
-  if (!o.trace_fst.empty() && !(o.mve == "rtl" || o.mve == "shadow")) {
-    throw UsageError("conflicting options: --trace-fst needs the RTL MVE (--mve rtl or --mve shadow)");
+  // Outputs are checked before anything runs, so a bad path costs no simulation.
+  for (const std::string* out : {&o.stats, &o.trace_json, &o.trace_fst}) {
+    if (out->empty()) continue;
+    std::FILE* f = std::fopen(out->c_str(), "a");
+    if (!f) throw UsageError("cannot write " + *out);
+    std::fclose(f);
   }
   if (functional && o.model != "tiny" && !fs::exists(o.model)) {
     throw UsageError("--model " + o.model + ": no such file (and not one of tiny, llama2-7b, llama3-8b, llama2-70b)");
@@ -96,6 +104,14 @@ int run(const RunOptions& o) {
   std::vector<std::string> sets = o.sets;
   if (!o.mve.empty()) sets.push_back("chip.pnm.mve.kind=" + o.mve);
   chip::ChipConfig cfg = chip::load_chip_config(config, sets);
+  const std::string& kind = cfg.pnm.mve.kind;  // from --mve, --set or the file
+  if (timing_only && kind != "tlm") {
+    throw UsageError("conflicting options: MVE kind " + kind + " needs weights, but --model " + o.model +
+                     " is a timing-only shape (use --mve tlm, or --model tiny / a checkpoint)");
+  }
+  if (!o.trace_fst.empty() && kind == "tlm") {
+    throw UsageError("conflicting options: --trace-fst needs the RTL MVE (--mve rtl or --mve shadow)");
+  }
   // Storage follows the model: a functional model needs a blank, data-keeping
   // flash; a timing-only shape reads a preprogrammed image without data.
   if (functional) {
@@ -117,12 +133,19 @@ int run(const RunOptions& o) {
     shape = model::load_shape_yaml(model_preset(o.model));
   } else {
     std::string path = o.model;
+    struct RemoveOnExit {  // the written tiny checkpoint goes, whatever happens
+      std::string path;
+      ~RemoveOnExit() {
+        std::error_code ec;
+        if (!path.empty()) fs::remove(path, ec);
+      }
+    } tmp;
     if (o.model == "tiny") {
       path = (fs::temp_directory_path() / fmt::format("pnmsim_tiny_{}_{}.bin", ::getpid(), o.seed)).string();
+      tmp.path = path;
       model::write_checkpoint(path, model::tiny_shape(), o.seed);
     }
     ckpt = std::make_unique<model::Checkpoint>(model::Checkpoint::load(path));
-    if (o.model == "tiny") fs::remove(path);
     shape = ckpt->shape();
   }
   if (o.tokens > shape.seq_len) {
@@ -176,10 +199,17 @@ int run(const RunOptions& o) {
     std::printf("waveform: %s (gtkwave %s testbench/mve/mve.gtkw; PNM unit 0's MVE)\n", o.trace_fst.c_str(),
                 o.trace_fst.c_str());
   }
+  int rc = 0;
+  for (unsigned c = 0; c < chip.channels(); ++c) {
+    if (chip.pnm(c).engine_error().empty()) continue;
+    std::fprintf(stderr, "pnmsim: PNM unit %u: %s\n", c, chip.pnm(c).engine_error().c_str());
+    rc = 1;
+  }
   if (session.failed()) {
     std::fprintf(stderr, "pnmsim: %s\n", session.error().c_str());
     return 1;
   }
+  if (rc) return rc;
   if (chip.cpu().failed()) {
     std::fprintf(stderr, "pnmsim: %s\n", chip.cpu().errors().front().c_str());
     return 1;

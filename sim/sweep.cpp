@@ -69,23 +69,32 @@ Grid load_grid(const std::string& path) {
   const YAML::Node root = r.node();
   if (root["args"]) {
     if (!root["args"].IsSequence()) r.fail("args", "must be a list of strings");
-    for (const auto& a : root["args"]) g.args.push_back(a.as<std::string>());
+    for (const auto& a : root["args"]) {
+      if (!a.IsScalar()) r.fail("args", "must be a list of strings");
+      g.args.push_back(a.Scalar());
+    }
   }
   const YAML::Node grid = root["grid"];
   if (!grid || !grid.IsMap() || grid.size() == 0) r.fail("grid", "must be a non-empty map of key: [values]");
   for (const auto& kv : grid) {
     Axis a;
-    a.key = kv.first.as<std::string>();
+    a.key = kv.first.Scalar();
     if (!kv.second.IsSequence() || kv.second.size() == 0) {
       r.fail("grid." + a.key, "must be a non-empty list of values");
     }
-    for (const auto& v : kv.second) a.values.push_back(v.as<std::string>());
+    for (const auto& v : kv.second) {
+      if (!v.IsScalar()) r.fail("grid." + a.key, "values must be scalars (numbers or strings)");
+      a.values.push_back(v.Scalar());
+    }
     g.axes.push_back(std::move(a));
   }
   const YAML::Node metrics = root["metrics"];
   if (metrics) {
     if (!metrics.IsMap()) r.fail("metrics", "must be a map of column: stats.path");
-    for (const auto& kv : metrics) g.metrics.emplace_back(kv.first.as<std::string>(), kv.second.as<std::string>());
+    for (const auto& kv : metrics) {
+      if (!kv.second.IsScalar()) r.fail("metrics", "each metric maps a column name to a stats path");
+      g.metrics.emplace_back(kv.first.Scalar(), kv.second.Scalar());
+    }
   } else {
     g.metrics = {{"tokens_per_s", "report.tokens_per_s"}, {"energy_per_token_j", "report.energy_per_token"}};
   }

@@ -261,6 +261,7 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 #define PNM_PNM_ERR_UNCORRECTABLE 5u
 #define PNM_PNM_ERR_QUEUE_FULL 6u
 #define PNM_PNM_ERR_WRITEBACK 7u
+#define PNM_PNM_ERR_MVE 8u
 
 // ---- block vu
 // Vector unit on the logic die: fp32 operations of the decode step over chip memory

@@ -215,7 +215,8 @@ package pnm_reg_pkg;
     PNM_ERR_FLASH_RANGE = 4'd4,
     PNM_ERR_UNCORRECTABLE = 4'd5,
     PNM_ERR_QUEUE_FULL = 4'd6,
-    PNM_ERR_WRITEBACK = 4'd7
+    PNM_ERR_WRITEBACK = 4'd7,
+    PNM_ERR_MVE = 4'd8
   } pnm_err_e;
 
   // ---- block vu

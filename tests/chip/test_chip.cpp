@@ -90,15 +90,16 @@ TEST(Chip, TinyDecodeWithTemperatureAndTopPSamplingMatchesReference) {
   }
 }
 
-TEST(Chip, TinyDecodeOnDifferentChannelCounts) {
-  const TinyModel m = tiny_model(test::seed("Chip.TinyDecodeOnDifferentChannelCounts", 2));
-  const auto ref = reference_tokens(m.qm, 3);
-  // One simulation per process: the channel counts run as separate chips in
-  // one elaboration would need distinct names; instead decode per count in
-  // turn is not possible after sc_start, so this test uses 32 channels (every
-  // unit gets at most 2 of the 64 rows; some get none of Wk's 32).
-  const auto got = chip_tokens(tiny_chip({"chip.flash.geometry.channels=32"}), m.qm, 3);
-  EXPECT_EQ(got, ref);
+TEST(Chip, TinyDecodeOn32Channels) {
+  // 32 units: each holds at most 2 of the 64 Wq rows, and some hold none of
+  // Wk's 32 (rows_c = 0 jobs complete at once).
+  const TinyModel m = tiny_model(test::seed("Chip.TinyDecodeOn32Channels", 2));
+  EXPECT_EQ(chip_tokens(tiny_chip({"chip.flash.geometry.channels=32"}), m.qm, 3), reference_tokens(m.qm, 3));
+}
+
+TEST(Chip, TinyDecodeOn8Channels) {
+  const TinyModel m = tiny_model(test::seed("Chip.TinyDecodeOn8Channels", 8));
+  EXPECT_EQ(chip_tokens(tiny_chip({"chip.flash.geometry.channels=8"}), m.qm, 3), reference_tokens(m.qm, 3));
 }
 
 TEST(Chip, TinyDecodeOnOneChannel) {
@@ -179,7 +180,7 @@ TEST(Chip, TimingOnlyLlama2_7bTokenIsFlashBound) {
   std::printf("Llama-2-7B token on hbf_gen1: %.3f ms, flash roofline %.3f ms (efficiency %.3f)\n", t * 1e3,
               roofline * 1e3, roofline / t);
   EXPECT_GE(t, roofline * 0.999) << "no token beats the flash read roofline";
-  EXPECT_LE(t, roofline * 2.0) << "the stream should stay near the roofline";
+  EXPECT_GE(roofline / t, 0.9) << "the weight stream should stay within 10% of the flash roofline";
 }
 
 // Simulated results must not depend on anything but config and model (no

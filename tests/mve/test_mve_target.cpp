@@ -119,6 +119,9 @@ TEST(MveTarget, ErrorsAreResponsesNotCrashes) {
     EXPECT_EQ(b.drv.write32(M::REG_BASE + R::CTRL::OFFSET, 1), tlm::TLM_OK_RESPONSE);
     EXPECT_EQ(regs::get<R::STATUS::BUSY>(b.drv.read32(M::REG_BASE + R::STATUS::OFFSET)), 1u);
     EXPECT_EQ(b.drv.write32(M::REG_BASE + R::CTRL::OFFSET, 1), tlm::TLM_GENERIC_ERROR_RESPONSE);
+    // ROWS written while the job waits: ignored, as in the RTL.
+    EXPECT_EQ(b.drv.write32(M::REG_BASE + R::ROWS::OFFSET, 0xFFFFFFFF), tlm::TLM_OK_RESPONSE);
+    EXPECT_EQ(b.drv.read32(M::REG_BASE + R::ROWS::OFFSET), 2u);
     EXPECT_EQ(b.drv.write(M::W_BASE, buf.data(), 17), tlm::TLM_GENERIC_ERROR_RESPONSE) << "too many";
     EXPECT_EQ(b.drv.write(M::W_BASE, buf.data(), 16), tlm::TLM_OK_RESPONSE);
     std::vector<int32_t> y(2);

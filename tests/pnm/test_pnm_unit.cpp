@@ -345,6 +345,49 @@ TEST(PnmBadInput, UncorrectablePageCompletesTheJobFlagged) {
   sc_core::sc_start();
 }
 
+// An engine that fails its second job, the way a shadow pair stops on a
+// mismatch or an RTL model that never finishes.
+class FailingEngine final : public pnm::mve::Engine {
+ public:
+  explicit FailingEngine(const pnm::mve::Params& p) : g_(p) {}
+  pnm::mve::Result run(const pnm::mve::Job& j) override {
+    if (++jobs_ == 2) throw std::runtime_error("engine gave up");
+    return g_.run(j);
+  }
+  const pnm::mve::Params& params() const override { return g_.params(); }
+  std::string_view kind() const override { return "failing"; }
+
+ private:
+  pnm::mve::GoldenEngine g_;
+  int jobs_ = 0;
+};
+
+TEST(PnmBadInput, EngineFailureSetsMveErrorAndNothingEscapes) {
+  const uint64_t seed = pnm::test::seed("PnmEngineFailure", 29);
+  std::mt19937_64 rng(seed);
+  const auto fcfg = tiny_flash(1, seed);
+  const auto pcfg = pnm_cfg();
+  Gemv g(8, 100, rng);
+  Harness h(
+      "h", 1, fcfg, pcfg,
+      [&](Harness& t) {
+        t.program(0, g);
+        t.write_act(0, g.act);
+        t.push_all({0, g.rows, g.cols, 0, 0, kDst});
+        t.wait_idle();
+        EXPECT_EQ(t.check(kDst, g.ref), 0) << "the first job runs normally";
+        t.push_all({0, g.rows, g.cols, 0, 0, kDst});
+        t.wait_idle();
+        const uint32_t s = t.rd(0, R::STATUS::OFFSET);
+        EXPECT_EQ(err_code(s), static_cast<uint32_t>(pnm::regs::pnm::err::MVE));
+        EXPECT_EQ(t.rd(0, R::JOBS_DONE::OFFSET), 2u) << "the failed job still completes";
+        EXPECT_NE(t.units[0]->engine_error().find("engine gave up"), std::string::npos)
+            << t.units[0]->engine_error();
+      },
+      [&](unsigned) { return std::make_unique<FailingEngine>(pcfg.mve.params); });
+  sc_core::sc_start();
+}
+
 TEST(PnmBadInput, WriteBackErrorSetsWritebackCode) {
   const uint64_t seed = pnm::test::seed("PnmWriteback", 29);
   std::mt19937_64 rng(seed);

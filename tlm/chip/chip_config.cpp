@@ -38,10 +38,10 @@ ChipConfig load_chip_config(const ConfigReader& r) {
                                      std::to_string(c.pnm.mve.params.max_cols) + " bytes (allowed: >= " +
                                      std::to_string(c.pnm.mve.params.max_cols) + ")");
   }
-  if (c.pnm.readahead_bytes < 2ull * c.flash.page_size_bytes) {
+  if (c.pnm.readahead_bytes != 0 && c.pnm.readahead_bytes < 2ull * c.flash.page_size_bytes) {
     r.fail("pnm.readahead_bytes", "= " + std::to_string(c.pnm.readahead_bytes) +
-                                      " is less than two flash pages (the double buffer): allowed >= " +
-                                      std::to_string(2ull * c.flash.page_size_bytes));
+                                      " is less than two flash pages (the double buffer): allowed 0 (= two "
+                                      "pages) or >= " + std::to_string(2ull * c.flash.page_size_bytes));
   }
   return c;
 }

@@ -17,15 +17,6 @@ namespace {
 constexpr uint64_t kAlign = 4096;
 uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
-// Rows of channel c and its first row (CHIP.md, "rows striped across channels").
-struct Stripe {
-  uint32_t rows, r0;
-};
-Stripe stripe(uint32_t rows, unsigned c, unsigned C) {
-  const uint32_t base = rows / C, extra = rows % C;
-  return {base + (c < extra ? 1u : 0u), c * base + std::min<uint32_t>(c, extra)};
-}
-
 struct Layout {
   LoadedModel m;
   uint64_t flash_end = 0;
@@ -49,7 +40,7 @@ Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s) {
     d.rows = rows;
     d.cols = cols;
     d.flash_addr = L.flash_end;
-    L.flash_end += align_up(uint64_t{(rows + C - 1) / C} * cols, page);
+    L.flash_end += pnmu::reserved_bytes(rows, cols, C, static_cast<uint32_t>(page));
     d.row_scales = alloc(uint64_t{rows} * 4);
     return d;
   };
@@ -159,9 +150,9 @@ uint64_t program_matrix(Chip& chip, const pnm_matrix_desc_t& d, const model::QMa
   std::vector<uint8_t> buf(page);
   uint64_t done = 0;
   for (unsigned c = 0; c < C; ++c) {
-    const Stripe st = stripe(d.rows, c, C);
-    const uint64_t bytes = uint64_t{st.rows} * d.cols;
-    const auto* src = reinterpret_cast<const uint8_t*>(q.row(int32_t(st.r0)));
+    // The unit's own striping rule (CHIP.md): the loader and the PNM unit must agree.
+    const uint64_t bytes = uint64_t{pnmu::rows_of_channel(d.rows, c, C)} * d.cols;
+    const auto* src = reinterpret_cast<const uint8_t*>(q.row(int32_t(pnmu::first_row_of_channel(d.rows, c, C))));
     for (uint64_t off = 0; off < bytes; off += page) {
       const uint64_t n = std::min(page, bytes - off);
       std::memcpy(buf.data(), src + off, n);

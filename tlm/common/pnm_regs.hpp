@@ -326,6 +326,7 @@ enum class err : uint32_t {
   UNCORRECTABLE = 5,
   QUEUE_FULL = 6,
   WRITEBACK = 7,
+  MVE = 8,
 };
 
 // Every register, ordered by offset.

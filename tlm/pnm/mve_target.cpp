@@ -35,14 +35,15 @@ void MveTarget::wire_registers() {
   const Params& p = engine_->params();
   regs_.set(R::PARAMS::OFFSET, regs::set<R::PARAMS::MAX_COLS>(
                                    regs::set<R::PARAMS::LANES>(0, p.lanes), p.max_cols));
-  // Like the RTL: ROWS/COLS keep only their field, and ignore writes while busy.
+  // Like the RTL: ROWS/COLS keep only their field, and a write while a job
+  // waits for weights is ignored (the bank has already stored it: restore).
   regs_.on_write(R::ROWS::OFFSET, [this](uint32_t v) {
-    if (busy_) throw CommandRefused("ROWS written while busy");
-    regs_.set(R::ROWS::OFFSET, regs::get<R::ROWS::VALUE>(v));
+    if (!busy_) rows_ = regs::get<R::ROWS::VALUE>(v);
+    regs_.set(R::ROWS::OFFSET, rows_);
   });
   regs_.on_write(R::COLS::OFFSET, [this](uint32_t v) {
-    if (busy_) throw CommandRefused("COLS written while busy");
-    regs_.set(R::COLS::OFFSET, regs::get<R::COLS::VALUE>(v));
+    if (!busy_) cols_ = regs::get<R::COLS::VALUE>(v);
+    regs_.set(R::COLS::OFFSET, cols_);
   });
   regs_.on_write(R::CTRL::OFFSET, [this](uint32_t v) { start(v); });
   regs_.on_read(R::STATUS::OFFSET, [this]() {

@@ -23,7 +23,8 @@
 // a read past the last job's results. A weight write with no job waiting for
 // weights, or with more bytes than the job still needs, and a START while a
 // job waits for weights, answer TLM_COMMAND_ERROR_RESPONSE /
-// TLM_GENERIC_ERROR_RESPONSE and change nothing. A job whose ROWS/COLS are
+// TLM_GENERIC_ERROR_RESPONSE and change nothing. ROWS/COLS writes while a job
+// waits for weights are ignored, as in the RTL. A job whose ROWS/COLS are
 // invalid is rejected at START: STATUS shows DONE, ERROR and the ERR_CODE,
 // and the engine takes the next job normally.
 #pragma once
@@ -92,6 +93,7 @@ class MveTarget : public sc_core::sc_module {
   std::vector<int32_t> results_;   // RESULTS window
   Job pending_;                    // job waiting for weights (valid when busy_)
   bool busy_ = false;
+  uint32_t rows_ = 0, cols_ = 0;   // ROWS/COLS as the engine latched them
   uint64_t next_id_ = 0;
   sc_core::sc_time* delay_ = nullptr;  // delay of the payload being served
   TargetStats stats_;

@@ -402,12 +402,24 @@ void PnmUnit::finish_job(Job& j) {
     mj.act = j.act.data();
     mj.weights = j.tile.data();
     mj.issue_time_ps = j.start_ps;
-    pnm::mve::Result r = engine_->run(mj);
-    if (r.status != pnm::mve::Err::NONE && r.status != pnm::mve::Err::STRB) {
+    // An engine that fails (a shadow mismatch, an RTL that does not finish)
+    // fails the job with ERR_CODE MVE; the message is kept for the report.
+    // Nothing may escape this SC_THREAD.
+    try {
+      pnm::mve::Result r = engine_->run(mj);
+      if (r.status != pnm::mve::Err::NONE && r.status != pnm::mve::Err::STRB) {
+        j.mve_error = true;
+        if (engine_error_.empty()) {
+          engine_error_ = "job " + std::to_string(j.seq) + ": MVE rejected it (err " +
+                          std::to_string(static_cast<unsigned>(r.status)) + ")";
+        }
+      } else {
+        j.out = std::move(r.out);
+        cycles = r.cycles;
+      }
+    } catch (const std::exception& e) {
       j.mve_error = true;
-    } else {
-      j.out = std::move(r.out);
-      cycles = r.cycles;
+      if (engine_error_.empty()) engine_error_ = "job " + std::to_string(j.seq) + ": " + e.what();
     }
     j.tile = {};
     j.act = {};
@@ -519,7 +531,7 @@ void PnmUnit::write_back(Job& j, uint64_t now) {
 void PnmUnit::retire(Job& j) {
   if (j.uncorrectable) set_error(Err::UNCORRECTABLE);
   if (j.flash_error) set_error(Err::FLASH_RANGE);
-  if (j.mve_error) set_error(Err::COLS_RANGE);
+  if (j.mve_error) set_error(Err::MVE);
   ++n_.jobs_done;
   n_.last_done_ps = std::max(n_.last_done_ps, j.wb_done_ps);
   if (auto* t = pnm::trace::active(); t && j.rows_c > 0 && j.end_ps >= j.start_ps) {

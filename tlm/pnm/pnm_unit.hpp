@@ -131,6 +131,8 @@ class PnmUnit : public sc_core::sc_module {
   ~PnmUnit() override;
 
   void report(pnm::Stats& stats, const std::string& prefix) const;
+  // The first engine failure (ERR_CODE MVE), with its message; empty if none.
+  const std::string& engine_error() const { return engine_error_; }
 
   const PnmCounters& counters() const { return n_; }
   const PnmConfig& config() const { return cfg_; }
@@ -192,6 +194,7 @@ class PnmUnit : public sc_core::sc_module {
 
   PnmConfig cfg_;
   unsigned channel_, channels_;
+  std::string engine_error_;
   pnm::flash::FlashConfig flash_;
   std::unique_ptr<pnm::mve::Engine> engine_;
   RegisterBank regs_;
