@@ -164,7 +164,9 @@ void Interconnect::b_transport(int, tlm::tlm_generic_payload& p, sc_core::sc_tim
 }
 
 void Interconnect::broadcast(tlm::tlm_generic_payload& p, uint64_t local, sc_core::sc_time& delay) {
-  const sc_core::sc_time in = delay;
+  // The hop comes first, as for a unicast: every copy reaches its TSV link
+  // when the same write sent to one unit would.
+  const sc_core::sc_time in = delay + hop_;
   sc_core::sc_time out = in;
   tlm::tlm_response_status status = tlm::TLM_OK_RESPONSE;
   bool any = false;
@@ -187,7 +189,7 @@ void Interconnect::broadcast(tlm::tlm_generic_payload& p, uint64_t local, sc_cor
     return;
   }
   p.set_response_status(status);
-  delay = out + hop_;
+  delay = out;
 }
 
 unsigned Interconnect::broadcast_dbg(tlm::tlm_generic_payload& p, uint64_t local) {

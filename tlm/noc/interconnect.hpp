@@ -25,10 +25,11 @@
 //
 // PNM_BCAST: a write at offset o is forwarded to every bound PNM instance
 // c = 0..channels-1 (in increasing c) at local offset o, each starting from the
-// caller's incoming delay d. The response is OK only if every instance
-// answered OK; otherwise the first non-OK status (lowest c) is returned, and
-// the later instances are still written. The outgoing delay is
-//   max_c(d_c) + hop_latency, where d_c is instance c's outgoing delay.
+// caller's incoming delay d plus hop_latency (as a unicast would). The
+// response is OK only if every instance answered OK; otherwise the first
+// non-OK status (lowest c) is returned, and the later instances are still
+// written. The outgoing delay is max_c(d_c), where d_c is instance c's
+// outgoing delay (each includes the hop).
 // The DMI hint is cleared for broadcasts.
 //
 // transport_dbg: same decoding, no time. A PNM_BCAST debug write fans out and
