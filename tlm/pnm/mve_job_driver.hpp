@@ -102,6 +102,11 @@ Result drive_job(Port& port, const Params& params, const Job& job, const StallCo
                  StallSource& stalls, RtlJobStats& stats) {
   namespace R = regs::mve;
   check_register_widths(job);
+  if (params.lanes > 32) {
+    // PinInputs carries the byte-valid mask in 32 bits.
+    throw std::invalid_argument("mve: the pin driver supports at most 32 lanes, the RTL has " +
+                                std::to_string(params.lanes));
+  }
   Result r;
   stats = {};
   if (!write_reg(port, R::ROWS::OFFSET, job.rows) || !write_reg(port, R::COLS::OFFSET, job.cols)) {
