@@ -6,13 +6,10 @@
 #include <fmt/format.h>
 
 #include "firmware/decode/decode.h"
+#include "tlm/common/sim_time.hpp"
 #include "tlm/common/trace.hpp"
 
 namespace pnm::chip {
-
-namespace {
-uint64_t now_ps() { return static_cast<uint64_t>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_PS)); }
-}  // namespace
 
 DecodeSession::DecodeSession(Chip& chip, LoadedModel model) : chip_(chip), model_(std::move(model)) {}
 

@@ -1,5 +1,6 @@
 #include "tlm/logic/tsv_link.hpp"
 
+#include "tlm/common/sim_time.hpp"
 #include "tlm/common/trace.hpp"
 
 #include <algorithm>
@@ -69,14 +70,13 @@ void TsvLink::b_transport(int dir, tlm::tlm_generic_payload& p, sc_core::sc_time
   ++s.transactions;
   s.bytes += n;
   s.beats += beats(n);
-  const sc_core::sc_time one_ps(1, sc_core::SC_PS);
-  s.busy_ps += static_cast<uint64_t>(xfer / one_ps + 0.5);
-  s.wait_ps += static_cast<uint64_t>((start - t) / one_ps + 0.5);
+  s.busy_ps += to_ps(xfer);
+  s.wait_ps += to_ps(start - t);
   s.energy_pj += static_cast<double>(n) * 8.0 * cfg_.energy_pj_per_bit;
   if (auto* tr = trace::active()) {
     tr->complete("tsv", p.is_write() ? "write" : "read",
                  tr->track("tsv", std::string(name()) + (dir == kDown ? " down" : " up")),
-                 static_cast<uint64_t>(start / one_ps + 0.5), static_cast<uint64_t>(xfer / one_ps + 0.5),
+                 to_ps(start), to_ps(xfer),
                  "{\"bytes\": " + std::to_string(n) + "}");
   }
   out(dir)->b_transport(p, delay);

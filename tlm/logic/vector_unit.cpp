@@ -1,5 +1,6 @@
 #include "tlm/logic/vector_unit.hpp"
 
+#include "tlm/common/sim_time.hpp"
 #include "tlm/common/trace.hpp"
 
 #include <algorithm>
@@ -211,9 +212,7 @@ void VectorUnit::run() {
     }
     qk_.sync();
     if (auto* t = trace::active()) {
-      const sc_core::sc_time one_ps(1, sc_core::SC_PS);
-      t->complete("vu", kOpNames[o.op], t->track("vector unit", 0), static_cast<uint64_t>(t0 / one_ps),
-                  static_cast<uint64_t>((sc_core::sc_time_stamp() - t0) / one_ps),
+      t->complete("vu", kOpNames[o.op], t->track("vector unit", 0), to_ps(t0), to_ps(sc_core::sc_time_stamp() - t0),
                   "{\"len\": " + std::to_string(o.len) + ", \"cycles\": " + std::to_string(cycles) + "}");
     }
     uint32_t st = regs::set<R::STATUS::DONE>(0, 1);
@@ -415,7 +414,7 @@ void VectorUnit::report(Stats& s, const std::string& prefix) const {
   s.set(prefix + ".rejected", rejected_, "ops", "refused at START (BAD_OP/LEN/ARG)");
   s.set(prefix + ".energy", energy_pj_, "pJ", "(cycles - overhead) * lanes * energy_pj_per_lane_cycle");
   s.set(prefix + ".dmi_bytes", dmi_bytes_, "B", "operand bytes moved by DMI (not in the memory's stats)");
-  s.set(prefix + ".busy_time", static_cast<uint64_t>(busy_time_.to_seconds() * 1e12 + 0.5), "ps");
+  s.set(prefix + ".busy_time", to_ps(busy_time_), "ps");
 }
 
 }  // namespace pnm::logic

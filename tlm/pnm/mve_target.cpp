@@ -1,5 +1,7 @@
 #include "tlm/pnm/mve_target.hpp"
 
+#include "tlm/common/sim_time.hpp"
+
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -52,7 +54,7 @@ void MveTarget::wire_registers() {
 }
 
 uint64_t MveTarget::now_ps(const sc_core::sc_time& delay) const {
-  return static_cast<uint64_t>((sc_core::sc_time_stamp() + delay) / sc_core::sc_time(1, sc_core::SC_PS));
+  return to_ps(sc_core::sc_time_stamp() + delay);
 }
 
 void MveTarget::start(uint32_t ctrl) {

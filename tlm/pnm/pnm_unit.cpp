@@ -1,5 +1,6 @@
 #include "tlm/pnm/pnm_unit.hpp"
 
+#include "tlm/common/sim_time.hpp"
 #include "tlm/common/trace.hpp"
 
 #include <algorithm>
@@ -18,23 +19,6 @@ namespace R = regs::pnm;
 using Err = regs::pnm::err;
 constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
 
-// Kernel ticks per ps. Built once: constructing an sc_time from a double
-// (here and in ps()) cost a tenth of a timing-only decode's wall time, a few
-// per page read. The kernel's resolution is fixed by the time this runs.
-uint64_t ticks_per_ps() {
-  static const uint64_t t = sc_core::sc_time(1, sc_core::SC_PS).value();
-  return t;
-}
-// Same arithmetic as t / sc_time(1, SC_PS) + 0.5.
-uint64_t to_ps(const sc_core::sc_time& t) {
-  return static_cast<uint64_t>(static_cast<double>(t.value()) / static_cast<double>(ticks_per_ps()) + 0.5);
-}
-// Equals sc_time(double(v), SC_PS): with a 1 ps resolution that constructor
-// yields int64(v + 0.5) = v for v < 2^52; otherwise take the constructor.
-sc_core::sc_time ps(uint64_t v) {
-  if (ticks_per_ps() == 1 && v < (uint64_t{1} << 52)) return sc_core::sc_time::from_value(v);
-  return sc_core::sc_time(static_cast<double>(v), sc_core::SC_PS);
-}
 }  // namespace
 
 PnmUnit::PnmUnit(sc_core::sc_module_name name, const PnmConfig& cfg, unsigned channel,
@@ -266,7 +250,7 @@ void PnmUnit::thread() {
     if (wake == kNever) {
       sc_core::wait(push_ev_ | epoch_ev_);
     } else {
-      sc_core::wait(ps(wake - now), push_ev_ | epoch_ev_);
+      sc_core::wait(pnm::ps_time(wake - now), push_ev_ | epoch_ev_);
     }
   }
 }
@@ -472,7 +456,7 @@ bool PnmUnit::issue_next(uint64_t now) {
   }
   pnm::flash::prepare_read(fgp_, fext_, j.flash + uint64_t{m} * page_, dst, len);
   fext_.want_data = cfg_.functional;  // timing only: the channel need not produce the bytes
-  sc_core::sc_time d = ps(issue - now);
+  sc_core::sc_time d = pnm::ps_time(issue - now);
   flash_socket->b_transport(fgp_, d);
   uint64_t done = now + to_ps(d);
   if (fext_.done_ps > done) done = fext_.done_ps;
