@@ -27,17 +27,8 @@ ChipConfig load_chip_config(const ConfigReader& r) {
                                           std::to_string(regs::addr::PNM_COUNT) + " (allowed: 1 .. " +
                                           std::to_string(regs::addr::PNM_COUNT) + ")");
   }
-  if (c.pnm.act_sram_bytes > regs::addr::ACT_SRAM_MAX_BYTES) {
-    r.fail("pnm.act_sram_bytes", "= " + std::to_string(c.pnm.act_sram_bytes) +
-                                     " does not fit the PNM window (allowed: 1 .. " +
-                                     std::to_string(regs::addr::ACT_SRAM_MAX_BYTES) + ")");
-  }
-  if (c.pnm.act_sram_bytes < c.pnm.mve.params.max_cols) {
-    r.fail("pnm.act_sram_bytes", "= " + std::to_string(c.pnm.act_sram_bytes) +
-                                     " is smaller than one activation vector of pnm.mve.max_cols = " +
-                                     std::to_string(c.pnm.mve.params.max_cols) + " bytes (allowed: >= " +
-                                     std::to_string(c.pnm.mve.params.max_cols) + ")");
-  }
+  // The activation SRAM's own limits are checked by the PNM loader; only
+  // checks that need two blocks' sections live here.
   if (c.pnm.readahead_bytes != 0 && c.pnm.readahead_bytes < 2ull * c.flash.page_size_bytes) {
     r.fail("pnm.readahead_bytes", "= " + std::to_string(c.pnm.readahead_bytes) +
                                       " is less than two flash pages (the double buffer): allowed 0 (= two "
