@@ -37,7 +37,9 @@ mve::PinSample PinBridgeEngine::clock(const mve::PinInputs& in) {
   sig_.res_ready.write(in.res_ready);
 
   sc_core::wait(clk_.posedge_event());
-  // Evaluate phase of the edge: every signal still holds its pre-edge value.
+  // Evaluate phase of the edge: every signal still holds its pre-edge value
+  // (the RTL samples the same values at this edge), and the next call's
+  // writes only take effect after it: one kernel wait per cycle.
   mve::PinSample s;
   s.busy = sig_.busy.read();
   s.reg_err = sig_.reg_err.read();
@@ -47,7 +49,6 @@ mve::PinSample PinBridgeEngine::clock(const mve::PinInputs& in) {
   s.res_last = sig_.res_last.read();
   s.res_data = static_cast<int32_t>(sig_.res_data.read());
   cycle_ = static_cast<uint64_t>(sc_core::sc_time_stamp() / clk_.period());
-  sc_core::wait(clk_.negedge_event());
   return s;
 }
 

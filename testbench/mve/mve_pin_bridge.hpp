@@ -1,7 +1,7 @@
 // TLM-to-pin bridge: an Engine whose run() drives the MVE's SystemC signals
 // cycle by cycle (drive_job() from tlm/pnm/mve_job_driver.hpp, the same code
-// the fast path uses). Inputs change at the falling clock edge; outputs are
-// sampled just before the rising edge. run() waits on the clock, so it must
+// the fast path uses). Inputs change right after a rising edge; outputs are
+// sampled just before the next rising edge. run() waits on the clock, so it must
 // be called from an SC_THREAD (advances_time() is true).
 #pragma once
 
