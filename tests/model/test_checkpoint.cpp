@@ -12,25 +12,13 @@
 namespace pnm::model {
 namespace {
 
+using test::expect_error;
 using test::read_all;
 using test::temp_path;
 using test::test_seed;
 using test::tiny_shape;
 using test::write_all;
 
-template <typename Fn>
-void expect_error(Fn fn, ErrorKind kind, const std::vector<std::string>& needles) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected ModelError(" << to_string(kind) << "), nothing thrown";
-  } catch (const ModelError& e) {
-    EXPECT_EQ(e.kind(), kind) << e.what();
-    for (const auto& n : needles) {
-      EXPECT_NE(std::string(e.what()).find(n), std::string::npos)
-          << "message lacks '" << n << "': " << e.what();
-    }
-  }
-}
 
 float float_at(const std::vector<char>& bytes, uint64_t off) {
   float v;

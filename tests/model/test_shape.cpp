@@ -10,26 +10,13 @@
 namespace pnm::model {
 namespace {
 
+using test::expect_error;
 using test::tiny_shape;
 
 std::string preset(const std::string& name) {
   return std::string(PNMSIM_MODEL_PRESET_DIR) + "/" + name + ".yaml";
 }
 
-// Expects `fn` to throw ModelError of `kind` whose message contains every needle.
-template <typename Fn>
-void expect_error(Fn fn, ErrorKind kind, const std::vector<std::string>& needles) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected ModelError(" << to_string(kind) << "), nothing thrown";
-  } catch (const ModelError& e) {
-    EXPECT_EQ(e.kind(), kind) << e.what();
-    for (const auto& n : needles) {
-      EXPECT_NE(std::string(e.what()).find(n), std::string::npos)
-          << "message lacks '" << n << "': " << e.what();
-    }
-  }
-}
 
 TEST(Shape, TinyIsValidWithDerivedSizes) {
   const ModelShape s = tiny_shape();

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "sim/model/error.hpp"
 #include "sim/model/shape.hpp"
 
 namespace pnm::model::test {
@@ -46,5 +47,21 @@ inline void write_all(const std::string& path, const std::vector<char>& data) {
 }
 
 using ::pnm::model::tiny_shape;
+
+// Expects `fn` to throw ModelError of `kind` whose message contains every needle.
+template <typename Fn>
+void expect_error(Fn fn, ErrorKind kind, const std::vector<std::string>& needles) {
+  try {
+    fn();
+    ADD_FAILURE() << "expected ModelError(" << to_string(kind) << "), nothing thrown";
+  } catch (const ModelError& e) {
+    EXPECT_EQ(e.kind(), kind) << e.what();
+    for (const auto& n : needles) {
+      EXPECT_NE(std::string(e.what()).find(n), std::string::npos)
+          << "message lacks '" << n << "': " << e.what();
+    }
+  }
+}
+
 
 }  // namespace pnm::model::test
