@@ -34,7 +34,7 @@ Chip::Chip(sc_core::sc_module_name name, const ChipConfig& cfg)
     flash_.push_back(std::make_unique<flash::FlashChannel>(("flash" + n).c_str(), cfg_.flash, c));
     tsv_.push_back(std::make_unique<logic::TsvLink>(("tsv" + n).c_str(), cfg_.logic.tsv));
     mve::MveConfig mcfg = cfg_.pnm.mve;
-    if (!mcfg.fst_path.empty()) mcfg.fst_path = c == 0 ? mcfg.fst_path : std::string();  // one waveform: unit 0
+    if (c != 0) mcfg.fst_path.clear();  // one waveform: unit 0's MVE
     pnm_.push_back(std::make_unique<pnmu::PnmUnit>(("pnm" + n).c_str(), cfg_.pnm, c, C, cfg_.flash,
                                                    mve::make_engine(mcfg)));
     noc_->bind("PNM", c, tsv_[c]->down_tgt);
