@@ -28,7 +28,8 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 
 // ---- block mve
 // Matrix-vector engine job registers. A job is ROWS x COLS int8 weights streamed row-major
-// against one int8 activation vector of COLS bytes; one int32 result per row.
+// against VECS int8 activation vectors of COLS bytes each (1 .. VECTORS, the engine holds that
+// many); VECS int32 results per row.
 #define PNM_MVE_ADDR_WIDTH_BITS 8u
 #define PNM_MVE_DATA_WIDTH_BITS 32u
 
@@ -96,6 +97,20 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 #define PNM_MVE_PARAMS_MAX_COLS_WIDTH 24u
 #define PNM_MVE_PARAMS_MAX_COLS_MASK 0xFFFFFF00u
 
+// VECS (rw): Activation vectors n of the next job; 1 .. VECTORS (PARAMS2).
+#define PNM_MVE_VECS_OFFSET 0x1Cu
+#define PNM_MVE_VECS_RESET 0x00000001u
+#define PNM_MVE_VECS_VALUE_LSB 0u
+#define PNM_MVE_VECS_VALUE_WIDTH 16u
+#define PNM_MVE_VECS_VALUE_MASK 0x0000FFFFu
+
+// PARAMS2 (ro): More build parameters of this engine instance.
+#define PNM_MVE_PARAMS2_OFFSET 0x20u
+#define PNM_MVE_PARAMS2_RESET 0x00000000u
+#define PNM_MVE_PARAMS2_VECTORS_LSB 0u
+#define PNM_MVE_PARAMS2_VECTORS_WIDTH 16u
+#define PNM_MVE_PARAMS2_VECTORS_MASK 0x0000FFFFu
+
 // enum err: Error codes reported in STATUS.ERR_CODE.
 #define PNM_MVE_ERR_NONE 0u
 #define PNM_MVE_ERR_ROWS_ZERO 1u
@@ -104,6 +119,7 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 #define PNM_MVE_ERR_BUSY 4u
 #define PNM_MVE_ERR_STRB 5u
 #define PNM_MVE_ERR_NO_ACT 6u
+#define PNM_MVE_ERR_VECS_RANGE 7u
 
 // ---- block pnm
 // One PNM unit (per flash channel): a queue of GEMV jobs. A job names a whole matrix (ROWS x

@@ -14,7 +14,8 @@ package pnm_reg_pkg;
 
   // ---- block mve
   // Matrix-vector engine job registers. A job is ROWS x COLS int8 weights streamed row-major
-  // against one int8 activation vector of COLS bytes; one int32 result per row.
+  // against VECS int8 activation vectors of COLS bytes each (1 .. VECTORS, the engine holds
+  // that many); VECS int32 results per row.
   localparam int unsigned MVE_AW = 8;
   localparam int unsigned MVE_DW = 32;
 
@@ -70,6 +71,18 @@ package pnm_reg_pkg;
   localparam int unsigned MVE_PARAMS_MAX_COLS_LSB = 8;
   localparam int unsigned MVE_PARAMS_MAX_COLS_WIDTH = 24;
 
+  // VECS (rw): Activation vectors n of the next job; 1 .. VECTORS (PARAMS2).
+  localparam logic [MVE_AW-1:0] MVE_VECS_OFFSET = 8'h1C;
+  localparam logic [31:0] MVE_VECS_RESET = 32'h1;
+  localparam int unsigned MVE_VECS_VALUE_LSB = 0;
+  localparam int unsigned MVE_VECS_VALUE_WIDTH = 16;
+
+  // PARAMS2 (ro): More build parameters of this engine instance.
+  localparam logic [MVE_AW-1:0] MVE_PARAMS2_OFFSET = 8'h20;
+  localparam logic [31:0] MVE_PARAMS2_RESET = 32'h0;
+  localparam int unsigned MVE_PARAMS2_VECTORS_LSB = 0;
+  localparam int unsigned MVE_PARAMS2_VECTORS_WIDTH = 16;
+
   // Error codes reported in STATUS.ERR_CODE.
   typedef enum logic [3:0] {
     MVE_ERR_NONE = 4'd0,
@@ -78,7 +91,8 @@ package pnm_reg_pkg;
     MVE_ERR_COLS_RANGE = 4'd3,
     MVE_ERR_BUSY = 4'd4,
     MVE_ERR_STRB = 4'd5,
-    MVE_ERR_NO_ACT = 4'd6
+    MVE_ERR_NO_ACT = 4'd6,
+    MVE_ERR_VECS_RANGE = 4'd7
   } mve_err_e;
 
   // ---- block pnm

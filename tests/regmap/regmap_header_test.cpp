@@ -48,7 +48,8 @@ struct RegRow {
   regs::Access access;
 };
 #define REG(R) RegRow{#R, mve::R::OFFSET, mve::R::RESET, mve::R::ACCESS}
-const RegRow kRegs[] = {REG(CTRL), REG(STATUS), REG(ROWS), REG(COLS), REG(CYCLES), REG(ROWS_DONE), REG(PARAMS)};
+const RegRow kRegs[] = {REG(CTRL),   REG(STATUS),    REG(ROWS), REG(COLS),   REG(CYCLES),
+                        REG(ROWS_DONE), REG(PARAMS), REG(VECS), REG(PARAMS2)};
 #undef REG
 
 struct FieldRow {
@@ -64,6 +65,7 @@ const FieldRow kFields[] = {
     FIELD(CTRL, START),      FIELD(CTRL, SKIP_ACT),       FIELD(STATUS, BUSY),   FIELD(STATUS, DONE),
     FIELD(STATUS, ERROR),    FIELD(STATUS, ERR_CODE),     FIELD(ROWS, VALUE),    FIELD(COLS, VALUE),
     FIELD(CYCLES, VALUE),    FIELD(ROWS_DONE, VALUE),     FIELD(PARAMS, LANES),  FIELD(PARAMS, MAX_COLS),
+    FIELD(VECS, VALUE),      FIELD(PARAMS2, VECTORS),
 };
 #undef FIELD
 
@@ -171,7 +173,7 @@ TEST(regmap_header, EnumMatchesYaml) {
     width = e["width_bits"].as<unsigned>();
     for (const auto& kv : e["values"]) values[kv.first.as<std::string>()] = kv.second.as<uint32_t>();
   }
-  ASSERT_EQ(values.size(), 7u);
+  ASSERT_EQ(values.size(), 8u);
   EXPECT_EQ(values["NONE"], static_cast<uint32_t>(mve::err::NONE));
   EXPECT_EQ(values["ROWS_ZERO"], static_cast<uint32_t>(mve::err::ROWS_ZERO));
   EXPECT_EQ(values["COLS_ZERO"], static_cast<uint32_t>(mve::err::COLS_ZERO));
@@ -179,6 +181,7 @@ TEST(regmap_header, EnumMatchesYaml) {
   EXPECT_EQ(values["BUSY"], static_cast<uint32_t>(mve::err::BUSY));
   EXPECT_EQ(values["STRB"], static_cast<uint32_t>(mve::err::STRB));
   EXPECT_EQ(values["NO_ACT"], static_cast<uint32_t>(mve::err::NO_ACT));
+  EXPECT_EQ(values["VECS_RANGE"], static_cast<uint32_t>(mve::err::VECS_RANGE));
   // The enum is carried in STATUS.ERR_CODE: same width.
   EXPECT_EQ(width, mve::STATUS::ERR_CODE::WIDTH);
 }

@@ -25,7 +25,8 @@ struct RegInfo {
 };
 
 // Matrix-vector engine job registers. A job is ROWS x COLS int8 weights streamed row-major
-// against one int8 activation vector of COLS bytes; one int32 result per row.
+// against VECS int8 activation vectors of COLS bytes each (1 .. VECTORS, the engine holds that
+// many); VECS int32 results per row.
 namespace mve {
 
 inline constexpr unsigned ADDR_WIDTH_BITS = 8;
@@ -35,10 +36,10 @@ inline constexpr unsigned DATA_WIDTH_BITS = 32;
 struct CTRL {
   static constexpr uint32_t OFFSET = 0x00, RESET = 0x0;
   static constexpr Access ACCESS = Access::W1P;
-  struct START {  // Start a job with the current ROWS and COLS.
+  struct START {  // Start a job with the current ROWS, COLS and VECS.
     static constexpr uint32_t LSB = 0, WIDTH = 1, MASK = 0x1;
   };
-  struct SKIP_ACT {  // Reuse the activation vector of the previous job instead of loading a new one.
+  struct SKIP_ACT {  // Reuse the activation vectors held from an earlier job instead of loading new ones.
     static constexpr uint32_t LSB = 1, WIDTH = 1, MASK = 0x2;
   };
 };
@@ -109,6 +110,24 @@ struct PARAMS {
   };
 };
 
+// Activation vectors n of the next job; 1 .. VECTORS (PARAMS2).
+struct VECS {
+  static constexpr uint32_t OFFSET = 0x1C, RESET = 0x1;
+  static constexpr Access ACCESS = Access::RW;
+  struct VALUE {  // Vector count.
+    static constexpr uint32_t LSB = 0, WIDTH = 16, MASK = 0xFFFF;
+  };
+};
+
+// More build parameters of this engine instance.
+struct PARAMS2 {
+  static constexpr uint32_t OFFSET = 0x20, RESET = 0x0;
+  static constexpr Access ACCESS = Access::RO;
+  struct VECTORS {  // Activation vectors the engine holds (int32 results per row, at most).
+    static constexpr uint32_t LSB = 0, WIDTH = 16, MASK = 0xFFFF;
+  };
+};
+
 // Error codes reported in STATUS.ERR_CODE. (4 bits)
 enum class err : uint32_t {
   NONE = 0,
@@ -118,6 +137,7 @@ enum class err : uint32_t {
   BUSY = 4,
   STRB = 5,
   NO_ACT = 6,
+  VECS_RANGE = 7,
 };
 
 // Every register, ordered by offset.
@@ -129,8 +149,10 @@ inline constexpr RegInfo REGISTERS[] = {
     {"CYCLES", 0x10, Access::RO, 0x0},
     {"ROWS_DONE", 0x14, Access::RO, 0x0},
     {"PARAMS", 0x18, Access::RO, 0x0},
+    {"VECS", 0x1C, Access::RW, 0x1},
+    {"PARAMS2", 0x20, Access::RO, 0x0},
 };
-inline constexpr std::size_t NUM_REGISTERS = 7;
+inline constexpr std::size_t NUM_REGISTERS = 9;
 
 }  // namespace mve
 
