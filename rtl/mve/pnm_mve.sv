@@ -1,28 +1,36 @@
 // Matrix-vector engine (MVE) of one PNM unit.
 //
-// A job computes y[r] = sum_c W[r][c] * x[c] for r < ROWS, c < COLS with int8
+// A job computes y[r][v] = sum_c W[r][c] * x_v[c] for r < ROWS, c < COLS and
+// each of n = VECS activation vectors v < n (1 <= n <= VECTORS), with int8
 // weights and activations and exact int32 accumulation (DESIGN.md numerics).
+// Each weight beat is multiplied against all held vectors in the same cycle:
+// LANES x VECTORS MACs per cycle.
 //
-//   1. Software writes ROWS and COLS, then CTRL.START (optionally SKIP_ACT).
-//   2. Unless SKIP_ACT, the engine takes ceil(COLS/LANES) activation beats;
-//      byte i of beat b is x[b*LANES + i]. Bytes past COLS are ignored.
+//   1. Software writes ROWS, COLS and VECS, then CTRL.START (optionally
+//      SKIP_ACT: reuse the vectors held from an earlier job).
+//   2. Unless SKIP_ACT, the engine takes n x ceil(COLS/LANES) activation
+//      beats, vector after vector; byte i of beat b of vector v is
+//      x_v[b*LANES + i]. Bytes past COLS are ignored.
 //   3. It takes ROWS x ceil(COLS/LANES) weight beats, row-major, one beat per
 //      cycle. w_strb_i marks the valid bytes; it must equal the row's layout
 //      (all ones, and the first COLS % LANES bytes on a ragged last beat).
 //      A mismatch still uses the layout, and reports ERR_CODE = STRB.
-//   4. One int32 per row leaves on the result stream (res_last_o on the
-//      final row). DONE is set once every result has been handed over.
+//   4. One beat per row leaves on the result stream (res_last_o on the final
+//      row), carrying VECTORS int32: y[r][v] in res_data_o[32v +: 32] for
+//      v < n, zero above. DONE is set once every result has been handed over.
 //
 // Cycle count (CYCLES register), with no stalls on any stream, B =
-// ceil(COLS/LANES):  CYCLES = (SKIP_ACT ? 0 : B) + ROWS*B + 1.
+// ceil(COLS/LANES):  CYCLES = (SKIP_ACT ? 0 : n*B) + ROWS*B + 1.
 // The +1 is the cycle the final result spends in the result FIFO. Each cycle
 // a stream stalls adds at most one cycle. A rejected job sets DONE, ERROR and
-// CYCLES = 0 in the cycle START is written, and consumes no beats.
+// CYCLES = 0 in the cycle START is written, consumes no beats and leaves the
+// held activations as they were.
 module pnm_mve
   import pnm_reg_pkg::*;
 #(
-  parameter int unsigned LANES    = 16,   // int8 MACs per cycle, power of two >= 2
-  parameter int unsigned MAX_COLS = 4096  // activation buffer depth in bytes
+  parameter int unsigned LANES    = 16,   // int8 MACs per cycle and vector, power of two >= 2
+  parameter int unsigned MAX_COLS = 4096, // activation buffer depth in bytes, per vector
+  parameter int unsigned VECTORS  = 1     // activation vectors held (int32 results per row)
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -49,7 +57,7 @@ module pnm_mve
   // Result stream
   output logic               res_valid_o,
   input  logic               res_ready_i,
-  output logic [31:0]        res_data_o,
+  output logic [VECTORS*32-1:0] res_data_o,
   output logic               res_last_o,
 
   output logic               busy_o
@@ -61,6 +69,9 @@ module pnm_mve
   localparam int unsigned BeatAw   = (MaxBeats > 1) ? $clog2(MaxBeats) : 1;
   localparam int unsigned RowW     = MVE_ROWS_VALUE_WIDTH;
   localparam int unsigned ColW     = MVE_COLS_VALUE_WIDTH;
+  localparam int unsigned VecW     = MVE_VECS_VALUE_WIDTH;
+  localparam int unsigned VecIdxW  = (VECTORS > 1) ? $clog2(VECTORS) : 1;
+  localparam int unsigned ResW     = VECTORS * 32;
 
   typedef enum logic [1:0] {
     StIdle,
@@ -75,23 +86,26 @@ module pnm_mve
   state_e             state_q, state_d;
   logic [RowW-1:0]    rows_q, rows_d;             // ROWS register
   logic [ColW-1:0]    cols_q, cols_d;             // COLS register
+  logic [VecW-1:0]    vecs_q, vecs_d;             // VECS register
   logic [RowW-1:0]    job_rows_q, job_rows_d;     // latched at START
   logic [ColW-1:0]    job_cols_q, job_cols_d;
+  logic [VecW-1:0]    job_vecs_q, job_vecs_d;
+  logic [VecIdxW-1:0] last_vec_q, last_vec_d;     // n - 1
+  logic [VECTORS-1:0] vec_mask_q, vec_mask_d;     // vectors of the job (v < n)
   logic [BeatAw-1:0]  last_beat_q, last_beat_d;   // ceil(cols/LANES) - 1
   logic [LANES-1:0]   tail_mask_q, tail_mask_d;   // valid bytes of a row's last beat
   logic [ColW-1:0]    act_cols_q, act_cols_d;     // columns the activation buffer holds
+  logic [VecW-1:0]    act_vecs_q, act_vecs_d;     // vectors the activation buffer holds
   logic [BeatAw-1:0]  beat_q, beat_d;             // beat within the vector / row
+  logic [VecIdxW-1:0] vec_q, vec_d;               // vector being loaded
   logic [RowW-1:0]    row_q, row_d;               // rows streamed
   logic [RowW-1:0]    rows_done_q, rows_done_d;   // results handed over
-  logic [31:0]        acc_q, acc_d;
   logic [31:0]        cyc_q, cyc_d;               // cycles since START
   logic [31:0]        cycles_q, cycles_d;         // CYCLES register
   logic               done_q, done_d;
   logic               error_q, error_d;
   mve_err_e           err_q, err_d;
   logic               strb_err_q, strb_err_d;
-
-  logic [BeatW-1:0]   act_mem_q [MaxBeats];
 
   // ---------------------------------------------------------------------------
   // Register access decode
@@ -134,6 +148,14 @@ module pnm_mve
         reg_rdata_o[MVE_PARAMS_MAX_COLS_LSB +: MVE_PARAMS_MAX_COLS_WIDTH] =
             MVE_PARAMS_MAX_COLS_WIDTH'(MAX_COLS);
       end
+      MVE_VECS_OFFSET: begin
+        reg_rdata_o[VecW-1:0] = vecs_q;
+        reg_wr_ok             = 1'b1;
+      end
+      MVE_PARAMS2_OFFSET: begin
+        reg_rdata_o[MVE_PARAMS2_VECTORS_LSB +: MVE_PARAMS2_VECTORS_WIDTH] =
+            MVE_PARAMS2_VECTORS_WIDTH'(VECTORS);
+      end
       default: begin
         reg_rd_ok = 1'b0;
       end
@@ -149,27 +171,71 @@ module pnm_mve
   assign reg_err_o = reg_req_i & (~reg_rd_ok | (reg_we_i & ~reg_wr_ok) | (start_req & busy_o));
 
   // ---------------------------------------------------------------------------
-  // Datapath: LANES int8 x int8 products summed into the row accumulator
+  // Datapath, one slice per activation vector v: a bank of MaxBeats beats of
+  // the activation buffer, LANES int8 x int8 products and the row accumulator
+  // (LANES x VECTORS MACs per cycle). A bank is written one beat per cycle
+  // while loading (vector after vector) and read at the weight beat's index
+  // while streaming. Bytes past COLS and banks past n are never read into a
+  // sum, so the banks have no reset.
   // ---------------------------------------------------------------------------
-  logic             last_beat;
-  logic [LANES-1:0] lane_mask;
-  logic [BeatW-1:0] act_word;
-  logic [31:0]      dot;
+  logic                     act_fire, w_fire;
+  logic                     last_beat;
+  logic [LANES-1:0]         lane_mask;
+  logic [VECTORS-1:0][31:0] res_acc;  // every slice's accumulator, next value
 
   assign last_beat = (beat_q == last_beat_q);
   assign lane_mask = last_beat ? tail_mask_q : '1;
-  assign act_word  = act_mem_q[beat_q];
 
-  always_comb begin
-    logic signed [7:0]  w_byte, a_byte;
-    logic signed [15:0] prod;
-    dot = '0;
-    for (int unsigned i = 0; i < LANES; i++) begin
-      w_byte = w_data_i[8*i +: 8];
-      a_byte = act_word[8*i +: 8];
-      prod   = w_byte * a_byte;
-      if (lane_mask[i]) begin
-        dot = dot + {{16{prod[15]}}, prod};
+  for (genvar v = 0; v < VECTORS; v++) begin : g_vec
+    logic [BeatW-1:0] mem_q [MaxBeats];
+    logic [BeatW-1:0] act_word;
+    logic [31:0]      dot;
+    logic [31:0]      acc_q, acc_d;
+
+    always_ff @(posedge clk_i) begin
+      if (act_fire && (vec_q == VecIdxW'(v))) begin
+        mem_q[beat_q] <= act_data_i;
+      end
+    end
+
+    assign act_word = mem_q[beat_q];
+
+    // A slice past the job's n adds nothing (and a simulator skips its MACs).
+    always_comb begin
+      logic signed [7:0]  w_byte, a_byte;
+      logic signed [15:0] prod;
+      w_byte = '0;
+      a_byte = '0;
+      prod   = '0;
+      dot    = '0;
+      if (vec_mask_q[v]) begin
+        for (int unsigned i = 0; i < LANES; i++) begin
+          w_byte = w_data_i[8*i +: 8];
+          a_byte = act_word[8*i +: 8];
+          prod   = w_byte * a_byte;
+          if (lane_mask[i]) begin
+            dot = dot + {{16{prod[15]}}, prod};
+          end
+        end
+      end
+    end
+
+    // The accumulator only moves on a weight beat; it restarts on a row's
+    // first beat, so the slices past n hold zero.
+    always_comb begin
+      acc_d = acc_q;
+      if (w_fire) begin
+        acc_d = (beat_q == '0) ? dot : acc_q + dot;
+      end
+    end
+
+    assign res_acc[v] = acc_d;
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        acc_q <= '0;
+      end else begin
+        acc_q <= acc_d;
       end
     end
   end
@@ -177,33 +243,33 @@ module pnm_mve
   // ---------------------------------------------------------------------------
   // Result FIFO: decouples the result consumer from the weight stream
   // ---------------------------------------------------------------------------
-  logic        res_push, res_push_ready, res_pop, res_push_last;
-  logic [32:0] res_rdata;
-  logic [1:0]  unused_res_depth;
+  logic          res_push, res_push_ready, res_pop, res_push_last;
+  logic [ResW:0] res_rdata;
+  logic [1:0]    unused_res_depth;
 
   pnm_fifo_sync #(
-    .WIDTH(33),
+    .WIDTH(ResW + 1),
     .DEPTH(2)
   ) u_res_fifo (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .wvalid_i(res_push),
     .wready_o(res_push_ready),
-    .wdata_i ({res_push_last, acc_d}),
+    .wdata_i ({res_push_last, res_acc}),
     .rvalid_o(res_valid_o),
     .rready_i(res_ready_i),
     .rdata_o (res_rdata),
     .depth_o (unused_res_depth)
   );
 
-  assign res_data_o = res_rdata[31:0];
-  assign res_last_o = res_rdata[32];
+  assign res_data_o = res_rdata[ResW-1:0];
+  assign res_last_o = res_rdata[ResW];
   assign res_pop    = res_valid_o & res_ready_i;
 
   // ---------------------------------------------------------------------------
   // Control
   // ---------------------------------------------------------------------------
-  logic act_fire, w_fire, job_finish;
+  logic job_finish;
 
   assign busy_o      = (state_q != StIdle);
   assign act_ready_o = (state_q == StLoadAct);
@@ -216,31 +282,38 @@ module pnm_mve
 
   // Job parameters checked at START; the first failing check names the error.
   function automatic mve_err_e check_job(logic [RowW-1:0] rows, logic [ColW-1:0] cols,
-                                         logic skip_act, logic [ColW-1:0] act_cols);
+                                         logic [VecW-1:0] vecs, logic skip_act,
+                                         logic [ColW-1:0] act_cols, logic [VecW-1:0] act_vecs);
     if (rows == '0) return MVE_ERR_ROWS_ZERO;
     if (cols == '0) return MVE_ERR_COLS_ZERO;
     if (32'(cols) > MAX_COLS) return MVE_ERR_COLS_RANGE;
-    if (skip_act && (cols > act_cols)) return MVE_ERR_NO_ACT;
+    if ((vecs == '0) || (32'(vecs) > VECTORS)) return MVE_ERR_VECS_RANGE;
+    if (skip_act && ((cols > act_cols) || (vecs > act_vecs))) return MVE_ERR_NO_ACT;
     return MVE_ERR_NONE;
   endfunction
 
   mve_err_e start_err;
-  assign start_err = check_job(rows_q, cols_q, start_skip_act, act_cols_q);
+  assign start_err = check_job(rows_q, cols_q, vecs_q, start_skip_act, act_cols_q, act_vecs_q);
 
   always_comb begin
     logic [ColW-1:0] cols_m1;
     state_d     = state_q;
     rows_d      = rows_q;
     cols_d      = cols_q;
+    vecs_d      = vecs_q;
     job_rows_d  = job_rows_q;
     job_cols_d  = job_cols_q;
+    job_vecs_d  = job_vecs_q;
+    last_vec_d  = last_vec_q;
+    vec_mask_d  = vec_mask_q;
     last_beat_d = last_beat_q;
     tail_mask_d = tail_mask_q;
     act_cols_d  = act_cols_q;
+    act_vecs_d  = act_vecs_q;
     beat_d      = beat_q;
+    vec_d       = vec_q;
     row_d       = row_q;
     rows_done_d = rows_done_q + RowW'(res_pop);
-    acc_d       = (beat_q == '0) ? dot : acc_q + dot;
     cyc_d       = cyc_q + 1'b1;
     cycles_d    = cycles_q;
     done_d      = done_q;
@@ -253,6 +326,7 @@ module pnm_mve
     if (reg_wr && !busy_o) begin
       if (reg_addr_i == MVE_ROWS_OFFSET) rows_d = reg_wdata_i[RowW-1:0];
       if (reg_addr_i == MVE_COLS_OFFSET) cols_d = reg_wdata_i[ColW-1:0];
+      if (reg_addr_i == MVE_VECS_OFFSET) vecs_d = reg_wdata_i[VecW-1:0];
     end
 
     unique case (state_q)
@@ -272,16 +346,23 @@ module pnm_mve
             err_d       = MVE_ERR_NONE;
             job_rows_d  = rows_q;
             job_cols_d  = cols_q;
+            job_vecs_d  = vecs_q;
+            last_vec_d  = VecIdxW'(vecs_q - 1'b1);
+            for (int unsigned v = 0; v < VECTORS; v++) begin
+              vec_mask_d[v] = (v < 32'(vecs_q));
+            end
             last_beat_d = BeatAw'(cols_m1 >> LaneBits);
             for (int unsigned i = 0; i < LANES; i++) begin
               tail_mask_d[i] = (LaneBits'(i) <= cols_m1[LaneBits-1:0]);
             end
             beat_d = '0;
+            vec_d  = '0;
             row_d  = '0;
             if (start_skip_act) begin
               state_d = StStream;
             end else begin
               act_cols_d = '0;
+              act_vecs_d = '0;
               state_d    = StLoadAct;
             end
           end
@@ -292,9 +373,14 @@ module pnm_mve
         if (act_fire) begin
           beat_d = beat_q + 1'b1;
           if (last_beat) begin
-            beat_d     = '0;
-            act_cols_d = job_cols_q;
-            state_d    = StStream;
+            beat_d = '0;
+            vec_d  = vec_q + 1'b1;
+            if (vec_q == last_vec_q) begin
+              vec_d      = '0;
+              act_cols_d = job_cols_q;
+              act_vecs_d = job_vecs_q;
+              state_d    = StStream;
+            end
           end
         end
       end
@@ -328,9 +414,6 @@ module pnm_mve
         state_d = StIdle;
       end
     endcase
-
-    // The accumulator only moves on a weight beat.
-    if (!w_fire) acc_d = acc_q;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -338,15 +421,20 @@ module pnm_mve
       state_q     <= StIdle;
       rows_q      <= '0;
       cols_q      <= '0;
+      vecs_q      <= MVE_VECS_RESET[VecW-1:0];
       job_rows_q  <= '0;
       job_cols_q  <= '0;
+      job_vecs_q  <= '0;
+      last_vec_q  <= '0;
+      vec_mask_q  <= '0;
       last_beat_q <= '0;
       tail_mask_q <= '0;
       act_cols_q  <= '0;
+      act_vecs_q  <= '0;
       beat_q      <= '0;
+      vec_q       <= '0;
       row_q       <= '0;
       rows_done_q <= '0;
-      acc_q       <= '0;
       cyc_q       <= '0;
       cycles_q    <= '0;
       done_q      <= 1'b0;
@@ -357,29 +445,26 @@ module pnm_mve
       state_q     <= state_d;
       rows_q      <= rows_d;
       cols_q      <= cols_d;
+      vecs_q      <= vecs_d;
       job_rows_q  <= job_rows_d;
       job_cols_q  <= job_cols_d;
+      job_vecs_q  <= job_vecs_d;
+      last_vec_q  <= last_vec_d;
+      vec_mask_q  <= vec_mask_d;
       last_beat_q <= last_beat_d;
       tail_mask_q <= tail_mask_d;
       act_cols_q  <= act_cols_d;
+      act_vecs_q  <= act_vecs_d;
       beat_q      <= beat_d;
+      vec_q       <= vec_d;
       row_q       <= row_d;
       rows_done_q <= rows_done_d;
-      acc_q       <= acc_d;
       cyc_q       <= cyc_d;
       cycles_q    <= cycles_d;
       done_q      <= done_d;
       error_q     <= error_d;
       err_q       <= err_d;
       strb_err_q  <= strb_err_d;
-    end
-  end
-
-  // Activation buffer: plain storage, written one beat per cycle while
-  // loading; bytes past COLS are never read into a sum, so no reset.
-  always_ff @(posedge clk_i) begin
-    if (act_fire) begin
-      act_mem_q[beat_q] <= act_data_i;
     end
   end
 
@@ -397,6 +482,9 @@ module pnm_mve
       $fatal(1, "pnm_mve: LANES must be a power of two, at least 2");
     end
     if (MAX_COLS >= (1 << ColW)) $fatal(1, "pnm_mve: MAX_COLS must fit the COLS register");
+    if (VECTORS < 1 || VECTORS >= (1 << VecW)) begin
+      $fatal(1, "pnm_mve: VECTORS must be at least 1 and fit the VECS register");
+    end
   end
 `endif
 

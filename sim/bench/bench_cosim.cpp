@@ -5,8 +5,11 @@
 // TLM target around the same engine, driven by an SC_THREAD initiator over
 // the socket with temporal decoupling. Both are measured in this process,
 // side by side; (c) is the golden model through the same socket, for scale.
+// Two job lists run: one activation vector per job (n = 1) and n = VECTORS,
+// the RTL build's batch size (rtl/CMakeLists.txt).
 //
 //   bench_cosim [--jobs N] [--seed S] [--max-rows R]
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -28,8 +31,11 @@ using Clock = std::chrono::steady_clock;
 struct Figures {
   double wall_s = 0;
   uint64_t cycles = 0;
+  uint64_t macs = 0;  // useful int8 MACs: rows * cols * n per job
   uint64_t checksum = 0;
 };
+
+uint64_t job_macs(const mve::Job& j) { return uint64_t{j.rows} * j.cols * j.vectors; }
 
 uint64_t fold(uint64_t h, int32_t v) { return (h ^ static_cast<uint32_t>(v)) * 0x100000001b3ULL; }
 
@@ -40,6 +46,7 @@ Figures run_bare(const std::vector<tb::MveJobData>& jobs) {
   for (const auto& d : jobs) {
     const mve::Result r = eng.run(d.job);
     f.cycles += r.cycles;
+    f.macs += job_macs(d.job);
     for (int32_t v : r.out) f.checksum = fold(f.checksum, v);
   }
   f.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -47,37 +54,45 @@ Figures run_bare(const std::vector<tb::MveJobData>& jobs) {
 }
 
 // One initiator per target; a single SC_THREAD runs the socket measurements
-// one after the other, so each is timed alone.
+// one after the other, so each is timed alone, for each job list in turn.
 struct SocketBench : sc_core::sc_module {
+  struct Set {
+    Figures rtl_fig[2], tlm_fig;
+  };
   tb::TlmDriver rtl_drv{"rtl_drv"}, tlm_drv{"tlm_drv"};
   mve::MveTarget rtl_target, tlm_target;
-  const std::vector<tb::MveJobData>& jobs;
-  std::function<void()> after;
-  Figures rtl_fig[2], tlm_fig;
+  const std::vector<std::vector<tb::MveJobData>>& lists;
+  std::function<void(size_t list)> after;
+  std::vector<Set> sets;
 
-  SocketBench(sc_core::sc_module_name n, const mve::Params& p, const std::vector<tb::MveJobData>& j)
+  SocketBench(sc_core::sc_module_name n, const mve::Params& p,
+              const std::vector<std::vector<tb::MveJobData>>& l)
       : sc_module(n),
         rtl_target("rtl_mve", mve::MveConfig{}, std::make_unique<mve::RtlEngine>()),
         tlm_target("tlm_mve", mve::MveConfig{}, std::make_unique<mve::GoldenEngine>(p)),
-        jobs(j) {
+        lists(l),
+        sets(l.size()) {
     rtl_drv.init_socket.bind(rtl_target.tgt_socket);
     tlm_drv.init_socket.bind(tlm_target.tgt_socket);
     SC_HAS_PROCESS(SocketBench);
     SC_THREAD(run);
   }
   void run() {
-    rtl_fig[0] = through(rtl_drv);
-    tlm_fig = through(tlm_drv);
-    if (after) after();
-    rtl_fig[1] = through(rtl_drv);
+    for (size_t i = 0; i < lists.size(); ++i) {
+      sets[i].rtl_fig[0] = through(rtl_drv, lists[i]);
+      sets[i].tlm_fig = through(tlm_drv, lists[i]);
+      if (after) after(i);
+      sets[i].rtl_fig[1] = through(rtl_drv, lists[i]);
+    }
   }
-  Figures through(tb::TlmDriver& drv) {
+  Figures through(tb::TlmDriver& drv, const std::vector<tb::MveJobData>& jobs) {
     Figures f;
     const auto t0 = Clock::now();
     for (const auto& d : jobs) {
-      tb::submit_mve_job(drv, d.job.rows, d.job.cols, d.act.data(), d.weights.data(), d.job.skip_act);
-      const std::vector<int32_t> y = tb::read_mve_results(drv, d.job.rows);
+      tb::submit_mve_job(drv, d);
+      const std::vector<int32_t> y = tb::read_mve_results(drv, d.job.rows, d.job.vectors);
       f.cycles += drv.read32(mve::TargetMap::REG_BASE + regs::mve::CYCLES::OFFSET);
+      f.macs += job_macs(d.job);
       for (int32_t v : y) f.checksum = fold(f.checksum, v);
     }
     drv.sync();
@@ -87,8 +102,8 @@ struct SocketBench : sc_core::sc_module {
 };
 
 void print(const char* what, const Figures& f, size_t jobs) {
-  std::printf("  %-44s %8.3f s  %9.0f jobs/s  %7.2f M cycles/s\n", what, f.wall_s, jobs / f.wall_s,
-              f.cycles / f.wall_s / 1e6);
+  std::printf("  %-44s %8.3f s  %9.0f jobs/s  %7.2f M cycles/s  %8.1f M MACs/s\n", what, f.wall_s,
+              jobs / f.wall_s, f.cycles / f.wall_s / 1e6, f.macs / f.wall_s / 1e6);
 }
 
 }  // namespace
@@ -107,38 +122,52 @@ int sc_main(int argc, char* argv[]) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
-  const mve::Params params;
-  tb::MveSequenceConfig q;
-  q.max_rows = max_rows;
-  tb::MveSequence seq(params, q, seed);
-  std::vector<tb::MveJobData> jobs;
-  for (unsigned i = 0; i < n; ++i) jobs.push_back(seq.next());
-  for (auto& d : jobs) {  // the vectors no longer move: point the jobs at them
-    d.job.act = d.act.data();
-    d.job.weights = d.weights.data();
+  // The RTL build's parameters, so the golden model matches it.
+  const mve::Params params = mve::RtlEngine().params();
+  std::vector<uint32_t> batch{1};
+  if (params.vectors > 1) batch.push_back(params.vectors);
+  std::vector<std::vector<tb::MveJobData>> lists;
+  for (uint32_t nv : batch) {
+    tb::MveSequenceConfig q;
+    q.max_rows = max_rows;
+    q.vectors = nv;
+    tb::MveSequence seq(params, q, seed);
+    auto& jobs = lists.emplace_back();
+    for (unsigned i = 0; i < n; ++i) jobs.push_back(seq.next());
+    for (auto& d : jobs) {  // the vectors no longer move: point the jobs at them
+      d.job.act = d.act.data();
+      d.job.weights = d.weights.data();
+    }
   }
 
   // Runs alternate (a, b, c, a, b) so drift on a busy machine hits both sides.
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_MS));
-  Figures a[2];
-  a[0] = run_bare(jobs);
-  SocketBench top("bench", params, jobs);
-  top.after = [&] { a[1] = run_bare(jobs); };
+  std::vector<std::array<Figures, 2>> a(lists.size());
+  SocketBench top("bench", params, lists);
+  top.after = [&](size_t i) { a[i][1] = run_bare(lists[i]); };
+  for (size_t i = 0; i < lists.size(); ++i) a[i][0] = run_bare(lists[i]);
   sc_core::sc_start();
 
-  const Figures& best_a = a[0].wall_s < a[1].wall_s ? a[0] : a[1];
-  const Figures& best_b = top.rtl_fig[0].wall_s < top.rtl_fig[1].wall_s ? top.rtl_fig[0] : top.rtl_fig[1];
-  std::printf("bench_cosim: %u jobs (seed %llu, rows <= %u, cols <= %u), %llu MVE cycles per run\n", n,
-              static_cast<unsigned long long>(seed), max_rows, params.max_cols,
-              static_cast<unsigned long long>(best_a.cycles));
-  print("(a) bare Verilator C++ harness", best_a, jobs.size());
-  print("(b) same RTL behind the TLM socket (SystemC)", best_b, jobs.size());
-  print("(c) golden model behind the TLM socket", top.tlm_fig, jobs.size());
-  const double ratio = best_b.wall_s / best_a.wall_s;
-  std::printf("  ratio b/a = %.3f (target <= 1.5): %s\n", ratio, ratio <= 1.5 ? "met" : "MISSED");
-  std::printf("  golden model is %.0fx faster than the RTL\n", best_b.wall_s / top.tlm_fig.wall_s);
-  const bool same = best_a.checksum == best_b.checksum && best_a.checksum == top.tlm_fig.checksum &&
-                    best_a.cycles == best_b.cycles && best_a.cycles == top.tlm_fig.cycles;
-  std::printf("  results and cycles identical across a, b, c: %s\n", same ? "yes" : "NO");
-  return same ? 0 : 1;
+  bool all_same = true;
+  for (size_t i = 0; i < lists.size(); ++i) {
+    const auto& set = top.sets[i];
+    const Figures& best_a = a[i][0].wall_s < a[i][1].wall_s ? a[i][0] : a[i][1];
+    const Figures& best_b = set.rtl_fig[0].wall_s < set.rtl_fig[1].wall_s ? set.rtl_fig[0] : set.rtl_fig[1];
+    std::printf("bench_cosim: %u jobs, n = %u vector%s of VECTORS = %u (seed %llu, rows <= %u, cols <= %u, "
+                "lanes %u), %llu MVE cycles, %.2f MACs/cycle per run\n",
+                n, batch[i], batch[i] == 1 ? "" : "s", params.vectors, static_cast<unsigned long long>(seed),
+                max_rows, params.max_cols, params.lanes, static_cast<unsigned long long>(best_a.cycles),
+                double(best_a.macs) / double(best_a.cycles));
+    print("(a) bare Verilator C++ harness", best_a, lists[i].size());
+    print("(b) same RTL behind the TLM socket (SystemC)", best_b, lists[i].size());
+    print("(c) golden model behind the TLM socket", set.tlm_fig, lists[i].size());
+    const double ratio = best_b.wall_s / best_a.wall_s;
+    std::printf("  ratio b/a = %.3f (target <= 1.5): %s\n", ratio, ratio <= 1.5 ? "met" : "MISSED");
+    std::printf("  golden model is %.0fx faster than the RTL\n", best_b.wall_s / set.tlm_fig.wall_s);
+    const bool same = best_a.checksum == best_b.checksum && best_a.checksum == set.tlm_fig.checksum &&
+                      best_a.cycles == best_b.cycles && best_a.cycles == set.tlm_fig.cycles;
+    std::printf("  results and cycles identical across a, b, c: %s\n", same ? "yes" : "NO");
+    all_same = all_same && same;
+  }
+  return all_same ? 0 : 1;
 }

@@ -2,7 +2,7 @@
 // co-simulation (TLM socket -> bridge -> SystemC signals -> Verilated RTL),
 // each checked by the golden model and a protocol checker.
 //
-//   mve_cosim_tb --jobs 50 --seed 7 --stall 0.2 --fst mve.fst
+//   mve_cosim_tb --jobs 50 --seed 7 --stall 0.2 --fst mve.fst [--vectors n]
 //   gtkwave mve.fst testbench/mve/mve.gtkw
 #include <chrono>
 #include <cstdio>
@@ -21,10 +21,15 @@ int sc_main(int argc, char* argv[]) {
   double stall = 0.0;
   std::string fst;
   uint32_t max_rows = 64;
+  uint32_t vectors = 0;
   app.add_option("--jobs", jobs, "number of random jobs")->check(CLI::Range(1u, 1000000u));
   app.add_option("--seed", seed, "sequence and stall seed");
   app.add_option("--stall", stall, "per-cycle stall probability on every stream")->check(CLI::Range(0.0, 0.95));
   app.add_option("--max-rows", max_rows, "rows per job, at most")->check(CLI::Range(1u, 16777215u));
+  app.add_option("--vectors", vectors,
+                 "activation vectors per job (0: random in 1 .. the RTL's VECTORS = " +
+                     std::to_string(pnm::tb::kPinVectors) + ")")
+      ->check(CLI::Range(0u, pnm::tb::kPinVectors));
   app.add_option("--fst", fst, "write an FST waveform of the RTL to this file");
   try {
     app.parse(argc, argv);
@@ -38,10 +43,11 @@ int sc_main(int argc, char* argv[]) {
   auto stimulus = [&](pnm::tb::MveCosimTop& top) {
     pnm::tb::MveSequenceConfig q;
     q.max_rows = max_rows;
+    q.vectors = vectors;
     pnm::tb::MveSequence seq(top.bridge->params(), q, seed);
     for (unsigned i = 0; i < jobs; ++i) {
       auto d = seq.next();
-      pnm::tb::submit_mve_job(top.drv, d.job.rows, d.job.cols, d.act.data(), d.weights.data(), d.job.skip_act);
+      pnm::tb::submit_mve_job(top.drv, d);
       cycles += top.drv.read32(pnm::mve::TargetMap::REG_BASE + pnm::regs::mve::CYCLES::OFFSET);
     }
   };

@@ -16,7 +16,7 @@ MveCosimTop::MveCosimTop(sc_core::sc_module_name name, const MveCosimConfig& cfg
   Verilated::traceEverOn(true);
   dut = std::make_unique<Vpnm_mve_sc>("dut");
   sig.connect(*dut, clk);
-  checker = std::make_unique<MveProtocolChecker<kPinLanes>>("checker", sig);
+  checker = std::make_unique<MveProtocolChecker<kPinLanes, kPinVectors>>("checker", sig);
   checker->clk(clk);
 
   auto pins = std::make_unique<PinBridgeEngine>(sig, clk, cfg.stalls);
@@ -32,6 +32,7 @@ MveCosimTop::MveCosimTop(sc_core::sc_module_name name, const MveCosimConfig& cfg
   }
   mve::MveConfig tcfg;
   tcfg.clk_period_ps = cfg.clk_period_ps;
+  tcfg.params = bridge->params();
   target = std::make_unique<mve::MveTarget>("mve", tcfg, std::move(engine));
   drv.init_socket.bind(target->tgt_socket);
 

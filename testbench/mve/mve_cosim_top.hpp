@@ -43,7 +43,7 @@ class MveCosimTop : public sc_core::sc_module {
   PinSignals sig;
   TlmDriver drv;
   std::unique_ptr<Vpnm_mve_sc> dut;
-  std::unique_ptr<MveProtocolChecker<kPinLanes>> checker;
+  std::unique_ptr<MveProtocolChecker<kPinLanes, kPinVectors>> checker;
   std::unique_ptr<mve::MveTarget> target;
   PinBridgeEngine* bridge = nullptr;        // owned by target
   mve::ShadowEngine* shadow = nullptr;      // owned by target, null without shadow

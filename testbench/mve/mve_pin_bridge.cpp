@@ -15,6 +15,7 @@ PinBridgeEngine::PinBridgeEngine(PinSignals& sig, sc_core::sc_clock& clk, const 
   // The build parameters, until the first job reads PARAMS from the RTL.
   params_.lanes = kPinLanes;
   params_.max_cols = PNM_PIN_MAX_COLS;
+  params_.vectors = kPinVectors;
 }
 
 void PinBridgeEngine::settle() {
@@ -47,7 +48,11 @@ mve::PinSample PinBridgeEngine::clock(const mve::PinInputs& in) {
   s.w_ready = sig_.w_ready.read();
   s.res_valid = sig_.res_valid.read();
   s.res_last = sig_.res_last.read();
-  s.res_data = static_cast<int32_t>(sig_.res_data.read());
+  if (s.res_valid) {
+    const PinSignals::res_t& res = sig_.res_data.read();
+    for (unsigned v = 0; v < kPinVectors; ++v) res_buf_[v] = static_cast<int32_t>(word_of(res, v));
+    s.res_data = res_buf_;
+  }
   cycle_ = static_cast<uint64_t>(sc_core::sc_time_stamp() / clk_.period());
   return s;
 }

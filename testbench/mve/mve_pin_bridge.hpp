@@ -12,8 +12,9 @@
 
 namespace pnm::tb {
 
-constexpr unsigned kPinLanes = 16;  // the Verilated SystemC model's LANES
-using PinSignals = MveSignals<kPinLanes>;
+constexpr unsigned kPinLanes = 16;                // the Verilated SystemC model's LANES
+constexpr unsigned kPinVectors = PNM_PIN_VECTORS;  // and its VECTORS (rtl/CMakeLists.txt)
+using PinSignals = MveSignals<kPinLanes, kPinVectors>;
 
 class PinBridgeEngine final : public mve::Engine {
  public:
@@ -41,6 +42,7 @@ class PinBridgeEngine final : public mve::Engine {
   bool have_params_ = false;
   uint64_t cycle_ = 0;
   mve::RtlJobStats stats_;
+  int32_t res_buf_[kPinVectors] = {};  // the sampled result beat (PinSample::res_data)
 };
 
 }  // namespace pnm::tb

@@ -19,12 +19,13 @@ struct ProtocolViolation {
   std::string rule;
 };
 
-template <unsigned LANES>
+template <unsigned LANES, unsigned VECTORS>
 class MveProtocolChecker : public sc_core::sc_module {
  public:
+  using Signals = MveSignals<LANES, VECTORS>;
   sc_core::sc_in<bool> clk{"clk"};
 
-  MveProtocolChecker(sc_core::sc_module_name name, MveSignals<LANES>& sig) : sc_module(name), sig_(sig) {
+  MveProtocolChecker(sc_core::sc_module_name name, Signals& sig) : sc_module(name), sig_(sig) {
     SC_HAS_PROCESS(MveProtocolChecker);
     SC_METHOD(check);
     sensitive << clk.pos();
@@ -32,22 +33,29 @@ class MveProtocolChecker : public sc_core::sc_module {
   }
 
   const std::vector<ProtocolViolation>& violations() const { return violations_; }
-  uint64_t beats(unsigned stream) const { return streams_[stream].beats; }
+  // Beats taken on stream 0 (activations), 1 (weights) or 2 (results).
+  uint64_t beats(unsigned stream) const {
+    return stream == 0 ? act_.beats : stream == 1 ? w_.beats : res_.beats;
+  }
 
  private:
+  template <class Bits>
+  struct Beat {
+    Bits bits{};
+    uint32_t side = 0;  // strobe or last flag
+    bool operator!=(const Beat& o) const { return bits != o.bits || side != o.side; }
+  };
   template <class Data>
   struct Stream {
     bool offered = false;  // valid && !ready at the previous edge
     Data data{};
     uint64_t beats = 0;
   };
-  struct Beat {
-    typename MveSignals<LANES>::beat_t bits;
-    uint32_t side = 0;  // strobe or last flag
-    bool operator!=(const Beat& o) const { return bits != o.bits || side != o.side; }
-  };
+  using DataBeat = Beat<typename Signals::beat_t>;
+  using ResBeat = Beat<typename Signals::res_t>;
 
-  void rule(Stream<Beat>& st, const char* name, bool valid, bool ready, const Beat& b) {
+  template <class Data>
+  void rule(Stream<Data>& st, const char* name, bool valid, bool ready, const Data& b) {
     if (!sig_.rst_n.read()) {
       st.offered = false;
       return;
@@ -62,14 +70,17 @@ class MveProtocolChecker : public sc_core::sc_module {
     violations_.push_back({sc_core::sc_time_stamp(), stream, what});
   }
   void check() {
-    rule(streams_[0], "act", sig_.act_valid.read(), sig_.act_ready.read(), {sig_.act_data.read(), 0});
-    rule(streams_[1], "weight", sig_.w_valid.read(), sig_.w_ready.read(), {sig_.w_data.read(), sig_.w_strb.read()});
-    typename MveSignals<LANES>::beat_t res = sig_.res_data.read();
-    rule(streams_[2], "result", sig_.res_valid.read(), sig_.res_ready.read(), {res, sig_.res_last.read()});
+    rule(act_, "act", sig_.act_valid.read(), sig_.act_ready.read(), DataBeat{sig_.act_data.read(), 0});
+    rule(w_, "weight", sig_.w_valid.read(), sig_.w_ready.read(),
+         DataBeat{sig_.w_data.read(), sig_.w_strb.read()});
+    // The whole result beat (all VECTORS elements) must hold while offered.
+    rule(res_, "result", sig_.res_valid.read(), sig_.res_ready.read(),
+         ResBeat{sig_.res_data.read(), sig_.res_last.read()});
   }
 
-  MveSignals<LANES>& sig_;
-  Stream<Beat> streams_[3];
+  Signals& sig_;
+  Stream<DataBeat> act_, w_;
+  Stream<ResBeat> res_;
   std::vector<ProtocolViolation> violations_;
 };
 

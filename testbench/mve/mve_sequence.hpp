@@ -3,10 +3,14 @@
 //
 // Shapes: rows 1..max_rows; cols drawn from four buckets (tiny: 1..2*lanes,
 // multiples of lanes, the top lanes columns up to max_cols, uniform), so
-// ragged last beats and the buffer limit are hit often. Data: a fraction of
-// jobs use only the extremes -128/127 (worst-case accumulation), the rest
-// uniform int8 with extremes sprinkled in. Some jobs reuse the previous
-// activation vector (SKIP_ACT) when it covers their columns.
+// ragged last beats and the buffer limit are hit often; n (activation
+// vectors) 1..params.vectors, n == params.vectors a third of the time.
+// Data: a fraction of jobs use only the extremes -128/127 (worst-case
+// accumulation), the rest uniform int8 with extremes sprinkled in. Some jobs
+// reuse the held activation vectors (SKIP_ACT) when they cover their columns
+// and vectors. Bad jobs cover every admission check: rows 0, cols 0, cols >
+// max_cols, n 0, n > params.vectors, and SKIP_ACT with fewer held columns or
+// vectors than the job needs.
 #pragma once
 
 #include <algorithm>
@@ -20,15 +24,16 @@ namespace pnm::tb {
 
 struct MveJobData {
   mve::Job job;
-  std::vector<int8_t> act;
+  std::vector<int8_t> act;      // n * cols bytes, vector after vector (empty with skip_act)
   std::vector<int8_t> weights;
 };
 
 struct MveSequenceConfig {
   uint32_t max_rows = 256;
+  uint32_t vectors = 0;  // n of every good job; 0: random in 1 .. params.vectors
   double extreme_job_fraction = 0.1;
   double skip_act_fraction = 0.1;
-  double bad_job_fraction = 0.0;  // rows 0, cols 0 or cols > max_cols
+  double bad_job_fraction = 0.0;  // see the header comment
 };
 
 class MveSequence {
@@ -40,23 +45,27 @@ class MveSequence {
     MveJobData d;
     d.job.id = id_++;
     if (chance(cfg_.bad_job_fraction)) {
-      switch (pick(0, 2)) {
-        case 0: d.job.rows = 0; d.job.cols = pick(1, p_.max_cols); break;
-        case 1: d.job.rows = pick(1, cfg_.max_rows); d.job.cols = 0; break;
-        default: d.job.rows = pick(1, cfg_.max_rows); d.job.cols = pick(p_.max_cols + 1, 65535); break;
-      }
-      d.act.assign(d.job.cols, 1);  // bad jobs must not consume data
+      bad_job(d);
+      // Bad jobs must not consume data; the activations are there for a
+      // socket-level ACT write of n * cols bytes, which fails when it runs
+      // past the target's ACT window (vectors * max_cols bytes) and so never
+      // reads more than that window plus one.
+      const uint64_t window = uint64_t{p_.vectors} * p_.max_cols + 1;
+      d.act.assign(std::clamp<uint64_t>(uint64_t{d.job.cols} * d.job.vectors, 1, window), 1);
       d.job.act = d.act.data();
       return d;
     }
     d.job.rows = pick(1, cfg_.max_rows);
     d.job.cols = pick_cols();
-    d.job.skip_act = last_act_cols_ >= d.job.cols && chance(cfg_.skip_act_fraction);
+    d.job.vectors = cfg_.vectors != 0 ? cfg_.vectors : chance(1.0 / 3) ? p_.vectors : pick(1, p_.vectors);
+    d.job.skip_act = last_act_cols_ >= d.job.cols && last_act_vecs_ >= d.job.vectors &&
+                     chance(cfg_.skip_act_fraction);
     const bool extreme = chance(cfg_.extreme_job_fraction);
     if (!d.job.skip_act) {
-      d.act.resize(d.job.cols);
+      d.act.resize(uint64_t{d.job.cols} * d.job.vectors);
       for (auto& a : d.act) a = value(extreme);
       last_act_cols_ = d.job.cols;
+      last_act_vecs_ = d.job.vectors;
     }
     d.weights.resize(uint64_t{d.job.rows} * d.job.cols);
     for (auto& w : d.weights) w = value(extreme);
@@ -66,6 +75,32 @@ class MveSequence {
   }
 
  private:
+  void bad_job(MveJobData& d) {
+    d.job.rows = pick(1, cfg_.max_rows);
+    d.job.vectors = pick(1, p_.vectors);
+    switch (pick(0, 5)) {
+      case 0: d.job.rows = 0; d.job.cols = pick(1, p_.max_cols); break;
+      case 1: d.job.cols = 0; break;
+      case 2: d.job.cols = pick(p_.max_cols + 1, 65535); break;
+      case 3: d.job.cols = pick(1, p_.max_cols); d.job.vectors = 0; break;
+      case 4:  // n past the engine's vectors; now and then the VECS register's top
+        d.job.vectors = chance(0.8) ? pick(p_.vectors + 1, p_.vectors + 4) : 65535;
+        d.job.cols = d.job.vectors == 65535 ? 1 : pick(1, p_.max_cols);
+        break;
+      default:  // SKIP_ACT with too little held: fewer vectors, else fewer columns
+        d.job.skip_act = true;
+        if (last_act_vecs_ < p_.vectors) {
+          d.job.vectors = pick(last_act_vecs_ + 1, p_.vectors);
+          d.job.cols = pick(1, p_.max_cols);
+        } else if (last_act_cols_ < p_.max_cols) {
+          d.job.cols = pick(last_act_cols_ + 1, p_.max_cols);
+        } else {
+          d.job.cols = pick(1, p_.max_cols);
+          d.job.vectors = 0;  // everything is held: make it a VECS_RANGE job instead
+        }
+        break;
+    }
+  }
   uint32_t pick(uint32_t lo, uint32_t hi) {
     return std::uniform_int_distribution<uint32_t>(lo, hi)(rng_);
   }
@@ -92,20 +127,8 @@ class MveSequence {
   MveSequenceConfig cfg_;
   std::mt19937_64 rng_;
   uint64_t id_ = 0;
-  uint32_t last_act_cols_ = 0;
+  uint32_t last_act_cols_ = 0;  // what the engine holds after the good jobs so far
+  uint32_t last_act_vecs_ = 0;
 };
-
-// The plain C++ reference: int64 accumulation, independent of every engine.
-inline std::vector<int32_t> reference_gemv(const MveJobData& d, const std::vector<int8_t>& act) {
-  std::vector<int32_t> y(d.job.rows);
-  for (uint32_t r = 0; r < d.job.rows; ++r) {
-    int64_t acc = 0;
-    for (uint32_t c = 0; c < d.job.cols; ++c) {
-      acc += int64_t{d.weights[uint64_t{r} * d.job.cols + c]} * act[c];
-    }
-    y[r] = static_cast<int32_t>(acc);
-  }
-  return y;
-}
 
 }  // namespace pnm::tb

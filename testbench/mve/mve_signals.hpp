@@ -1,10 +1,11 @@
 // The MVE's pins as SystemC signals, with connect() to the Verilated
 // SystemC model and trace() for a SystemC trace file. Types follow
 // Verilator's SystemC mapping: 1 bit -> bool, up to 32 bits -> uint32_t,
-// wider -> sc_bv<N>.
+// up to 64 bits -> uint64_t, wider -> sc_bv<N>.
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include <systemc>
 
@@ -12,9 +13,25 @@
 
 namespace pnm::tb {
 
-template <unsigned LANES>
+// The SystemC type Verilator gives a port of `bits` bits (bits > 1).
+template <unsigned bits>
+using VlScPort = std::conditional_t<(bits <= 32), uint32_t,
+                                    std::conditional_t<(bits <= 64), uint64_t, sc_dt::sc_bv<bits>>>;
+
+// Element i (32 bits) of a value of that type.
+template <class T>
+uint32_t word_of(const T& v, unsigned i) {
+  if constexpr (std::is_integral_v<T>) {
+    return static_cast<uint32_t>(static_cast<uint64_t>(v) >> (32 * i));
+  } else {
+    return v.range(32 * i + 31, 32 * i).to_uint();
+  }
+}
+
+template <unsigned LANES, unsigned VECTORS>
 struct MveSignals {
-  using beat_t = sc_dt::sc_bv<LANES * 8>;
+  using beat_t = sc_dt::sc_bv<LANES * 8>;  // activation and weight beats (the testbench's LANES > 8)
+  using res_t = VlScPort<VECTORS * 32>;    // result beats: VECTORS int32
   sc_core::sc_signal<bool> rst_n{"rst_n"};
   sc_core::sc_signal<bool> reg_req{"reg_req"}, reg_we{"reg_we"}, reg_err{"reg_err"};
   // The register port rests on STATUS between accesses.
@@ -26,7 +43,7 @@ struct MveSignals {
   sc_core::sc_signal<beat_t> w_data{"w_data"};
   sc_core::sc_signal<uint32_t> w_strb{"w_strb"};
   sc_core::sc_signal<bool> res_valid{"res_valid"}, res_ready{"res_ready"}, res_last{"res_last"};
-  sc_core::sc_signal<uint32_t> res_data{"res_data"};
+  sc_core::sc_signal<res_t> res_data{"res_data"};
   sc_core::sc_signal<bool> busy{"busy"};
 
   template <class Dut, class Clock>

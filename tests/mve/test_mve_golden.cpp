@@ -4,6 +4,7 @@
 
 #include "testbench/mve/mve_sequence.hpp"
 #include "tests/common/test_seed.hpp"
+#include "tests/mve/mve_reference.hpp"
 #include "tlm/pnm/mve_golden.hpp"
 #include "tlm/pnm/mve_scoreboard.hpp"
 
@@ -11,19 +12,71 @@ namespace pnm::mve {
 namespace {
 
 TEST(MveGolden, RandomJobsMatchReference) {
-  const Params p;
-  GoldenEngine eng(p);
-  tb::MveSequence seq(p, {}, test::seed("MveGolden.RandomJobsMatchReference", 11));
-  std::vector<int8_t> act;
-  for (int i = 0; i < 300; ++i) {
-    auto d = seq.next();
-    if (!d.job.skip_act) act = d.act;
-    const Result r = eng.run(d.job);
-    ASSERT_EQ(r.status, Err::NONE) << "job " << d.job.id;
-    ASSERT_EQ(r.out, tb::reference_gemv(d, act)) << "job " << d.job.id;
-    const uint64_t b = (d.job.cols + p.lanes - 1) / p.lanes;
-    ASSERT_EQ(r.cycles, (d.job.skip_act ? 0 : b) + d.job.rows * b + 1) << "job " << d.job.id;
+  // Several vector counts, including 1 (the default) and 5 (not a power of two).
+  const uint64_t seed = test::seed("MveGolden.RandomJobsMatchReference", 11);
+  for (unsigned vectors : {1u, 4u, 5u}) {
+    const Params p{16, 4096, vectors};
+    GoldenEngine eng(p);
+    tb::MveSequenceConfig q;
+    q.bad_job_fraction = 0.1;
+    q.max_rows = 64;
+    tb::MveSequence seq(p, q, seed + vectors);
+    test::HeldActivations held;
+    for (int i = 0; i < 150; ++i) {
+      auto d = seq.next();
+      const std::string ctx = "vectors " + std::to_string(vectors) + " job " + std::to_string(d.job.id) +
+                              " n " + std::to_string(d.job.vectors) + " seed " + std::to_string(seed);
+      const Result r = eng.run(d.job);
+      const Err e = test::reference_status(p, d.job, held);
+      ASSERT_EQ(r.status, e) << ctx;
+      if (e != Err::NONE) {
+        ASSERT_TRUE(r.out.empty()) << ctx;
+        ASSERT_EQ(r.cycles, 0u) << ctx;
+        continue;
+      }
+      held.accept(d);
+      ASSERT_EQ(r.out, test::reference_gemv(d, held)) << ctx;
+      ASSERT_EQ(r.cycles, test::reference_cycles(p.lanes, d.job)) << ctx;
+      ASSERT_EQ(r.row_cycle.size(), d.job.rows) << ctx;
+    }
   }
+}
+
+TEST(MveGolden, VectorsAreHeldReusedAndKeptAcrossRejections) {
+  const Params p{16, 64, 3};
+  GoldenEngine eng(p);
+  // Three vectors of 20 columns: vector v is all (v + 1).
+  std::vector<int8_t> act(3 * 20), w(2 * 20, 1);
+  for (unsigned v = 0; v < 3; ++v) std::fill(act.begin() + 20 * v, act.begin() + 20 * (v + 1), int8_t(v + 1));
+  w[20] = -1;  // 20-column jobs: row 1 is 19 - 1 = 18 times the vector's value
+  auto job = [&](uint32_t cols, uint32_t n, bool skip) {
+    Job j;
+    j.rows = 2;
+    j.cols = cols;
+    j.vectors = n;
+    j.skip_act = skip;
+    j.act = act.data();
+    j.weights = w.data();
+    return eng.run(j);
+  };
+  EXPECT_EQ(job(20, 0, false).status, Err::VECS_RANGE);
+  EXPECT_EQ(job(20, 4, false).status, Err::VECS_RANGE);
+  EXPECT_EQ(job(65, 4, false).status, Err::COLS_RANGE) << "COLS before VECS";
+  const Result r = job(20, 3, false);
+  ASSERT_EQ(r.status, Err::NONE);
+  EXPECT_EQ(r.out, (std::vector<int32_t>{20, 40, 60, 18, 36, 54})) << "out[r * n + v]";
+  EXPECT_EQ(r.cycles, 3u * 2 + 2 * 2 + 1);
+  EXPECT_EQ(r.row_cycle.size(), 2u);
+  EXPECT_EQ(job(20, 4, true).status, Err::VECS_RANGE) << "VECS before NO_ACT";
+  EXPECT_EQ(job(21, 2, true).status, Err::NO_ACT);
+  // Reuse of the first two vectors over fewer columns.
+  const Result reuse = job(10, 2, true);
+  ASSERT_EQ(reuse.status, Err::NONE);
+  EXPECT_EQ(reuse.out, (std::vector<int32_t>{10, 20, 10, 20})) << "rows are 10 wide now: w[10..19] is row 1";
+  EXPECT_EQ(reuse.cycles, 2u * 1 + 1);
+  // A load of one vector replaces all three.
+  ASSERT_EQ(job(20, 1, false).status, Err::NONE);
+  EXPECT_EQ(job(20, 2, true).status, Err::NO_ACT);
 }
 
 TEST(MveGolden, ExtremeValuesAccumulateExactly) {
@@ -45,7 +98,7 @@ TEST(MveGolden, ExtremeValuesAccumulateExactly) {
 }
 
 TEST(MveGolden, RejectsBadJobsAndKeepsGoing) {
-  const Params p{16, 64};
+  const Params p{16, 64, 1};
   GoldenEngine eng(p);
   std::vector<int8_t> act(65, 1), w(65 * 3, 2);
   auto job = [&](uint32_t rows, uint32_t cols, bool skip) {
@@ -80,6 +133,9 @@ TEST(MveGolden, RegisterWidthsAreEnforced) {
   j.rows = 1u << 24;
   j.cols = 1;
   EXPECT_THROW(eng.run(j), std::invalid_argument);
+  j.rows = 1;
+  j.vectors = 1u << 16;  // past the VECS register
+  EXPECT_THROW(eng.run(j), std::invalid_argument);
 }
 
 TEST(MveScoreboard, ReportsFirstMismatchWithContext) {
@@ -109,6 +165,20 @@ TEST(MveScoreboard, ReportsFirstMismatchWithContext) {
   a.status = Err::STRB;
   EXPECT_EQ(sb.compare(j, e, a), 2u);
   EXPECT_EQ(sb.mismatches(), 3u);
+  // With n = 2 vectors, result k is row k / 2, vector k % 2.
+  Scoreboard sb2("sb2");
+  j.vectors = 2;
+  e.out = {1, 2, 3, 4};
+  a.out = {1, 2, 3, 5};
+  a.row_cycle = {10, 20};
+  a.status = e.status;
+  a.cycles = e.cycles;
+  EXPECT_EQ(sb2.compare(j, e, a), 1u);
+  EXPECT_EQ(sb2.recorded().at(0).row, 1);
+  EXPECT_EQ(sb2.recorded().at(0).vector, 1);
+  EXPECT_EQ(sb2.recorded().at(0).rtl_cycle, 20u);
+  EXPECT_NE(sb2.report().find("job 7 row 1 vector 1: result expected 4 actual 5"), std::string::npos)
+      << sb2.report();
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "testbench/mve/mve_sequence.hpp"
 #include "testbench/mve/mve_socket_job.hpp"
 #include "tests/common/test_seed.hpp"
+#include "tests/mve/mve_reference.hpp"
 
 namespace pnm::tb {
 namespace {
@@ -19,6 +20,7 @@ using M = mve::TargetMap;
 
 struct Outcome {
   uint64_t jobs = 0, mismatches = 0, violations = 0, reg_cycles = 0;
+  uint64_t full_vector_jobs = 0, rejected = 0;
   bool finished = false;
 };
 
@@ -30,29 +32,44 @@ Outcome run_jobs(const char* name, uint64_t default_seed, unsigned n, const mve:
   cfg.stalls.seed = seed ^ 0x5eed;
   Outcome o;
   auto stimulus = [&](MveCosimTop& top) {
-    MveSequence seq(top.bridge->params(), q, seed);
-    std::vector<int8_t> act;
+    const mve::Params p = top.bridge->params();
+    MveSequence seq(p, q, seed);
+    test::HeldActivations held;
     for (unsigned i = 0; i < n; ++i) {
       auto d = seq.next();
-      const SocketJob sj =
-          submit_mve_job(top.drv, d.job.rows, d.job.cols, d.act.data(), d.weights.data(), d.job.skip_act);
-      EXPECT_NE(sj, SocketJob::BusError) << "job " << i;
+      const std::string ctx = "job " + std::to_string(i) + " n " + std::to_string(d.job.vectors) + " seed " +
+                              std::to_string(seed);
+      const mve::Err expect = test::reference_status(p, d.job, held);
+      const SocketJob sj = submit_mve_job(top.drv, d);
+      EXPECT_NE(sj, SocketJob::BusError) << ctx;
       if (sj == SocketJob::BusError) continue;
+      const uint32_t status = top.drv.read32(M::REG_BASE + R::STATUS::OFFSET);
       if (sj == SocketJob::Rejected) {
-        EXPECT_NE(mve::check_job(top.bridge->params(), d.job, d.job.cols), mve::Err::NONE) << "job " << i;
+        ++o.rejected;
+        EXPECT_NE(expect, mve::Err::NONE) << ctx;
+        EXPECT_EQ(regs::get<R::STATUS::ERR_CODE>(status), static_cast<uint32_t>(expect)) << ctx;
         continue;
       }
-      if (!d.job.skip_act) act = d.act;
+      EXPECT_EQ(expect, mve::Err::NONE) << ctx;
+      EXPECT_EQ(regs::get<R::STATUS::ERROR>(status), 0u) << ctx;
+      held.accept(d);
+      o.full_vector_jobs += d.job.vectors == p.vectors;
       tlm::tlm_response_status rs;
-      const std::vector<int32_t> y = read_mve_results(top.drv, d.job.rows, &rs);
+      const std::vector<int32_t> y = read_mve_results(top.drv, d.job.rows, d.job.vectors, &rs);
       EXPECT_EQ(rs, tlm::TLM_OK_RESPONSE);
-      EXPECT_EQ(y, reference_gemv(d, act)) << "job " << i << " seed " << seed;
+      EXPECT_EQ(y, test::reference_gemv(d, held)) << ctx;
+      EXPECT_EQ(top.drv.read32(M::REG_BASE + R::ROWS_DONE::OFFSET), d.job.rows) << ctx;
       const uint32_t cycles = top.drv.read32(M::REG_BASE + R::CYCLES::OFFSET);
-      const uint64_t formula = mve::job_cycles(top.bridge->params(), d.job.rows, d.job.cols, d.job.skip_act);
+      const uint64_t formula = test::reference_cycles(p.lanes, d.job);
       const auto& js = top.bridge->last_job_stats();
-      EXPECT_GE(cycles, formula) << "job " << i;
-      EXPECT_LE(cycles, formula + js.stall_cycles) << "job " << i;
-      EXPECT_EQ(js.measured_cycles, cycles) << "job " << i;
+      EXPECT_GE(cycles, formula) << ctx;
+      EXPECT_LE(cycles, formula + js.stall_cycles) << ctx;
+      if (!stalls.any()) {
+        EXPECT_EQ(cycles, formula) << ctx;
+      }
+      EXPECT_EQ(js.measured_cycles, cycles) << ctx;
+      EXPECT_TRUE(js.idle_vectors_zero) << ctx;
+      EXPECT_TRUE(js.last_flag_ok) << ctx;
       o.reg_cycles += cycles;
     }
   };
@@ -80,6 +97,7 @@ TEST(MvePin, RandomJobsNoStallsCyclesEqualFormula) {
   EXPECT_EQ(o.jobs, 60u);
   EXPECT_EQ(o.mismatches, 0u) << "cycles are compared too when nothing stalls";
   EXPECT_EQ(o.violations, 0u);
+  EXPECT_GT(o.full_vector_jobs, 0u);
 }
 
 TEST(MvePin, RandomJobsWithStallsAndBadJobs) {
@@ -96,6 +114,8 @@ TEST(MvePin, RandomJobsWithStallsAndBadJobs) {
   EXPECT_EQ(o.jobs, 80u);
   EXPECT_EQ(o.mismatches, 0u);
   EXPECT_EQ(o.violations, 0u);
+  EXPECT_GT(o.rejected, 0u);
+  EXPECT_GT(o.full_vector_jobs, 0u);
 }
 
 TEST(MvePin, WrongStrobeIsReportedAsError) {
@@ -134,7 +154,7 @@ TEST(MvePin, WrongStrobeIsReportedAsError) {
       mve::PinInputs in;
       in.res_ready = true;
       const auto s = pins.clock(in);
-      if (s.res_valid) out.push_back(s.res_data);
+      if (s.res_valid) out.push_back(s.res_data[0]);
     }
     status = pins.read_reg(R::STATUS::OFFSET);
   };

@@ -8,6 +8,7 @@
 #include "testbench/mve/mve_sequence.hpp"
 #include "testbench/mve/mve_socket_job.hpp"
 #include "tests/common/test_seed.hpp"
+#include "tests/mve/mve_reference.hpp"
 #include "tlm/pnm/mve_target.hpp"
 
 namespace pnm::mve {
@@ -37,8 +38,9 @@ struct Bench : sc_core::sc_module {
   }
   // One job through the socket, weights in two writes; returns the annotated
   // delay of the write that completed the weights.
-  sc_time job(uint32_t rows, uint32_t cols, const int8_t* act, const int8_t* w, bool skip = false) {
-    EXPECT_EQ(tb::submit_mve_job(drv, rows, cols, act, w, skip, 2), tb::SocketJob::Done);
+  sc_time job(uint32_t rows, uint32_t cols, const int8_t* act, const int8_t* w, bool skip = false,
+              uint32_t vectors = 1) {
+    EXPECT_EQ(tb::submit_mve_job(drv, rows, cols, vectors, act, w, skip, 2), tb::SocketJob::Done);
     return drv.last_delay();
   }
 };
@@ -54,6 +56,7 @@ MveConfig tlm_config() {
   MveConfig c;
   c.kind = "tlm";
   c.clk_period_ps = 1250;  // 800 MHz
+  c.params.vectors = 4;
   return c;
 }
 
@@ -92,8 +95,8 @@ TEST(MveTarget, ErrorsAreResponsesNotCrashes) {
     EXPECT_EQ(b.drv.read(0x0800000, &v, 4), tlm::TLM_ADDRESS_ERROR_RESPONSE) << "hole in the map";
     EXPECT_EQ(b.drv.read(0x7000000, &v, 4), tlm::TLM_ADDRESS_ERROR_RESPONSE) << "past the map";
     EXPECT_EQ(b.drv.read(M::REG_BASE + 0x80, &v, 4), tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    EXPECT_EQ(b.drv.write(M::ACT_BASE + 4090, buf.data(), 16), tlm::TLM_ADDRESS_ERROR_RESPONSE)
-        << "ACT write running past max_cols";
+    EXPECT_EQ(b.drv.write(M::ACT_BASE + 4 * 4096 - 6, buf.data(), 16), tlm::TLM_ADDRESS_ERROR_RESPONSE)
+        << "ACT write running past vectors x max_cols";
     EXPECT_EQ(b.drv.write(M::W_BASE, buf.data(), 8), tlm::TLM_COMMAND_ERROR_RESPONSE) << "no job";
     EXPECT_EQ(b.drv.read(M::W_BASE, buf.data(), 8), tlm::TLM_COMMAND_ERROR_RESPONSE) << "write-only";
     EXPECT_EQ(b.drv.read(M::RES_BASE, &v, 4), tlm::TLM_ADDRESS_ERROR_RESPONSE) << "no results yet";
@@ -101,10 +104,12 @@ TEST(MveTarget, ErrorsAreResponsesNotCrashes) {
     EXPECT_EQ(b.drv.write32(M::REG_BASE + R::STATUS::OFFSET, 1), tlm::TLM_COMMAND_ERROR_RESPONSE);
 
     // Bad jobs: error status at START, no weights taken, next job fine.
-    for (auto [rows, cols, err] : {std::tuple{0u, 8u, Err::ROWS_ZERO}, {2u, 0u, Err::COLS_ZERO},
-                                   {2u, 4097u, Err::COLS_RANGE}}) {
+    for (auto [rows, cols, vecs, err] :
+         {std::tuple{0u, 8u, 1u, Err::ROWS_ZERO}, {2u, 0u, 1u, Err::COLS_ZERO}, {2u, 4097u, 1u, Err::COLS_RANGE},
+          {2u, 8u, 0u, Err::VECS_RANGE}, {2u, 8u, 5u, Err::VECS_RANGE}}) {
       b.drv.write32(M::REG_BASE + R::ROWS::OFFSET, rows);
       b.drv.write32(M::REG_BASE + R::COLS::OFFSET, cols);
+      b.drv.write32(M::REG_BASE + R::VECS::OFFSET, vecs);
       EXPECT_EQ(b.drv.write32(M::REG_BASE + R::CTRL::OFFSET, R::CTRL::START::MASK), tlm::TLM_OK_RESPONSE);
       const uint32_t st = b.drv.read32(M::REG_BASE + R::STATUS::OFFSET);
       EXPECT_EQ(regs::get<R::STATUS::DONE>(st), 1u);
@@ -113,6 +118,7 @@ TEST(MveTarget, ErrorsAreResponsesNotCrashes) {
       EXPECT_EQ(b.drv.write(M::W_BASE, buf.data(), 8), tlm::TLM_COMMAND_ERROR_RESPONSE);
     }
     // START while a job waits for weights is refused and changes nothing.
+    b.drv.write32(M::REG_BASE + R::VECS::OFFSET, 1);
     b.drv.write32(M::REG_BASE + R::ROWS::OFFSET, 2);
     b.drv.write32(M::REG_BASE + R::COLS::OFFSET, 8);
     b.drv.write(M::ACT_BASE, buf.data(), 8);
@@ -122,14 +128,16 @@ TEST(MveTarget, ErrorsAreResponsesNotCrashes) {
     // ROWS written while the job waits: ignored, as in the RTL.
     EXPECT_EQ(b.drv.write32(M::REG_BASE + R::ROWS::OFFSET, 0xFFFFFFFF), tlm::TLM_OK_RESPONSE);
     EXPECT_EQ(b.drv.read32(M::REG_BASE + R::ROWS::OFFSET), 2u);
+    EXPECT_EQ(b.drv.write32(M::REG_BASE + R::VECS::OFFSET, 3), tlm::TLM_OK_RESPONSE);
+    EXPECT_EQ(b.drv.read32(M::REG_BASE + R::VECS::OFFSET), 1u);
     EXPECT_EQ(b.drv.write(M::W_BASE, buf.data(), 17), tlm::TLM_GENERIC_ERROR_RESPONSE) << "too many";
     EXPECT_EQ(b.drv.write(M::W_BASE, buf.data(), 16), tlm::TLM_OK_RESPONSE);
     std::vector<int32_t> y(2);
     EXPECT_EQ(b.drv.read(M::RES_BASE, y.data(), 8), tlm::TLM_OK_RESPONSE);
     EXPECT_EQ(y, std::vector<int32_t>(2, 8));
     EXPECT_EQ(b.drv.read(M::RES_BASE + 4, y.data(), 8), tlm::TLM_ADDRESS_ERROR_RESPONSE) << "past rows";
-    EXPECT_EQ(b.mve.stats().jobs, 4u);
-    EXPECT_EQ(b.mve.stats().rejected, 3u);
+    EXPECT_EQ(b.mve.stats().jobs, 6u);
+    EXPECT_EQ(b.mve.stats().rejected, 5u);
   });
 }
 
@@ -151,29 +159,73 @@ TEST(MveTarget, DebugAccessHasNoSideEffectsAndActIsDmi) {
     tlm::tlm_dmi dmi;
     ASSERT_TRUE(b.drv.init_socket->get_direct_mem_ptr(p, dmi));
     EXPECT_EQ(dmi.get_start_address(), M::ACT_BASE);
-    EXPECT_EQ(dmi.get_end_address(), M::ACT_BASE + 4096 - 1);
+    EXPECT_EQ(dmi.get_end_address(), M::ACT_BASE + 4 * 4096 - 1) << "vectors x max_cols";
     EXPECT_EQ(dmi.get_dmi_ptr()[0], 3);
     p.set_address(M::W_BASE);
     EXPECT_FALSE(b.drv.init_socket->get_direct_mem_ptr(p, dmi)) << "the weight port is no memory";
   });
 }
 
+TEST(MveTarget, BatchJobResultsInRowMajorOrder) {
+  simulate(tlm_config(), [](Bench& b) {
+    EXPECT_EQ(regs::get<R::PARAMS2::VECTORS>(b.drv.read32(M::REG_BASE + R::PARAMS2::OFFSET)), 4u);
+    EXPECT_EQ(b.drv.read32(M::REG_BASE + R::VECS::OFFSET), 1u) << "VECS resets to 1";
+    const uint32_t rows = 3, cols = 21, n = 4;
+    std::vector<int8_t> act(n * cols), w(rows * cols);
+    for (uint32_t i = 0; i < n * cols; ++i) act[i] = static_cast<int8_t>((i * 5) % 251 - 125);
+    for (uint32_t i = 0; i < rows * cols; ++i) w[i] = static_cast<int8_t>((i * 11) % 253 - 126);
+    const sc_time d = b.job(rows, cols, act.data(), w.data(), false, n);
+    const uint64_t beats = (cols + 15) / 16;
+    EXPECT_EQ(d, sc_time(1.25 * static_cast<double>(n * beats + rows * beats + 1), SC_NS));
+    EXPECT_EQ(b.drv.read32(M::REG_BASE + R::ROWS_DONE::OFFSET), rows) << "one result beat per row";
+    const std::vector<int32_t> y = tb::read_mve_results(b.drv, rows, n);
+    for (uint32_t r = 0; r < rows; ++r) {
+      for (uint32_t v = 0; v < n; ++v) {
+        int32_t e = 0;
+        for (uint32_t c = 0; c < cols; ++c) e += w[r * cols + c] * act[v * cols + c];
+        EXPECT_EQ(y[r * n + v], e) << "row " << r << " vector " << v;
+      }
+    }
+    uint32_t v = 0;
+    EXPECT_EQ(b.drv.read(M::RES_BASE + 4 * rows * n, &v, 4), tlm::TLM_ADDRESS_ERROR_RESPONSE) << "past rows x n";
+    EXPECT_EQ(b.mve.stats().macs, uint64_t{rows} * cols * n);
+    // Two of the four held vectors again, without loading; more columns than
+    // held is NO_ACT.
+    b.job(rows, cols, nullptr, w.data(), true, 2);
+    EXPECT_EQ(tb::read_mve_results(b.drv, rows, 2)[5], y[2 * n + 1]);
+    b.drv.write32(M::REG_BASE + R::VECS::OFFSET, 4);
+    b.drv.write32(M::REG_BASE + R::COLS::OFFSET, 22);
+    b.drv.write32(M::REG_BASE + R::CTRL::OFFSET, R::CTRL::START::MASK | R::CTRL::SKIP_ACT::MASK);
+    EXPECT_EQ(regs::get<R::STATUS::ERR_CODE>(b.drv.read32(M::REG_BASE + R::STATUS::OFFSET)),
+              static_cast<uint32_t>(Err::NO_ACT));
+  });
+}
+
+TEST(MveTarget, RefusesEngineLargerThanActWindow) {
+  MveConfig cfg = tlm_config();
+  cfg.params.vectors = 256;
+  cfg.params.max_cols = 4096;  // 1 MiB > the 960 KiB ACT window
+  EXPECT_THROW(MveTarget("mve", cfg, make_engine(cfg)), std::invalid_argument);
+}
+
 TEST(MveTarget, RandomJobsThroughSocketMatchReference) {
   const uint64_t seed = test::seed("MveTarget.RandomJobsThroughSocketMatchReference", 21);
   MveConfig cfg = tlm_config();
   cfg.kind = rtl_available() ? "shadow" : "tlm";
+  if (rtl_available()) cfg.params = rtl_params();
   simulate(cfg, [seed](Bench& b) {
-    tb::MveSequence seq(b.mve.engine().params(), {}, seed);
-    std::vector<int8_t> act;
+    const Params p = b.mve.engine().params();
+    tb::MveSequence seq(p, {}, seed);
+    test::HeldActivations held;
     for (int i = 0; i < 40; ++i) {
       auto d = seq.next();
-      if (!d.job.skip_act) act = d.act;
-      const sc_time delay = b.job(d.job.rows, d.job.cols, d.act.data(), d.weights.data(), d.job.skip_act);
-      const uint64_t cycles = job_cycles(b.mve.engine().params(), d.job.rows, d.job.cols, d.job.skip_act);
+      held.accept(d);
+      const sc_time delay = b.job(d.job.rows, d.job.cols, d.act.data(), d.weights.data(), d.job.skip_act,
+                                  d.job.vectors);
+      const uint64_t cycles = test::reference_cycles(p.lanes, d.job);
       EXPECT_EQ(delay, sc_time(1.25 * static_cast<double>(cycles), SC_NS)) << "job " << i;
-      std::vector<int32_t> y(d.job.rows);
-      ASSERT_EQ(b.drv.read(M::RES_BASE, y.data(), d.job.rows * 4), tlm::TLM_OK_RESPONSE);
-      ASSERT_EQ(y, tb::reference_gemv(d, act)) << "job " << i << " seed " << seed;
+      const std::vector<int32_t> y = tb::read_mve_results(b.drv, d.job.rows, d.job.vectors);
+      ASSERT_EQ(y, test::reference_gemv(d, held)) << "job " << i << " seed " << seed;
     }
     std::printf("[ socket   ] 40 jobs through the %s engine, %llu cycles\n",
                 std::string(b.mve.engine().kind()).c_str(), (unsigned long long)b.mve.stats().cycles);

@@ -4,7 +4,8 @@
 //   mve:
 //     kind: shadow          # tlm (golden model) | rtl (Verilated) | shadow (both, compared)
 //     lanes: 16             # int8 MACs per cycle
-//     max_cols: 4096        # activation buffer bytes
+//     max_cols: 4096        # activation buffer bytes, per vector
+//     vectors: 1            # activation vectors held, 1 .. 256 (int32 results per row)
 //     clk_period_ns: 1.0    # MVE clock
 //     shadow_stop_after: 1  # mismatches before a shadow run stops (0: never)
 //     energy_pj_per_mac: 0.3  # int8 MAC + int32 add (Horowitz 45 nm)
@@ -39,9 +40,14 @@ MveConfig load_mve_config(const ConfigReader& r);
 // Whether this build has the Verilated RTL.
 bool rtl_available();
 
+// The Verilated RTL's build parameters (LANES, MAX_COLS, VECTORS as its
+// PARAMS/PARAMS2 registers report them): what an `mve:` config must name for
+// kind rtl or shadow. Throws ConfigError when the build has no RTL.
+Params rtl_params();
+
 // Builds the engine `cfg.kind` names. Throws ConfigError when the kind needs
-// the RTL and the build has none, or when lanes/max_cols differ from the
-// parameters the RTL was built with.
+// the RTL and the build has none, or when lanes/max_cols/vectors differ from
+// the parameters the RTL was built with.
 std::unique_ptr<Engine> make_engine(const MveConfig& cfg);
 
 }  // namespace pnm::mve

@@ -15,6 +15,14 @@ bool rtl_available() {
 #endif
 }
 
+Params rtl_params() {
+#ifdef PNMSIM_HAVE_RTL
+  return RtlEngine().params();
+#else
+  throw ConfigError("the Verilated RTL's parameters: this build has PNMSIM_WITH_RTL=OFF");
+#endif
+}
+
 std::unique_ptr<Engine> make_engine(const MveConfig& cfg) {
   if (cfg.kind == "tlm") return std::make_unique<GoldenEngine>(cfg.params);
 #ifdef PNMSIM_HAVE_RTL
@@ -24,6 +32,11 @@ std::unique_ptr<Engine> make_engine(const MveConfig& cfg) {
                       std::to_string(cfg.params.max_cols) + " differ from the RTL build (lanes " +
                       std::to_string(rtl->params().lanes) + ", max_cols " +
                       std::to_string(rtl->params().max_cols) + "); allowed: exactly those");
+  }
+  if (rtl->params().vectors != cfg.params.vectors) {
+    throw ConfigError("mve.vectors = " + std::to_string(cfg.params.vectors) + " differs from the RTL build (VECTORS " +
+                      std::to_string(rtl->params().vectors) + ") that mve.kind = " + cfg.kind +
+                      " needs; allowed: exactly " + std::to_string(rtl->params().vectors));
   }
   if (cfg.kind == "rtl") return rtl;
   RtlEngine* raw = rtl.get();

@@ -16,7 +16,9 @@ class GoldenEngine final : public Engine {
 
  private:
   Params params_;
-  std::vector<int8_t> act_;  // the activation buffer; its size is the columns it covers
+  std::vector<int8_t> act_;  // the activation buffer: act_vecs_ vectors of act_cols_ bytes
+  uint32_t act_cols_ = 0;    // columns the held vectors cover
+  uint32_t act_vecs_ = 0;    // vectors held
   uint64_t cycle_ = 0;       // cycles run since construction, for row_cycle
 };
 

@@ -6,6 +6,9 @@
 //   PinSample clock(const PinInputs& in);  // drive `in` for one clock cycle;
 //                                          // return the outputs as they were
 //                                          // just before the rising edge
+//                                          // (res_data: the port's buffer of
+//                                          // VECTORS int32, valid until the
+//                                          // next clock())
 //   uint32_t read_reg(uint32_t offset);    // side-effect-free register read
 //   uint64_t cycle() const;                // rising edges since reset
 //
@@ -13,6 +16,7 @@
 // just before it, which is what PinSample captures.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -35,6 +39,7 @@ struct RtlJobStats {
   uint64_t measured_cycles = 0;  // rising edges after the START edge up to the one setting DONE
   uint64_t stall_cycles = 0;     // cycles in which at least one stall was injected
   bool last_flag_ok = true;      // res_last_o was set on exactly the final row
+  bool idle_vectors_zero = true; // result elements n .. VECTORS-1 were zero on every row
 };
 
 struct PinInputs {
@@ -54,7 +59,10 @@ struct PinSample {
   bool busy = false, reg_err = false;
   bool act_ready = false, w_ready = false;
   bool res_valid = false, res_last = false;
-  int32_t res_data = 0;
+  // With res_valid: the result beat's VECTORS int32 elements (element v from
+  // res_data_o[32v +: 32]), in a buffer the port owns; valid until its next
+  // clock(). Null when res_valid is low.
+  const int32_t* res_data = nullptr;
 };
 
 inline uint32_t strobe(const PinInputs& in) {
@@ -91,12 +99,15 @@ bool write_reg(Port& port, uint32_t offset, uint32_t value) {
 template <class Port>
 Params read_params(Port& port) {
   const uint32_t p = port.read_reg(regs::mve::PARAMS::OFFSET);
-  return Params{regs::get<regs::mve::PARAMS::LANES>(p), regs::get<regs::mve::PARAMS::MAX_COLS>(p)};
+  const uint32_t p2 = port.read_reg(regs::mve::PARAMS2::OFFSET);
+  return Params{regs::get<regs::mve::PARAMS::LANES>(p), regs::get<regs::mve::PARAMS::MAX_COLS>(p),
+                regs::get<regs::mve::PARAMS2::VECTORS>(p2)};
 }
 
-// Runs one job through the pins: ROWS, COLS, CTRL.START (one cycle each),
-// then activation and weight beats and result pops, with injected stalls,
-// until the engine drops busy. Throws if the RTL does not finish in time.
+// Runs one job through the pins: ROWS, COLS, VECS, CTRL.START (one cycle
+// each), then activation beats (vector after vector) and weight beats and
+// result pops, with injected stalls, until the engine drops busy. Throws if
+// the RTL does not finish in time.
 template <class Port>
 Result drive_job(Port& port, const Params& params, const Job& job, const StallConfig& cfg,
                  StallSource& stalls, RtlJobStats& stats) {
@@ -109,8 +120,9 @@ Result drive_job(Port& port, const Params& params, const Job& job, const StallCo
   }
   Result r;
   stats = {};
-  if (!write_reg(port, R::ROWS::OFFSET, job.rows) || !write_reg(port, R::COLS::OFFSET, job.cols)) {
-    throw std::logic_error("mve: ROWS/COLS write refused while idle");
+  if (!write_reg(port, R::ROWS::OFFSET, job.rows) || !write_reg(port, R::COLS::OFFSET, job.cols) ||
+      !write_reg(port, R::VECS::OFFSET, job.vectors)) {
+    throw std::logic_error("mve: ROWS/COLS/VECS write refused while idle");
   }
   uint32_t ctrl = R::CTRL::START::MASK;
   if (job.skip_act) ctrl |= R::CTRL::SKIP_ACT::MASK;
@@ -120,10 +132,12 @@ Result drive_job(Port& port, const Params& params, const Job& job, const StallCo
   const unsigned lanes = params.lanes;
   const uint64_t beats = beats_per_row(params, job.cols);
   const unsigned tail = beats == 0 ? 0 : static_cast<unsigned>(job.cols - (beats - 1) * lanes);
-  const uint64_t act_beats = job.skip_act ? 0 : beats;
+  const uint32_t n = job.vectors;
+  const uint64_t act_beats = job.skip_act ? 0 : uint64_t{n} * beats;
   const uint64_t w_beats = uint64_t{job.rows} * beats;
   // No legal job takes longer than this; past it the RTL hung.
-  const uint64_t bound = job_cycles(params, job.rows, job.cols, job.skip_act) + 16;
+  const uint64_t bound = job_cycles(params, job.rows, job.cols, job.skip_act, n) + 16;
+  uint64_t rows_out = 0;
 
   // A rejected job never raises BUSY: drive no data for it.
   const bool accepted = regs::get<R::STATUS::BUSY>(port.read_reg(R::STATUS::OFFSET)) != 0;
@@ -138,8 +152,9 @@ Result drive_job(Port& port, const Params& params, const Job& job, const StallCo
     const bool stall_r = stalls.flip(cfg.res_ready_low);
     in.act_valid = act_i < act_beats && !stall_a;
     if (in.act_valid) {
-      in.act = job.act + act_i * lanes;
-      in.act_n = act_i + 1 == beats ? tail : lanes;
+      const uint64_t vec = act_i / beats, beat = act_i % beats;
+      in.act = job.act + vec * job.cols + beat * lanes;
+      in.act_n = beat + 1 == beats ? tail : lanes;
     }
     in.w_valid = w_i < w_beats && !stall_w;
     if (in.w_valid) {
@@ -156,16 +171,21 @@ Result drive_job(Port& port, const Params& params, const Job& job, const StallCo
     if (in.act_valid && s.act_ready) ++act_i;
     if (in.w_valid && s.w_ready) ++w_i;
     if (in.res_ready && s.res_valid) {
-      r.out.push_back(s.res_data);
+      r.out.insert(r.out.end(), s.res_data, s.res_data + std::min(n, params.vectors));
+      for (unsigned v = n; v < params.vectors; ++v) {
+        if (s.res_data[v] != 0) stats.idle_vectors_zero = false;
+      }
       r.row_cycle.push_back(port.cycle());
-      if (s.res_last != (r.out.size() == job.rows)) stats.last_flag_ok = false;
+      ++rows_out;
+      if (s.res_last != (rows_out == job.rows)) stats.last_flag_ok = false;
     }
     if (stall_a || stall_w || stall_r) ++stats.stall_cycles;
     if (port.cycle() - r.start_cycle > bound + stats.stall_cycles) {
       throw std::runtime_error("mve: job " + std::to_string(job.id) + " did not finish within " +
                                std::to_string(bound + stats.stall_cycles) + " cycles (rows " +
                                std::to_string(job.rows) + ", cols " + std::to_string(job.cols) +
-                               ", " + std::to_string(r.out.size()) + " results)");
+                               ", vectors " + std::to_string(n) + ", " + std::to_string(rows_out) +
+                               " rows of results)");
     }
   }
   // The loop ran one idle cycle past the edge that ended the job.

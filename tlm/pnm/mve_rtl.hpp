@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tlm/pnm/mve_job_driver.hpp"
 
@@ -55,6 +56,7 @@ class RtlEngine final : public Engine {
   uint64_t cycle_ = 0;
   uint64_t wave_offset_ps_ = 0;
   RtlJobStats stats_;
+  std::vector<int32_t> res_buf_;  // the sampled result beat (PinSample::res_data)
 };
 
 }  // namespace pnm::mve

@@ -8,6 +8,7 @@ std::string to_string(const Mismatch& m) {
   std::ostringstream os;
   os << "job " << m.job_id;
   if (m.row >= 0) os << " row " << m.row;
+  if (m.vector >= 0) os << " vector " << m.vector;
   os << ": " << m.field << " expected " << m.expected << " actual " << m.actual
      << " (job issued at " << m.sim_time_ps << " ps";
   if (m.rtl_cycle != 0) {
@@ -45,21 +46,25 @@ std::size_t Scoreboard::compare(const Job& job, const Result& expected, const Re
     job_level("status", static_cast<int64_t>(expected.status), static_cast<int64_t>(actual.status));
   }
   if (expected.out.size() != actual.out.size()) {
-    job_level("rows", static_cast<int64_t>(expected.out.size()),
+    job_level("results", static_cast<int64_t>(expected.out.size()),
               static_cast<int64_t>(actual.out.size()));
   }
   if (compare_cycles_ && expected.cycles != actual.cycles) {
     job_level("cycles", static_cast<int64_t>(expected.cycles), static_cast<int64_t>(actual.cycles));
   }
+  // out[row * vecs + v]: all of a row's results leave in one beat.
+  const std::size_t vecs = job.vectors == 0 ? 1 : job.vectors;
   const std::size_t n = std::min(expected.out.size(), actual.out.size());
-  for (std::size_t r = 0; r < n; ++r) {
-    if (expected.out[r] == actual.out[r]) continue;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (expected.out[k] == actual.out[k]) continue;
+    const std::size_t r = k / vecs;
     Mismatch m;
     m.job_id = job.id;
     m.row = static_cast<int64_t>(r);
+    if (vecs > 1) m.vector = static_cast<int64_t>(k % vecs);
     m.field = "result";
-    m.expected = expected.out[r];
-    m.actual = actual.out[r];
+    m.expected = expected.out[k];
+    m.actual = actual.out[k];
     m.sim_time_ps = job.issue_time_ps;
     if (r < actual.row_cycle.size()) m.rtl_cycle = actual.row_cycle[r];
     if (wave_time && m.rtl_cycle) m.wave_time_ps = wave_time(m.rtl_cycle);

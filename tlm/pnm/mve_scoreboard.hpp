@@ -2,7 +2,8 @@
 // reference (golden) result against the result under test (usually RTL).
 //
 // Mismatches are collected with enough context to open the waveform at the
-// failing cycle: job id, row, expected vs actual, simulated time of the job,
+// failing cycle: job id, row (and activation vector when the job has more
+// than one), expected vs actual, simulated time of the job,
 // and the RTL cycle and waveform time at which the row left the engine.
 #pragma once
 
@@ -18,7 +19,8 @@ namespace pnm::mve {
 struct Mismatch {
   uint64_t job_id = 0;
   int64_t row = -1;          // -1: a job-level field
-  std::string field;         // "status", "rows", "cycles" or "result"
+  int64_t vector = -1;       // activation vector of a result; -1 when the job has one
+  std::string field;         // "status", "results" (count), "cycles" or "result"
   int64_t expected = 0;
   int64_t actual = 0;
   uint64_t sim_time_ps = 0;  // simulated time the job was issued

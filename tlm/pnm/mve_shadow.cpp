@@ -14,8 +14,9 @@ ShadowEngine::ShadowEngine(std::unique_ptr<Engine> dut, std::unique_ptr<Engine> 
               std::string(ref_->kind()) + ")",
           compare_cycles) {
   if (dut_->params().lanes != ref_->params().lanes ||
-      dut_->params().max_cols != ref_->params().max_cols) {
-    throw std::invalid_argument("shadow mve: engines differ in lanes or max_cols");
+      dut_->params().max_cols != ref_->params().max_cols ||
+      dut_->params().vectors != ref_->params().vectors) {
+    throw std::invalid_argument("shadow mve: engines differ in lanes, max_cols or vectors");
   }
 }
 

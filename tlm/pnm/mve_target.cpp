@@ -2,6 +2,7 @@
 
 #include "tlm/common/sim_time.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -26,7 +27,14 @@ MveTarget::MveTarget(sc_core::sc_module_name name, const MveConfig& cfg,
       regs_(std::string(this->name()) + ".regs", R::REGISTERS),
       clk_(sc_core::sc_time(static_cast<double>(cfg.clk_period_ps), sc_core::SC_PS)) {
   if (!engine_) throw std::invalid_argument(std::string(this->name()) + ": no engine");
-  act_.assign(engine_->params().max_cols, 0);
+  const uint64_t act_bytes = uint64_t{engine_->params().vectors} * engine_->params().max_cols;
+  if (act_bytes > TargetMap::ACT_SIZE) {
+    throw std::invalid_argument(std::string(this->name()) + ": vectors " +
+                                std::to_string(engine_->params().vectors) + " x max_cols " +
+                                std::to_string(engine_->params().max_cols) + " = " + std::to_string(act_bytes) +
+                                " bytes exceed the ACT window (" + std::to_string(TargetMap::ACT_SIZE) + ")");
+  }
+  act_.assign(act_bytes, 0);
   tgt_socket.register_b_transport(this, &MveTarget::b_transport);
   tgt_socket.register_transport_dbg(this, &MveTarget::transport_dbg);
   tgt_socket.register_get_direct_mem_ptr(this, &MveTarget::get_direct_mem_ptr);
@@ -37,8 +45,9 @@ void MveTarget::wire_registers() {
   const Params& p = engine_->params();
   regs_.set(R::PARAMS::OFFSET, regs::set<R::PARAMS::MAX_COLS>(
                                    regs::set<R::PARAMS::LANES>(0, p.lanes), p.max_cols));
-  // Like the RTL: ROWS/COLS keep only their field, and a write while a job
-  // waits for weights is ignored (the bank has already stored it: restore).
+  regs_.set(R::PARAMS2::OFFSET, regs::set<R::PARAMS2::VECTORS>(0, p.vectors));
+  // Like the RTL: ROWS/COLS/VECS keep only their field, and a write while a
+  // job waits for weights is ignored (the bank has already stored it: restore).
   regs_.on_write(R::ROWS::OFFSET, [this](uint32_t v) {
     if (!busy_) rows_ = regs::get<R::ROWS::VALUE>(v);
     regs_.set(R::ROWS::OFFSET, rows_);
@@ -46,6 +55,10 @@ void MveTarget::wire_registers() {
   regs_.on_write(R::COLS::OFFSET, [this](uint32_t v) {
     if (!busy_) cols_ = regs::get<R::COLS::VALUE>(v);
     regs_.set(R::COLS::OFFSET, cols_);
+  });
+  regs_.on_write(R::VECS::OFFSET, [this](uint32_t v) {
+    if (!busy_) vecs_ = regs::get<R::VECS::VALUE>(v);
+    regs_.set(R::VECS::OFFSET, vecs_);
   });
   regs_.on_write(R::CTRL::OFFSET, [this](uint32_t v) { start(v); });
   regs_.on_read(R::STATUS::OFFSET, [this]() {
@@ -64,17 +77,18 @@ void MveTarget::start(uint32_t ctrl) {
   job.id = next_id_++;
   job.rows = regs_.value(R::ROWS::OFFSET);
   job.cols = regs_.value(R::COLS::OFFSET);
+  job.vectors = regs_.value(R::VECS::OFFSET);
   job.skip_act = regs::get<R::CTRL::SKIP_ACT>(ctrl) != 0;
   job.act = act_.data();
   job.issue_time_ps = now_ps(delay_ ? *delay_ : sc_core::SC_ZERO_TIME);
   regs_.set(R::STATUS::OFFSET, 0);
   regs_.set(R::ROWS_DONE::OFFSET, 0);
 
-  if (check_job(engine_->params(), job, act_cols_) != Err::NONE) {
+  if (check_job(engine_->params(), job, act_cols_, act_vecs_) != Err::NONE) {
     // Rejected at START: the engine sees it too (no weights), so a shadow
     // pair compares the rejection.
     sc_core::sc_time none = sc_core::SC_ZERO_TIME;
-    finish_job(run_engine(job, delay_ ? *delay_ : none));
+    finish_job(run_engine(job, delay_ ? *delay_ : none), job.vectors);
     return;
   }
   pending_ = job;
@@ -83,7 +97,7 @@ void MveTarget::start(uint32_t ctrl) {
   busy_ = true;
 }
 
-void MveTarget::finish_job(const Result& r) {
+void MveTarget::finish_job(const Result& r, uint32_t vectors) {
   ++stats_.jobs;
   uint32_t status = regs::set<R::STATUS::DONE>(0, 1);
   if (r.status != Err::NONE) {
@@ -95,7 +109,8 @@ void MveTarget::finish_job(const Result& r) {
   }
   regs_.set(R::STATUS::OFFSET, status);
   regs_.set(R::CYCLES::OFFSET, static_cast<uint32_t>(r.cycles));
-  regs_.set(R::ROWS_DONE::OFFSET, static_cast<uint32_t>(r.out.size()));
+  // ROWS_DONE counts result beats: one per row, carrying all n vectors.
+  regs_.set(R::ROWS_DONE::OFFSET, static_cast<uint32_t>(vectors == 0 ? 0 : r.out.size() / vectors));
   results_ = r.out;
   stats_.cycles += r.cycles;
 }
@@ -118,11 +133,14 @@ void MveTarget::write_weights(tlm::tlm_generic_payload& p, sc_core::sc_time& del
   busy_ = false;
   pending_.weights = weights_.data();
   const Result r = run_engine(pending_, delay);
-  if (r.status == Err::NONE || r.status == Err::STRB) {
-    act_cols_ = pending_.skip_act ? act_cols_ : pending_.cols;
-    stats_.macs += uint64_t{pending_.rows} * pending_.cols;
+  if ((r.status == Err::NONE || r.status == Err::STRB) && !pending_.skip_act) {
+    act_cols_ = pending_.cols;
+    act_vecs_ = pending_.vectors;
   }
-  finish_job(r);
+  if (r.status == Err::NONE || r.status == Err::STRB) {
+    stats_.macs += uint64_t{pending_.rows} * pending_.cols * pending_.vectors;
+  }
+  finish_job(r, pending_.vectors);
 }
 
 Result MveTarget::run_engine(const Job& job, sc_core::sc_time& delay) {
@@ -147,7 +165,7 @@ bool MveTarget::access_buffer(tlm::tlm_generic_payload& p) {
     return true;
   }
   if (addr >= TargetMap::RES_BASE && p.is_read() &&
-      addr - TargetMap::RES_BASE + len <= results_.size() * sizeof(int32_t)) {
+      addr - TargetMap::RES_BASE + len <= std::min<uint64_t>(results_.size() * sizeof(int32_t), TargetMap::RES_SIZE)) {
     std::memcpy(data, reinterpret_cast<const unsigned char*>(results_.data()) + (addr - TargetMap::RES_BASE),
                 len);
     return true;
