@@ -232,5 +232,41 @@ TEST(MveTarget, RandomJobsThroughSocketMatchReference) {
   });
 }
 
+TEST(MveConfig, VectorsKeyIsReadAndRanged) {
+  auto load = [](const std::string& yaml) {
+    return load_mve_config(ConfigReader::from_string(yaml, "test.yaml", "mve", "mve"));
+  };
+  EXPECT_EQ(load("mve: {}").params.vectors, 1u) << "default";
+  EXPECT_EQ(load("mve: {vectors: 256}").params.vectors, 256u);
+  for (const char* bad : {"mve: {vectors: 0}", "mve: {vectors: 257}", "mve: {vectors: 1.5}"}) {
+    try {
+      load(bad);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("vectors"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(MveConfig, RtlKindsNeedTheRtlBuildsVectors) {
+  if (!rtl_available()) GTEST_SKIP() << "built without PNMSIM_WITH_RTL";
+  MveConfig c;
+  c.params = rtl_params();
+  for (const char* kind : {"rtl", "shadow"}) {
+    c.kind = kind;
+    c.params.vectors = rtl_params().vectors;
+    EXPECT_EQ(make_engine(c)->params().vectors, c.params.vectors) << kind;
+    c.params.vectors = rtl_params().vectors == 1 ? 2 : 1;
+    try {
+      make_engine(c);
+      ADD_FAILURE() << kind << " accepted vectors " << c.params.vectors;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("mve.vectors"), std::string::npos) << e.what();
+    }
+  }
+  c.kind = "tlm";  // the golden model takes any vector count
+  EXPECT_EQ(make_engine(c)->params().vectors, c.params.vectors);
+}
+
 }  // namespace
 }  // namespace pnm::mve
