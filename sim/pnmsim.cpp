@@ -1,6 +1,7 @@
 // pnmsim: the command line of the virtual platform.
 //
-//   pnmsim run   [--config F] [--model tiny|llama2-7b|llama3-8b|llama2-70b|PATH] [--tokens N]
+//   pnmsim run   [--config F] [--model tiny|NAME|SHAPE.yaml|CHECKPOINT] [--tokens N]
+//                [--context N] [--batch B] [--prompt TEXT | --prompt-ids 1,5,9] [--prefill-chunk N]
 //                [--mve tlm|rtl|shadow] [--seed S] [--set chip.key=value ...]
 //                [--stats F] [--trace-json F] [--trace-fst F] [--gpu F] [--quiet]
 //   pnmsim sweep --grid F --out DIR [--workers N] [--dry-run | --gather-only]
@@ -12,7 +13,11 @@
 // exit with status 2.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <random>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -21,6 +26,8 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include "sim/model/checkpoint.hpp"
 #include "sim/model/error.hpp"
@@ -47,6 +54,10 @@ struct RunOptions {
   std::string config;
   std::string model = "tiny";
   int tokens = 8;
+  int64_t context = 0;  // 0: the prompt's length
+  uint32_t batch = 1;
+  std::string prompt, prompt_ids;
+  uint32_t prefill_chunk = 0;  // 0: max(batch, the MVE's vectors)
   std::string mve;
   uint64_t seed = 1;
   std::vector<std::string> sets;
@@ -66,18 +77,66 @@ std::string resolve(const std::string& p) {
   return fs::exists(in_tree) ? in_tree.string() : p;
 }
 
-std::string model_preset(const std::string& name) {
-  std::string file = name;
-  for (auto& c : file) c = c == '-' ? '_' : c;
-  return resolve("sim/configs/models/" + file + ".yaml");
+// What --model names: the random tiny model, a shape YAML (a path, or a
+// name in sim/configs/models/, '-' and '.' read as '_'), or a checkpoint.
+struct ModelChoice {
+  enum class Kind { Tiny, Shape, Checkpoint } kind = Kind::Tiny;
+  std::string path;
+};
+
+std::string preset_names() {
+  std::vector<std::string> names;
+  const fs::path dir = fs::path(PNMSIM_SOURCE_DIR) / "sim/configs/models";
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().extension() == ".yaml" && e.path().stem() != "tiny") names.push_back(e.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
 }
 
-bool is_preset(const std::string& model) {
-  return model == "llama2-7b" || model == "llama3-8b" || model == "llama2-70b";
+ModelChoice choose_model(const std::string& m) {
+  if (m == "tiny") return {ModelChoice::Kind::Tiny, ""};
+  const std::string ext = fs::path(m).extension().string();
+  if (ext == ".yaml" || ext == ".yml") {
+    const std::string p = resolve(m);
+    if (!fs::is_regular_file(p)) throw UsageError("--model " + m + ": no such shape file");
+    return {ModelChoice::Kind::Shape, p};
+  }
+  std::string file = m;
+  for (auto& c : file) c = (c == '-' || c == '.') ? '_' : c;
+  const fs::path preset = fs::path(PNMSIM_SOURCE_DIR) / "sim/configs/models" / (file + ".yaml");
+  if (m.find('/') == std::string::npos && fs::is_regular_file(preset)) return {ModelChoice::Kind::Shape, preset.string()};
+  if (fs::is_regular_file(m)) return {ModelChoice::Kind::Checkpoint, m};
+  throw UsageError("--model " + m + ": no such file, and not tiny or a shape in sim/configs/models/ (" +
+                   preset_names() + ")");
+}
+
+// "1,5,9" -> {1, 5, 9}; each id in [0, vocab).
+std::vector<int32_t> parse_ids(const std::string& text, int32_t vocab) {
+  std::vector<int32_t> ids;
+  size_t at = 0;
+  while (at <= text.size()) {
+    const size_t end = std::min(text.find(',', at), text.size());
+    const std::string item = text.substr(at, end - at);
+    char* stop = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(item.c_str(), &stop, 10);
+    if (item.empty() || *stop != '\0' || errno != 0 || v < 0 || v >= vocab) {
+      throw UsageError(fmt::format("--prompt-ids: '{}' (item {}) is not a token id in 0..{}", item, ids.size() + 1,
+                                   vocab - 1));
+    }
+    ids.push_back(static_cast<int32_t>(v));
+    at = end + 1;
+  }
+  return ids;
 }
 
 int run(const RunOptions& o) {
-  const bool timing_only = is_preset(o.model);
+  const ModelChoice mc = choose_model(o.model);
+  const bool timing_only = mc.kind == ModelChoice::Kind::Shape;
   const bool functional = !timing_only;
   for (const std::string& set : o.sets) {
     for (const char* owned : {"chip.flash.storage.", "chip.pnm.functional"}) {
@@ -94,8 +153,11 @@ int run(const RunOptions& o) {
     if (!f) throw UsageError("cannot write " + *out);
     std::fclose(f);
   }
-  if (functional && o.model != "tiny" && !fs::exists(o.model)) {
-    throw UsageError("--model " + o.model + ": no such file (and not one of tiny, llama2-7b, llama3-8b, llama2-70b)");
+  if (!o.prompt.empty() && !o.prompt_ids.empty()) {
+    throw UsageError("conflicting options: give --prompt or --prompt-ids, not both");
+  }
+  if (!o.prompt.empty() && o.tokenizer.empty()) {
+    throw UsageError("--prompt needs --tokenizer (a llama2.c tokenizer.bin) to turn the text into token ids");
   }
   const std::string config =
       resolve(o.config.empty() ? (timing_only ? "sim/configs/hbf_gen1.yaml" : "sim/configs/tiny.yaml") : o.config);
@@ -130,9 +192,9 @@ int run(const RunOptions& o) {
   std::unique_ptr<model::QuantizedModel> qm;
   model::ModelShape shape;
   if (timing_only) {
-    shape = model::load_shape_yaml(model_preset(o.model));
+    shape = model::load_shape_yaml(mc.path);
   } else {
-    std::string path = o.model;
+    std::string path = mc.path;
     struct RemoveOnExit {  // the written tiny checkpoint goes, whatever happens
       std::string path;
       ~RemoveOnExit() {
@@ -140,7 +202,7 @@ int run(const RunOptions& o) {
         if (!path.empty()) fs::remove(path, ec);
       }
     } tmp;
-    if (o.model == "tiny") {
+    if (mc.kind == ModelChoice::Kind::Tiny) {
       path = (fs::temp_directory_path() / fmt::format("pnmsim_tiny_{}_{}.bin", ::getpid(), o.seed)).string();
       tmp.path = path;
       model::write_checkpoint(path, model::tiny_shape(), o.seed);
@@ -148,33 +210,75 @@ int run(const RunOptions& o) {
     ckpt = std::make_unique<model::Checkpoint>(model::Checkpoint::load(path));
     shape = ckpt->shape();
   }
-  if (o.tokens > shape.seq_len) {
-    throw UsageError(fmt::format("--tokens {} exceeds the model's seq_len {}", o.tokens, shape.seq_len));
-  }
-  chip::plan(cfg, shape);
-  report::GpuConfig gpu = report::load_gpu_config(resolve(o.gpu.empty() ? "sim/configs/gpu/h100_sxm.yaml" : o.gpu));
-  if (ckpt) qm = std::make_unique<model::QuantizedModel>(model::quantize_model(*ckpt));
   std::unique_ptr<model::Tokenizer> tok;
   if (!o.tokenizer.empty()) {
     if (timing_only) throw UsageError("conflicting options: --tokenizer needs a checkpoint, not a timing-only shape");
     tok = std::make_unique<model::Tokenizer>(model::load_tokenizer(o.tokenizer, shape.vocab_size));
   }
 
+  // The workload: the prompt fills positions [context - P, context); decode
+  // starts at position `context`.
+  chip::RunSpec spec;
+  spec.tokens = o.tokens;
+  spec.batch = o.batch;
+  if (!o.prompt.empty()) spec.prompt = tok->encode(o.prompt);
+  if (!o.prompt_ids.empty()) spec.prompt = parse_ids(o.prompt_ids, shape.vocab_size);
+  const bool prompt_given = !o.prompt.empty() || !o.prompt_ids.empty();
+  const int64_t P = static_cast<int64_t>(spec.prompt.size());
+  const int64_t context = o.context > 0 ? o.context : P;
+  if (P > context) {
+    throw UsageError(fmt::format("the prompt ({} tokens) is longer than --context {}", P, context));
+  }
+  if (functional && context > P) {
+    if (prompt_given) {
+      throw UsageError(fmt::format("--context {} with a {}-token prompt: a functional model computes every "
+                                   "context position, so the prompt must fill it (or leave --context out)",
+                                   context, P));
+    }
+    // A context without a prompt: BOS, then token ids drawn from the seed.
+    std::mt19937_64 rng(o.seed);
+    while (int64_t(spec.prompt.size()) < context) {
+      spec.prompt.push_back(static_cast<int32_t>(2 + rng() % uint64_t(std::max(1, shape.vocab_size - 2))));
+    }
+  }
+  const int64_t last = context + o.tokens - 1;  // positions the cache must hold
+  if (last > shape.seq_len) {
+    throw UsageError(fmt::format("--context {} + --tokens {} needs {} positions; the model's max positions "
+                                 "(seq_len) is {}: allowed context + tokens - 1 <= {}",
+                                 context, o.tokens, last, shape.seq_len, shape.seq_len));
+  }
+  spec.start_pos = static_cast<uint32_t>(context - int64_t(spec.prompt.size()));
+  chip::Workload work;
+  work.n_seqs = o.batch;
+  work.kv_len = static_cast<uint32_t>(last);
+  work.max_slots = std::max(o.batch, o.prefill_chunk > 0 ? o.prefill_chunk : cfg.pnm.mve.params.vectors);
+  if (work.max_slots > FW_MAX_SLOTS) {
+    throw UsageError(fmt::format("--batch/--prefill-chunk: {} slots per step, the firmware runs at most {}",
+                                 work.max_slots, FW_MAX_SLOTS));
+  }
+  const chip::LoadReport planned = chip::plan(cfg, shape, work);
+  (void)planned;
+  report::GpuConfig gpu = report::load_gpu_config(resolve(o.gpu.empty() ? "sim/configs/gpu/h100_sxm.yaml" : o.gpu));
+  if (ckpt) qm = std::make_unique<model::QuantizedModel>(model::quantize_model(*ckpt));
+
   if (!o.trace_json.empty()) trace::open(o.trace_json);
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
   chip::Chip chip("chip", cfg);
   const auto wall0 = std::chrono::steady_clock::now();
-  chip::LoadedModel loaded = qm ? chip::load_model(chip, *qm) : chip::load_shape(chip, shape);
+  chip::LoadedModel loaded = qm ? chip::load_model(chip, *qm, work) : chip::load_shape(chip, shape, work);
   const chip::LoadReport load = loaded.report;
   // The load phase programs flash from time 0; decode starts when it is done.
   sc_core::sc_start(sc_core::sc_time(static_cast<double>(load.load_time_ps), sc_core::SC_PS));
 
-  Stats before;
+  Stats before, mid;
   chip.report(before, "chip");
   chip::DecodeSession session(chip, std::move(loaded));
   session.set_sampling(o.temperature, o.top_p, o.sample_seed);
-  Progress progress("decoding", o.tokens, !o.quiet);
-  session.queue(1, o.tokens, [&](const chip::TokenRecord& t) { progress.update(t.pos + 1); });
+  session.on_prefill_done([&] { chip.report(mid, "chip"); });
+  const int total = o.tokens * int(o.batch);
+  Progress progress("decoding", total, !o.quiet);
+  int done = 0;
+  session.queue(spec, [&](const chip::TokenRecord&) { progress.update(++done); });
   sc_core::sc_start();
   progress.finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
@@ -182,16 +286,29 @@ int run(const RunOptions& o) {
 
   Stats stats;
   chip.report(stats, "chip");
-  const report::DecodeReport rep = report::summarize(cfg, shape, session, load, before, stats, gpu, wall);
+  const report::DecodeReport rep = report::summarize(cfg, shape, session, load, before, mid, stats, gpu, wall);
   report::add_to_stats(rep, stats);
   if (!o.quiet) std::fputs(report::format(rep, o.model, config).c_str(), stdout);
-  if (tok && !o.quiet) {
-    std::vector<int> ids;
-    for (const auto& t : session.tokens()) ids.push_back(t.output);
-    std::printf("  %-38s \"%s\"\n", "text", tok->decode(ids).c_str());
+  std::vector<std::string> texts;
+  if (tok) {
+    for (const auto& ids : rep.token_ids) texts.push_back(tok->decode(std::vector<int>(ids.begin(), ids.end())));
+    if (!o.quiet) {
+      for (size_t b = 0; b < texts.size() && b < 4; ++b) {
+        std::printf("  %-38s \"%s\"\n", rep.batch > 1 ? fmt::format("text (sequence {})", b).c_str() : "text",
+                    texts[b].c_str());
+      }
+    }
   }
   if (!o.stats.empty()) {
-    stats.write(o.stats);
+    nlohmann::json j = stats.to_json();
+    j["generated"]["token_ids"] = rep.token_ids;
+    j["generated"]["prompt_ids"] = spec.prompt;
+    if (tok) j["generated"]["text"] = texts;
+    std::FILE* f = std::fopen(o.stats.c_str(), "w");
+    const std::string text = j.dump(2) + "\n";
+    if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fclose(f) != 0) {
+      throw std::runtime_error("cannot write stats to " + o.stats);
+    }
     if (!o.quiet) std::printf("stats: %s\n", o.stats.c_str());
   }
   if (!o.trace_json.empty() && !o.quiet) std::printf("timeline: %s (open in ui.perfetto.dev)\n", o.trace_json.c_str());
@@ -249,10 +366,25 @@ int sc_main(int argc, char* argv[]) {
   run_cmd->add_option("--config", o.config,
                       "chip YAML (default: sim/configs/tiny.yaml for tiny/checkpoints, hbf_gen1.yaml for presets)");
   run_cmd->add_option("--model", o.model,
-                      "tiny (random dim-64 model), llama2-7b | llama3-8b | llama2-70b (timing-only shapes), "
-                      "or a llama2.c checkpoint path")
+                      "tiny (random dim-64 model); a timing-only shape: a YAML path or a name in "
+                      "sim/configs/models/ (llama2-7b, llama2-13b, llama2-70b, llama3-8b, llama3-70b, "
+                      "llama3.1-405b, ...); or a llama2.c checkpoint path")
       ->capture_default_str();
-  run_cmd->add_option("--tokens", o.tokens, "tokens to generate (greedy)")->check(CLI::Range(1, 1 << 20))->capture_default_str();
+  run_cmd->add_option("--tokens", o.tokens, "tokens to generate per sequence (the first comes from the prompt)")
+      ->check(CLI::Range(1, 1 << 20))
+      ->capture_default_str();
+  run_cmd->add_option("--context", o.context,
+                      "start decoding at position N: timing-only shapes take the KV cache as filled; "
+                      "functional models run an N-token prompt first (default: the prompt's length)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
+  run_cmd->add_option("--batch", o.batch, "sequences decoded together (each weight page read once per step)")
+      ->check(CLI::Range(1u, 65536u))
+      ->capture_default_str();
+  run_cmd->add_option("--prompt", o.prompt, "prompt text, run as batched prefill (needs --tokenizer)");
+  run_cmd->add_option("--prompt-ids", o.prompt_ids, "prompt as token ids, e.g. 1,5,9 (run as batched prefill)");
+  run_cmd->add_option("--prefill-chunk", o.prefill_chunk,
+                      "prompt slots per step (default: max(batch, chip.pnm.mve.vectors))")
+      ->check(CLI::Range(1u, 65536u));
   run_cmd->add_option("--mve", o.mve, "MVE in every PNM unit: tlm (golden), rtl (Verilated) or shadow (both, compared)")
       ->check(CLI::IsMember({"tlm", "rtl", "shadow"}));
   run_cmd->add_option("--seed", o.seed, "seed of the tiny model")->capture_default_str();

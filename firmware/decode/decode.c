@@ -118,23 +118,38 @@ fw_error_t fw_check_desc(const pnm_model_desc_t* m) {
   if (m->n_channels == 0u || m->n_channels > PNM_ADDR_PNM_COUNT) {
     return err_set(FW_ERR_DESC, "n_channels outside 1..256 (PNM windows)", m->n_channels);
   }
+  if (m->max_slots == 0u || m->max_slots > FW_MAX_SLOTS) {
+    return err_set(FW_ERR_DESC, "max_slots outside 1..FW_MAX_SLOTS", m->max_slots);
+  }
+  if (m->n_seqs == 0u) return err_set(FW_ERR_DESC, "n_seqs is 0", 0);
+  if (m->kv_len == 0u || m->kv_len > m->seq_len) return err_set(FW_ERR_DESC, "kv_len outside 1..seq_len", m->kv_len);
   const uint64_t dim4 = 4ull * m->dim, hid4 = 4ull * m->hidden_dim, voc4 = 4ull * m->vocab_size;
-  const uint64_t cache = 4ull * m->n_layers * m->seq_len * kv_dim_of(m);
+  const uint64_t cache = 4ull * m->n_layers * m->kv_len * kv_dim_of(m);
+  const uint64_t last_seq = (uint64_t)(m->n_seqs - 1u) * m->seq_stride;
+  if (m->n_seqs > 1u && m->seq_stride < cache) return err_set(FW_ERR_DESC, "seq_stride smaller than one cache", 0);
   if (!in_logic_mem(m->token_embedding, voc4 * m->dim)) {
     return err_set(FW_ERR_DESC, "token_embedding outside LOGIC_MEM or unaligned", 0);
   }
   if (!in_logic_mem(m->rms_final, dim4)) return err_set(FW_ERR_DESC, "rms_final outside LOGIC_MEM or unaligned", 0);
-  if (!in_logic_mem(m->k_cache, cache)) return err_set(FW_ERR_DESC, "k_cache outside LOGIC_MEM or unaligned", 0);
-  if (!in_logic_mem(m->v_cache, cache)) return err_set(FW_ERR_DESC, "v_cache outside LOGIC_MEM or unaligned", 0);
-  if (!in_logic_mem(m->x, dim4)) return err_set(FW_ERR_DESC, "x outside LOGIC_MEM or unaligned", 0);
-  if (!in_logic_mem(m->xb, dim4)) return err_set(FW_ERR_DESC, "xb outside LOGIC_MEM or unaligned", 0);
-  if (!in_logic_mem(m->xb2, dim4)) return err_set(FW_ERR_DESC, "xb2 outside LOGIC_MEM or unaligned", 0);
-  if (!in_logic_mem(m->q, dim4)) return err_set(FW_ERR_DESC, "q outside LOGIC_MEM or unaligned", 0);
-  if (!in_logic_mem(m->hb, hid4)) return err_set(FW_ERR_DESC, "hb outside LOGIC_MEM or unaligned", 0);
-  if (!in_logic_mem(m->hb2, hid4)) return err_set(FW_ERR_DESC, "hb2 outside LOGIC_MEM or unaligned", 0);
-  if (!in_logic_mem(m->logits, voc4)) return err_set(FW_ERR_DESC, "logits outside LOGIC_MEM or unaligned", 0);
-  if (!in_logic_mem(m->partials, 4ull * max3(m->dim, m->hidden_dim, m->vocab_size))) {
-    return err_set(FW_ERR_DESC, "partials outside LOGIC_MEM or unaligned", 0);
+  if (!in_logic_mem(m->k_cache, cache) || !in_logic_mem(m->k_cache + last_seq, cache)) {
+    return err_set(FW_ERR_DESC, "k_cache outside LOGIC_MEM or unaligned", 0);
+  }
+  if (!in_logic_mem(m->v_cache, cache) || !in_logic_mem(m->v_cache + last_seq, cache)) {
+    return err_set(FW_ERR_DESC, "v_cache outside LOGIC_MEM or unaligned", 0);
+  }
+  // The first and the last slot's work areas (the others lie between).
+  for (uint32_t k = 0; k < 2u; ++k) {
+    const uint64_t o = k == 0u ? 0u : (uint64_t)(m->max_slots - 1u) * m->slot_stride;
+    if (!in_logic_mem(m->x + o, dim4)) return err_set(FW_ERR_DESC, "x outside LOGIC_MEM or unaligned", 0);
+    if (!in_logic_mem(m->xb + o, dim4)) return err_set(FW_ERR_DESC, "xb outside LOGIC_MEM or unaligned", 0);
+    if (!in_logic_mem(m->xb2 + o, dim4)) return err_set(FW_ERR_DESC, "xb2 outside LOGIC_MEM or unaligned", 0);
+    if (!in_logic_mem(m->q + o, dim4)) return err_set(FW_ERR_DESC, "q outside LOGIC_MEM or unaligned", 0);
+    if (!in_logic_mem(m->hb + o, hid4)) return err_set(FW_ERR_DESC, "hb outside LOGIC_MEM or unaligned", 0);
+    if (!in_logic_mem(m->hb2 + o, hid4)) return err_set(FW_ERR_DESC, "hb2 outside LOGIC_MEM or unaligned", 0);
+    if (!in_logic_mem(m->logits + o, voc4)) return err_set(FW_ERR_DESC, "logits outside LOGIC_MEM or unaligned", 0);
+    if (!in_logic_mem(m->partials + o, 4ull * max3(m->dim, m->hidden_dim, m->vocab_size))) {
+      return err_set(FW_ERR_DESC, "partials outside LOGIC_MEM or unaligned", 0);
+    }
   }
   if (m->cls.rows != m->vocab_size || m->cls.cols != m->dim) {
     return err_set(FW_ERR_DESC, "cls is not vocab_size x dim", m->cls.rows);
@@ -181,11 +196,12 @@ fw_error_t fw_check_model(const pnm_model_desc_t* m, const pnm_layer_desc_t* lay
 // is skipped. Valid for one step only (reset on entry): nothing else writes
 // these registers while the firmware runs.
 #define VU_SHADOW_N ((PNM_VU_FARG_OFFSET >> 2) + 1u)
-#define JOB_SHADOW_N ((PNM_PNM_ACT_EPOCH_OFFSET >> 2) + 1u)
+#define JOB_SHADOW_N ((PNM_PNM_JOB_DST_STRIDE_OFFSET >> 2) + 1u)
 
 typedef struct {
   const pnm_model_desc_t* m;
   int32_t layer;
+  uint32_t vectors;        // activation vectors per PNM job (PARAMS.VECTORS + 1)
   uint32_t epoch;          // last ACT_EPOCH written
   uint32_t jobs_expected;  // unit 0's JOBS_DONE once every pushed job is done
   uint32_t vu_shadow[VU_SHADOW_N];
@@ -265,12 +281,6 @@ static fw_error_t vu_rmsnorm(fw_ctx_t* c, uint64_t dst, uint64_t x, uint64_t w, 
   return vu_run(c, PNM_VU_OP_RMSNORM, NULL);
 }
 
-// QUANTIZE x[n] into every unit's activation SRAM; *scale_bits = the fp32 scale.
-static fw_error_t vu_quantize(fw_ctx_t* c, uint64_t x, uint32_t n, uint32_t* scale_bits) {
-  vu_srcs(c, x, 0, ACT_BCAST_ADDR, n);
-  return vu_run(c, PNM_VU_OP_QUANTIZE, scale_bits);
-}
-
 // dst[r] = float(int32 src[r]) * (w.row_scales[r] * x_scale), r < w.rows.
 static fw_error_t vu_dequant(fw_ctx_t* c, uint64_t dst, uint64_t src, const pnm_matrix_desc_t* w,
                              uint32_t scale_bits) {
@@ -285,19 +295,33 @@ static fw_error_t vu_binary(fw_ctx_t* c, uint32_t op, uint64_t dst, uint64_t a, 
   return vu_run(c, op, NULL);
 }
 
-// Queues one GEMV job on every unit (PNM_BCAST) for the next epoch.
-static void pnm_push(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t dst) {
+// Queues one GEMV job on every unit (PNM_BCAST) for the next epoch: nvec
+// activation vectors from act_off (packed, w->cols bytes each), vector v's
+// results to dst + v * slot_stride.
+static void pnm_push(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t dst, uint32_t nvec, uint32_t act_off) {
   job_set(c, PNM_PNM_JOB_FLASH_LO_OFFSET, (uint32_t)w->flash_addr);
   job_set(c, PNM_PNM_JOB_FLASH_HI_OFFSET, (uint32_t)(w->flash_addr >> 32));
   job_set(c, PNM_PNM_JOB_ROWS_OFFSET, w->rows);
   job_set(c, PNM_PNM_JOB_COLS_OFFSET, w->cols);
-  job_set(c, PNM_PNM_JOB_ACT_OFF_OFFSET, FW_ACT_OFF);
+  job_set(c, PNM_PNM_JOB_ACT_OFF_OFFSET, act_off);
+  job_set(c, PNM_PNM_JOB_VECS_OFFSET, nvec);
+  job_set(c, PNM_PNM_JOB_DST_STRIDE_OFFSET, (uint32_t)c->m->slot_stride);
   job_set(c, PNM_PNM_JOB_EPOCH_OFFSET, c->epoch + 1u);
   job_set(c, PNM_PNM_JOB_DST_LO_OFFSET, (uint32_t)dst);
   job_set(c, PNM_PNM_JOB_DST_HI_OFFSET, (uint32_t)(dst >> 32));
   hal_write32(BCAST_REG(PNM_PNM_CTRL_OFFSET), PNM_PNM_CTRL_PUSH_MASK);
   ++c->jobs_expected;
   ++g_counts.pnm_jobs;
+}
+
+// The GEMV of w for `count` slots' vectors (quantized at FW_ACT_OFF + j *
+// cols): one job per group of up to `vectors` vectors, each reading w once.
+// dst is slot 0's buffer; vector j's results land in slot j's.
+static void pnm_push_groups(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t dst, uint32_t count) {
+  for (uint32_t j = 0; j < count; j += c->vectors) {
+    const uint32_t nvec = count - j < c->vectors ? count - j : c->vectors;
+    pnm_push(c, w, dst + (uint64_t)j * c->m->slot_stride, nvec, FW_ACT_OFF + j * w->cols);
+  }
 }
 
 // Names the first unit with STATUS.ERROR.
@@ -346,20 +370,33 @@ static fw_error_t pnm_release_and_wait(fw_ctx_t* c) {
     if (e_ != FW_OK) return e_;        \
   } while (0)
 
-static void push_qkv(fw_ctx_t* c, const pnm_layer_desc_t* L) {
+static void push_qkv(fw_ctx_t* c, const pnm_layer_desc_t* L, uint32_t n) {
   const pnm_model_desc_t* m = c->m;
-  pnm_push(c, &L->wq, m->partials);
-  pnm_push(c, &L->wk, m->xb);  // int32 scratch; xb is free until ATTENTION
-  pnm_push(c, &L->wv, m->xb2);
+  pnm_push_groups(c, &L->wq, m->partials, n);
+  pnm_push_groups(c, &L->wk, m->xb, n);  // int32 scratch; xb is free until ATTENTION
+  pnm_push_groups(c, &L->wv, m->xb2, n);
 }
 
-static fw_error_t step(fw_ctx_t* c, const pnm_layer_desc_t* layers, uint32_t token, uint32_t pos,
-                       fw_sampler_t* sampler, uint32_t* next) {
+// Per-slot QUANTIZE scales (fp32 bits) of the current stage, and the slots
+// whose logits the classifier computes (vector j = slot g_want[j]).
+static uint32_t g_scale[FW_MAX_SLOTS];
+static uint32_t g_want[FW_MAX_SLOTS];
+
+// QUANTIZE src (len values) into every unit's activation SRAM as vector j
+// (FW_ACT_OFF + j * len); g_scale[j] = the fp32 scale bits.
+static fw_error_t quantize_into(fw_ctx_t* c, uint64_t src, uint32_t len, uint32_t j) {
+  vu_srcs(c, src, 0, ACT_BCAST_ADDR + (uint64_t)j * len, len);
+  return vu_run(c, PNM_VU_OP_QUANTIZE, &g_scale[j]);
+}
+
+static fw_error_t step(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_slot_t* slots, uint32_t n,
+                       fw_sampler_t* const* samplers, uint32_t* next) {
   const pnm_model_desc_t* m = c->m;
   const uint32_t dim = m->dim, hidden = m->hidden_dim;
   const uint32_t head_dim = dim / m->n_heads, kv_dim = kv_dim_of(m);
-  const uint64_t cache_layer_bytes = 4ull * m->seq_len * kv_dim;
-  uint32_t s;  // QUANTIZE scale (fp32 bits)
+  const uint64_t cache_layer_bytes = 4ull * m->kv_len * kv_dim;
+  const uint64_t S = m->slot_stride;
+#define SLOT(base, i) ((base) + (uint64_t)(i) * S)
 
   // The chip must be quiet: no VU op, no queued job, no sticky PNM error.
   const uint32_t irq = hal_read32(IRQ_REG(PNM_IRQ_STATUS_OFFSET));
@@ -378,96 +415,133 @@ static fw_error_t step(fw_ctx_t* c, const pnm_layer_desc_t* layers, uint32_t tok
   if (channels != m->n_channels) {
     return err_set(FW_ERR_PARAMS, "unit 0 PARAMS.CHANNELS+1 != descriptor n_channels", channels);
   }
+  c->vectors = pnm_field_get(params, PNM_PNM_PARAMS_VECTORS_LSB, PNM_PNM_PARAMS_VECTORS_WIDTH) + 1u;
+  const uint32_t groups = (n + c->vectors - 1u) / c->vectors;
   const uint32_t depth =
       pnm_field_get(params, PNM_PNM_PARAMS_QUEUE_DEPTH_LSB, PNM_PNM_PARAMS_QUEUE_DEPTH_WIDTH);
-  if (depth < FW_MAX_JOBS_IN_FLIGHT) {
-    return err_set(FW_ERR_PARAMS, "PNM QUEUE_DEPTH below the 3 jobs the firmware queues", depth);
+  if (depth < FW_MAX_JOBS_IN_FLIGHT * groups) {
+    return err_set(FW_ERR_PARAMS, "PNM QUEUE_DEPTH below the 3 jobs per vector group the firmware queues",
+                   depth);
   }
   g_err.hw_status = 0;
   c->epoch = hal_read32(PNM_REG(0, PNM_PNM_ACT_EPOCH_OFFSET));
   c->jobs_expected = hal_read32(PNM_REG(0, PNM_PNM_JOBS_DONE_OFFSET));
 
-  // x = token_embedding[token]
-  TRY(vu_copy(c, m->x, m->token_embedding + 4ull * dim * token, dim));
+  uint32_t want = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    next[i] = FW_NO_TOKEN;
+    if (slots[i].logits != 0u) g_want[want++] = i;
+  }
+  // x = token_embedding[token], per slot
+  for (uint32_t i = 0; i < n; ++i) {
+    TRY(vu_copy(c, SLOT(m->x, i), m->token_embedding + 4ull * dim * slots[i].token, dim));
+  }
 
   for (uint32_t l = 0; l < m->n_layers; ++l) {
     const pnm_layer_desc_t* L = &layers[l];
     c->layer = (int32_t)l;
-    const uint64_t k_layer = m->k_cache + cache_layer_bytes * l;
-    const uint64_t v_layer = m->v_cache + cache_layer_bytes * l;
-    const uint64_t k_slot = k_layer + 4ull * kv_dim * pos;
-    const uint64_t v_slot = v_layer + 4ull * kv_dim * pos;
 
     // ---- attention block
-    if (l == 0) push_qkv(c, L);  // later layers: pushed after the previous W2 wait
-    TRY(vu_rmsnorm(c, m->xb, m->x, L->rms_att, dim));
-    TRY(vu_quantize(c, m->xb, dim, &s));
+    if (l == 0) push_qkv(c, L, n);  // later layers: pushed after the previous W2 wait
+    for (uint32_t i = 0; i < n; ++i) {
+      TRY(vu_rmsnorm(c, SLOT(m->xb, i), SLOT(m->x, i), L->rms_att, dim));
+      TRY(quantize_into(c, SLOT(m->xb, i), dim, i));
+    }
     TRY(pnm_release_and_wait(c));
-    pnm_push(c, &L->wo, m->partials);
-    TRY(vu_dequant(c, m->q, m->partials, &L->wq, s));
-    TRY(vu_dequant(c, k_slot, m->xb, &L->wk, s));
-    TRY(vu_dequant(c, v_slot, m->xb2, &L->wv, s));
-    // ROPE in place: q = DST (LEN dim), k = SRC0 (ARG1 kv_dim), ARG0 pos, ARG2 head_dim.
-    vu_srcs(c, k_slot, 0, m->q, dim);
-    vu_set(c, PNM_VU_ARG0_OFFSET, pos);
-    vu_set(c, PNM_VU_ARG1_OFFSET, kv_dim);
-    vu_set(c, PNM_VU_ARG2_OFFSET, head_dim);
-    TRY(vu_run(c, PNM_VU_OP_ROPE, NULL));
-    // ATTENTION xb = attention(q, K[l], V[l]); ARG0 pos, ARG1 n_heads, ARG2 n_kv_heads, ARG3 head_dim.
-    vu_srcs(c, m->q, k_layer, m->xb, dim);
-    vu_set64(c, PNM_VU_SRC2_LO_OFFSET, v_layer);
-    vu_set(c, PNM_VU_ARG0_OFFSET, pos);
-    vu_set(c, PNM_VU_ARG1_OFFSET, m->n_heads);
-    vu_set(c, PNM_VU_ARG2_OFFSET, m->n_kv_heads);
-    vu_set(c, PNM_VU_ARG3_OFFSET, head_dim);
-    TRY(vu_run(c, PNM_VU_OP_ATTENTION, NULL));
-    TRY(vu_quantize(c, m->xb, dim, &s));
+    pnm_push_groups(c, &L->wo, m->partials, n);
+    // Every slot's K/V row is in the cache before any slot attends, so slots
+    // of one sequence at consecutive positions (a prompt chunk) see each other.
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint64_t row = 4ull * kv_dim * slots[i].pos + cache_layer_bytes * l + m->seq_stride * slots[i].seq;
+      const uint64_t k_slot = m->k_cache + row, v_slot = m->v_cache + row;
+      TRY(vu_dequant(c, SLOT(m->q, i), SLOT(m->partials, i), &L->wq, g_scale[i]));
+      TRY(vu_dequant(c, k_slot, SLOT(m->xb, i), &L->wk, g_scale[i]));
+      TRY(vu_dequant(c, v_slot, SLOT(m->xb2, i), &L->wv, g_scale[i]));
+      // ROPE in place: q = DST (LEN dim), k = SRC0 (ARG1 kv_dim), ARG0 pos, ARG2 head_dim.
+      vu_srcs(c, k_slot, 0, SLOT(m->q, i), dim);
+      vu_set(c, PNM_VU_ARG0_OFFSET, slots[i].pos);
+      vu_set(c, PNM_VU_ARG1_OFFSET, kv_dim);
+      vu_set(c, PNM_VU_ARG2_OFFSET, head_dim);
+      TRY(vu_run(c, PNM_VU_OP_ROPE, NULL));
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint64_t layer = cache_layer_bytes * l + m->seq_stride * slots[i].seq;
+      // ATTENTION xb = attention(q, K[l], V[l]); ARG0 pos, ARG1 n_heads, ARG2 n_kv_heads, ARG3 head_dim.
+      vu_srcs(c, SLOT(m->q, i), m->k_cache + layer, SLOT(m->xb, i), dim);
+      vu_set64(c, PNM_VU_SRC2_LO_OFFSET, m->v_cache + layer);
+      vu_set(c, PNM_VU_ARG0_OFFSET, slots[i].pos);
+      vu_set(c, PNM_VU_ARG1_OFFSET, m->n_heads);
+      vu_set(c, PNM_VU_ARG2_OFFSET, m->n_kv_heads);
+      vu_set(c, PNM_VU_ARG3_OFFSET, head_dim);
+      TRY(vu_run(c, PNM_VU_OP_ATTENTION, NULL));
+      TRY(quantize_into(c, SLOT(m->xb, i), dim, i));
+    }
     TRY(pnm_release_and_wait(c));
-    pnm_push(c, &L->w1, m->partials);
-    pnm_push(c, &L->w3, m->hb);  // int32 scratch; dequantized into hb2 first
-    TRY(vu_dequant(c, m->xb2, m->partials, &L->wo, s));
-    TRY(vu_binary(c, PNM_VU_OP_ADD, m->x, m->x, m->xb2, dim));
+    pnm_push_groups(c, &L->w1, m->partials, n);
+    pnm_push_groups(c, &L->w3, m->hb, n);  // int32 scratch; dequantized into hb2 first
+    for (uint32_t i = 0; i < n; ++i) {
+      TRY(vu_dequant(c, SLOT(m->xb2, i), SLOT(m->partials, i), &L->wo, g_scale[i]));
+      TRY(vu_binary(c, PNM_VU_OP_ADD, SLOT(m->x, i), SLOT(m->x, i), SLOT(m->xb2, i), dim));
+    }
 
     // ---- feed-forward block
-    TRY(vu_rmsnorm(c, m->xb, m->x, L->rms_ffn, dim));
-    TRY(vu_quantize(c, m->xb, dim, &s));
+    for (uint32_t i = 0; i < n; ++i) {
+      TRY(vu_rmsnorm(c, SLOT(m->xb, i), SLOT(m->x, i), L->rms_ffn, dim));
+      TRY(quantize_into(c, SLOT(m->xb, i), dim, i));
+    }
     TRY(pnm_release_and_wait(c));
-    pnm_push(c, &L->w2, m->partials);
-    TRY(vu_dequant(c, m->hb2, m->hb, &L->w3, s));
-    TRY(vu_dequant(c, m->hb, m->partials, &L->w1, s));
-    TRY(vu_binary(c, PNM_VU_OP_SILU_MUL, m->hb, m->hb, m->hb2, hidden));
-    TRY(vu_quantize(c, m->hb, hidden, &s));
+    pnm_push_groups(c, &L->w2, m->partials, n);
+    for (uint32_t i = 0; i < n; ++i) {
+      TRY(vu_dequant(c, SLOT(m->hb2, i), SLOT(m->hb, i), &L->w3, g_scale[i]));
+      TRY(vu_dequant(c, SLOT(m->hb, i), SLOT(m->partials, i), &L->w1, g_scale[i]));
+      TRY(vu_binary(c, PNM_VU_OP_SILU_MUL, SLOT(m->hb, i), SLOT(m->hb, i), SLOT(m->hb2, i), hidden));
+      TRY(quantize_into(c, SLOT(m->hb, i), hidden, i));
+    }
     TRY(pnm_release_and_wait(c));
     if (l + 1u < m->n_layers) {
-      push_qkv(c, &layers[l + 1u]);
-    } else {
-      pnm_push(c, &m->cls, m->partials);
+      push_qkv(c, &layers[l + 1u], n);
+    } else if (want > 0u) {
+      pnm_push_groups(c, &m->cls, m->partials, want);
     }
-    TRY(vu_dequant(c, m->xb, m->partials, &L->w2, s));
-    TRY(vu_binary(c, PNM_VU_OP_ADD, m->x, m->x, m->xb, dim));
+    for (uint32_t i = 0; i < n; ++i) {
+      TRY(vu_dequant(c, SLOT(m->xb, i), SLOT(m->partials, i), &L->w2, g_scale[i]));
+      TRY(vu_binary(c, PNM_VU_OP_ADD, SLOT(m->x, i), SLOT(m->x, i), SLOT(m->xb, i), dim));
+    }
   }
 
-  // ---- classifier (the normalised x goes to xb: same values, no aliasing)
+  // ---- classifier, for the slots that want logits: vector j is slot
+  // g_want[j] (j <= g_want[j]); its logits land in work area j. The
+  // normalised x goes to xb: same values, no aliasing.
   c->layer = -1;
-  TRY(vu_rmsnorm(c, m->xb, m->x, m->rms_final, dim));
-  TRY(vu_quantize(c, m->xb, dim, &s));
-  TRY(pnm_release_and_wait(c));
-  TRY(vu_dequant(c, m->logits, m->partials, &m->cls, s));
-  vu_srcs(c, m->logits, 0, m->logits, m->vocab_size);
-  if (sampler != NULL && (sampler->temperature_bits & 0x7FFFFFFFu) != 0u) {
-    // One 24-bit draw per sampled token, as the reference Sampler takes it.
-    vu_set(c, PNM_VU_FARG_OFFSET, sampler->temperature_bits);
-    vu_set(c, PNM_VU_ARG0_OFFSET, sampler->top_p_bits);
-    vu_set(c, PNM_VU_ARG1_OFFSET, (uint32_t)(pnm_mt64_next(&sampler->rng) >> 40));
-    TRY(vu_run(c, PNM_VU_OP_SAMPLE, next));
-  } else {
-    TRY(vu_run(c, PNM_VU_OP_ARGMAX, next));
+  if (want == 0u) return FW_OK;
+  for (uint32_t j = 0; j < want; ++j) {
+    const uint32_t i = g_want[j];
+    TRY(vu_rmsnorm(c, SLOT(m->xb, i), SLOT(m->x, i), m->rms_final, dim));
+    TRY(quantize_into(c, SLOT(m->xb, i), dim, j));
   }
-  if (*next >= m->vocab_size) {
-    g_err.hw_status = *next;
-    return err_set(FW_ERR_VU, "ARGMAX/SAMPLE RESULT outside the vocabulary", *next);
+  TRY(pnm_release_and_wait(c));
+  for (uint32_t j = 0; j < want; ++j) {
+    const uint32_t i = g_want[j];
+    fw_sampler_t* sampler = samplers != NULL ? samplers[i] : NULL;
+    TRY(vu_dequant(c, SLOT(m->logits, j), SLOT(m->partials, j), &m->cls, g_scale[j]));
+    vu_srcs(c, SLOT(m->logits, j), 0, SLOT(m->logits, j), m->vocab_size);
+    if (sampler != NULL && (sampler->temperature_bits & 0x7FFFFFFFu) != 0u) {
+      // One 24-bit draw per sampled token, as the reference Sampler takes it.
+      vu_set(c, PNM_VU_FARG_OFFSET, sampler->temperature_bits);
+      vu_set(c, PNM_VU_ARG0_OFFSET, sampler->top_p_bits);
+      vu_set(c, PNM_VU_ARG1_OFFSET, (uint32_t)(pnm_mt64_next(&sampler->rng) >> 40));
+      TRY(vu_run(c, PNM_VU_OP_SAMPLE, &next[i]));
+    } else {
+      TRY(vu_run(c, PNM_VU_OP_ARGMAX, &next[i]));
+    }
+    // A timing-only chip computes no values: its RESULT is 0, a valid token.
+    if (next[i] >= m->vocab_size) {
+      g_err.hw_status = next[i];
+      return err_set(FW_ERR_VU, "ARGMAX/SAMPLE RESULT outside the vocabulary", next[i]);
+    }
   }
   return FW_OK;
+#undef SLOT
 }
 
 void fw_sampler_init(fw_sampler_t* s, uint32_t temperature_bits, uint32_t top_p_bits, uint64_t seed) {
@@ -483,20 +557,36 @@ uint32_t fw_decode_step(const pnm_model_desc_t* m, const pnm_layer_desc_t* layer
 
 uint32_t fw_decode_step_sampled(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers,
                                 uint32_t token, uint32_t pos, fw_sampler_t* sampler) {
+  const fw_slot_t slot = {0u, token, pos, 1u};
+  fw_sampler_t* const samplers[1] = {sampler};
+  uint32_t next = FW_DECODE_ERROR;
+  if (fw_step(m, layers, &slot, 1u, samplers, &next) != FW_OK) return FW_DECODE_ERROR;
+  return next;
+}
+
+fw_error_t fw_step(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers, const fw_slot_t* slots,
+                   uint32_t n, fw_sampler_t* const* samplers, uint32_t* next) {
   g_counts.vu_ops = 0;
   g_counts.pnm_jobs = 0;
   g_counts.epochs = 0;
-  if (fw_check_model(m, layers) != FW_OK) return FW_DECODE_ERROR;
-  if (token >= m->vocab_size) return (err_set(FW_ERR_ARG, "token >= vocab_size", token), FW_DECODE_ERROR);
-  if (pos >= m->seq_len) return (err_set(FW_ERR_ARG, "pos >= seq_len", pos), FW_DECODE_ERROR);
+  fw_error_t e = fw_check_model(m, layers);
+  if (e != FW_OK) return e;
+  if (slots == NULL || next == NULL) return err_set(FW_ERR_ARG, "slots or next is NULL", 0);
+  if (n == 0u || n > m->max_slots) return err_set(FW_ERR_ARG, "slot count outside 1..max_slots", n);
+  for (uint32_t i = 0; i < n; ++i) {
+    g_err.unit = i;  // the offending slot
+    if (slots[i].token >= m->vocab_size) return err_set(FW_ERR_ARG, "token >= vocab_size", slots[i].token);
+    if (slots[i].pos >= m->kv_len) return err_set(FW_ERR_ARG, "pos >= kv_len (cache rows)", slots[i].pos);
+    if (slots[i].seq >= m->n_seqs) return err_set(FW_ERR_ARG, "seq >= n_seqs", slots[i].seq);
+  }
+  g_err.unit = 0;
   fw_ctx_t c;
   c.m = m;
   c.layer = -1;
+  c.vectors = 1;
   c.epoch = 0;
   c.jobs_expected = 0;
   c.vu_valid = 0;
   c.job_valid = 0;
-  uint32_t next = FW_DECODE_ERROR;
-  if (step(&c, layers, token, pos, sampler, &next) != FW_OK) return FW_DECODE_ERROR;
-  return next;
+  return step(&c, layers, slots, n, samplers, next);
 }

@@ -2,8 +2,9 @@
 // as vector-unit (VU) operations and PNM GEMV jobs (tlm/chip/CHIP.md
 // "Decode step"), in the arithmetic order of sim/model/decoder.cpp so the
 // greedy tokens equal the C++ reference's. C11; no libm, no malloc, no
-// floating point (fp32 values travel as IEEE-754 bit patterns). Greedy only:
-// temperature / top-p sampling in firmware is not implemented yet.
+// floating point (fp32 values travel as IEEE-754 bit patterns). Greedy, or
+// temperature / top-p sampling through the vector unit's SAMPLE op. One step
+// runs a batch of slots (sequences, prompt positions, or both).
 //
 // The descriptor structs are CPU-local copies (the host simulator passes host
 // pointers; the RV32 build reads them from the mailbox, firmware/rv32/main.c).
@@ -12,14 +13,14 @@
 //
 // Buffers used (all from the descriptor; nothing else in logic memory is
 // touched):
-//   x, xb, xb2, q, hb, hb2, logits   fp32 work vectors as in decoder.cpp
+//   x, xb, xb2, q, hb, hb2, logits   fp32 work vectors as in decoder.cpp, one set per slot
 //   partials (int32)                 Wq, Wo, W1, W2 and cls results
 //   xb, xb2 (as int32 scratch)       Wk and Wv results (kv_dim <= dim), both
 //                                    free between QUANTIZE(xb) and ATTENTION
 //   hb (as int32 scratch)            W3 results (dequantized into hb2 before
 //                                    W1's results are dequantized into hb)
-//   k_cache, v_cache                 slot [layer][pos] written by DEQUANT
-// Activation SRAM: every int8 vector is broadcast to offset FW_ACT_OFF.
+//   k_cache, v_cache                 row [seq][layer][pos] written by DEQUANT
+// Activation SRAM: slot j's int8 vector is broadcast to FW_ACT_OFF + j * cols.
 #ifndef PNM_FW_DECODE_H_
 #define PNM_FW_DECODE_H_
 
@@ -36,9 +37,13 @@ extern "C" {
 #define FW_DECODE_ERROR 0xFFFFFFFFu
 // Byte offset of the int8 activation vector in every unit's activation SRAM.
 #define FW_ACT_OFF 0u
-// Jobs the firmware keeps queued per unit at most (Wq, Wk, Wv); the PNM
-// units' PARAMS.QUEUE_DEPTH must be at least this.
+// Jobs the firmware keeps queued per unit at most (Wq, Wk, Wv) per group of
+// PARAMS.VECTORS+1 slots; PARAMS.QUEUE_DEPTH must be at least 3 x groups.
 #define FW_MAX_JOBS_IN_FLIGHT 3u
+// Slots one step may run (work areas in the descriptor).
+#define FW_MAX_SLOTS 1024u
+// next[i] of a slot that asked for no logits.
+#define FW_NO_TOKEN 0xFFFFFFFEu
 
 typedef enum {
   FW_OK = 0,
@@ -62,18 +67,12 @@ typedef struct {
 } fw_error_info_t;
 
 // Checks magic, version, dimensions (heads divide dim, kv heads divide
-// heads, even head_dim, register field widths) and that every buffer lies in
+// heads, even head_dim, register field widths), the batch fields (max_slots,
+// n_seqs, kv_len) and that every buffer of every slot and sequence lies in
 // LOGIC_MEM, 4-byte aligned. FW_OK or FW_ERR_DESC (details in fw_last_error_info()).
 fw_error_t fw_check_desc(const pnm_model_desc_t* m);
 // fw_check_desc plus every layer's matrix shapes and addresses.
 fw_error_t fw_check_model(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers);
-
-// Runs one decode step for `token` at position `pos` (pos 0 first, then +1
-// per step; the K/V cache slot pos of every layer is overwritten) and returns
-// the greedy next token (the VU's ARGMAX RESULT), or FW_DECODE_ERROR.
-// Requires the chip idle on entry and leaves it idle.
-uint32_t fw_decode_step(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers,
-                        uint32_t token, uint32_t pos);
 
 // Temperature / top-p sampling state, owned by the caller. Parameters are
 // fp32 bit patterns (the firmware does no floating point; the vector unit's
@@ -85,6 +84,32 @@ typedef struct {
   uint32_t top_p_bits;
   pnm_mt64_t rng;
 } fw_sampler_t;
+
+// One slot of a step: `token` of sequence `seq` at position `pos` (its K/V
+// cache row pos of every layer is overwritten). logits != 0: run the
+// classifier for this slot and pick its next token.
+typedef struct {
+  uint32_t seq;
+  uint32_t token;
+  uint32_t pos;
+  uint32_t logits;
+} fw_slot_t;
+
+// Runs one step over slots[0..n) (1 <= n <= max_slots) together: every GEMV
+// reads each weight page once per group of PARAMS.VECTORS+1 slots and applies
+// it to all of the group's activation vectors. A batch of sequences is n
+// slots of different seq; a prompt chunk is n slots of one seq at
+// consecutive positions (every slot's K/V row is written before any slot
+// attends, so causal attention within the chunk holds); both may mix.
+// next[i] = the slot's next token (ARGMAX, or SAMPLE with samplers[i] when
+// samplers is non-NULL and samplers[i] has a temperature), FW_NO_TOKEN for a
+// slot with logits == 0. Requires the chip idle on entry and leaves it idle.
+fw_error_t fw_step(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers, const fw_slot_t* slots,
+                   uint32_t n, fw_sampler_t* const* samplers, uint32_t* next);
+
+// One slot of sequence 0 with logits: the greedy next token, or FW_DECODE_ERROR.
+uint32_t fw_decode_step(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers,
+                        uint32_t token, uint32_t pos);
 
 void fw_sampler_init(fw_sampler_t* s, uint32_t temperature_bits, uint32_t top_p_bits, uint64_t seed);
 

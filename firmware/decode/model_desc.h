@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define PNM_MODEL_DESC_MAGIC 0x4D4E4E50u  // "PNNM"
-#define PNM_MODEL_DESC_VERSION 1u
+#define PNM_MODEL_DESC_VERSION 2u
 
 // One int8 matrix in flash.
 typedef struct {
@@ -29,20 +29,31 @@ typedef struct {
   pnm_matrix_desc_t wq, wk, wv, wo, w1, w2, w3;
 } pnm_layer_desc_t;
 
+// Batches: a step runs up to max_slots slots, each a (sequence, token,
+// position) triple with its own work area; a sequence owns one K/V cache.
+//   slot i's work vectors   = the x .. partials addresses below + i * slot_stride
+//   sequence s's caches     = k_cache / v_cache + s * seq_stride
+//   cache row of (layer l, position p) = cache + (l * kv_len + p) * kv_dim * 4
 typedef struct {
   uint32_t magic;    // PNM_MODEL_DESC_MAGIC
   uint32_t version;  // PNM_MODEL_DESC_VERSION
   uint32_t dim, hidden_dim, n_layers, n_heads, n_kv_heads, vocab_size, seq_len;
   uint32_t n_channels;  // C
+  uint32_t max_slots;   // work areas: slots one step may run (1 .. FW_MAX_SLOTS)
+  uint32_t n_seqs;      // sequences with a K/V cache
+  uint32_t kv_len;      // cache rows per sequence and layer (positions < kv_len, <= seq_len)
+  uint32_t reserved;    // 0
   uint64_t token_embedding;  // fp32[vocab][dim]
   uint64_t rms_final;        // fp32[dim]
-  uint64_t k_cache;          // fp32[n_layers][seq_len][kv_dim]
-  uint64_t v_cache;          // fp32[n_layers][seq_len][kv_dim]
-  // fp32 work vectors: x[dim], xb[dim], xb2[dim], q[dim], hb[hidden], hb2[hidden],
-  // logits[vocab]; int32 partials[max(dim, hidden, vocab)]
+  uint64_t k_cache;          // fp32[n_seqs][n_layers][kv_len][kv_dim]
+  uint64_t v_cache;          // fp32[n_seqs][n_layers][kv_len][kv_dim]
+  // Slot 0's fp32 work vectors: x[dim], xb[dim], xb2[dim], q[dim], hb[hidden],
+  // hb2[hidden], logits[vocab]; int32 partials[max(dim, hidden, vocab)]
   uint64_t x, xb, xb2, q, hb, hb2, logits, partials;
   uint64_t layers;  // pnm_layer_desc_t[n_layers]
   pnm_matrix_desc_t cls;
+  uint64_t slot_stride;  // bytes between slots' work areas
+  uint64_t seq_stride;   // bytes between sequences' caches (each of K and V)
 } pnm_model_desc_t;
 
 #endif  // PNM_MODEL_DESC_H_

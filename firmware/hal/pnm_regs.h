@@ -126,8 +126,9 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 // COLS int8, row scales applied later by the vector unit); the unit takes its own stripe of
 // rows (see tlm/chip/CHIP.md): rows_c = ROWS / C + (c < ROWS % C), first row r0_c = c * (ROWS /
 // C) + min(c, ROWS % C). Its rows sit row-major at JOB_FLASH in its channel; its int32 results
-// go to JOB_DST + 4 * r0_c. The job waits until ACT_EPOCH >= JOB_EPOCH before the MVE uses the
-// activation SRAM, but its flash reads start as soon as the read-ahead buffer has room.
+// for activation vector v go to JOB_DST + v * JOB_DST_STRIDE + 4 * r0_c. The job waits until
+// ACT_EPOCH >= JOB_EPOCH before the MVE uses the activation SRAM, but its flash reads start as
+// soon as the read-ahead buffer has room.
 #define PNM_PNM_ADDR_WIDTH_BITS 8u
 #define PNM_PNM_DATA_WIDTH_BITS 32u
 
@@ -267,6 +268,23 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 #define PNM_PNM_PARAMS_QUEUE_DEPTH_LSB 16u
 #define PNM_PNM_PARAMS_QUEUE_DEPTH_WIDTH 8u
 #define PNM_PNM_PARAMS_QUEUE_DEPTH_MASK 0x00FF0000u
+#define PNM_PNM_PARAMS_VECTORS_LSB 24u
+#define PNM_PNM_PARAMS_VECTORS_WIDTH 8u
+#define PNM_PNM_PARAMS_VECTORS_MASK 0xFF000000u
+
+// JOB_VECS (rw): Activation vectors n of the job (1 .. PARAMS.VECTORS+1). Vector v is JOB_COLS bytes at JOB_ACT_OFF + v * JOB_COLS; each weight page is read once and applied to all n vectors.
+#define PNM_PNM_JOB_VECS_OFFSET 0x44u
+#define PNM_PNM_JOB_VECS_RESET 0x00000001u
+#define PNM_PNM_JOB_VECS_VALUE_LSB 0u
+#define PNM_PNM_JOB_VECS_VALUE_WIDTH 9u
+#define PNM_PNM_JOB_VECS_VALUE_MASK 0x000001FFu
+
+// JOB_DST_STRIDE (rw): Bytes between the result arrays of consecutive vectors: vector v's int32 results go to JOB_DST + v * JOB_DST_STRIDE + 4 * r0_c.
+#define PNM_PNM_JOB_DST_STRIDE_OFFSET 0x48u
+#define PNM_PNM_JOB_DST_STRIDE_RESET 0x00000000u
+#define PNM_PNM_JOB_DST_STRIDE_VALUE_LSB 0u
+#define PNM_PNM_JOB_DST_STRIDE_VALUE_WIDTH 32u
+#define PNM_PNM_JOB_DST_STRIDE_VALUE_MASK 0xFFFFFFFFu
 
 // enum err: Error codes reported in STATUS.ERR_CODE.
 #define PNM_PNM_ERR_NONE 0u
@@ -278,6 +296,7 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 #define PNM_PNM_ERR_QUEUE_FULL 6u
 #define PNM_PNM_ERR_WRITEBACK 7u
 #define PNM_PNM_ERR_MVE 8u
+#define PNM_PNM_ERR_VECS_RANGE 9u
 
 // ---- block vu
 // Vector unit on the logic die: fp32 operations of the decode step over chip memory
@@ -496,12 +515,12 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 
 // Broadcast window, writes only: a write at offset o goes to every PNM unit's window at offset o (activation vectors, ACT_EPOCH, job descriptors).
 #define PNM_ADDR_PNM_BCAST_BASE 0x000000000F000000ull
-#define PNM_ADDR_PNM_BCAST_SIZE 0x0000000000100000ull
+#define PNM_ADDR_PNM_BCAST_SIZE 0x0000000000400000ull
 #define PNM_ADDR_PNM_BCAST_COUNT 1u
 
 // PNM unit c at BASE + c * SIZE: registers at offset 0, activation SRAM at ACT_SRAM_OFFSET. Reached through channel c's TSV link.
 #define PNM_ADDR_PNM_BASE 0x0000000010000000ull
-#define PNM_ADDR_PNM_SIZE 0x0000000000100000ull
+#define PNM_ADDR_PNM_SIZE 0x0000000000400000ull
 #define PNM_ADDR_PNM_COUNT 256u
 
 // Logic-die memory (stacked DRAM/SRAM): model descriptor, fp32 embedding, norms and row scales, the KV cache, activation and scratch buffers.
@@ -512,7 +531,7 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 // Offset of the activation SRAM inside a PNM unit's window.
 #define PNM_ACT_SRAM_OFFSET 0x0000000000080000ull
 
-// Largest activation SRAM a PNM unit window can hold.
-#define PNM_ACT_SRAM_MAX_BYTES 0x0000000000080000ull
+// Largest activation SRAM a PNM unit window can hold (3.5 MiB: a batch of 64 vectors of a 28672-wide row, Llama-2-70B's W2, needs 1.75 MiB).
+#define PNM_ACT_SRAM_MAX_BYTES 0x0000000000380000ull
 
 #endif  // PNM_REGS_H_

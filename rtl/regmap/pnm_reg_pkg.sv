@@ -100,9 +100,9 @@ package pnm_reg_pkg;
   // COLS int8, row scales applied later by the vector unit); the unit takes its own stripe of
   // rows (see tlm/chip/CHIP.md): rows_c = ROWS / C + (c < ROWS % C), first row r0_c = c * (ROWS
   // / C) + min(c, ROWS % C). Its rows sit row-major at JOB_FLASH in its channel; its int32
-  // results go to JOB_DST + 4 * r0_c. The job waits until ACT_EPOCH >= JOB_EPOCH before the MVE
-  // uses the activation SRAM, but its flash reads start as soon as the read-ahead buffer has
-  // room.
+  // results for activation vector v go to JOB_DST + v * JOB_DST_STRIDE + 4 * r0_c. The job
+  // waits until ACT_EPOCH >= JOB_EPOCH before the MVE uses the activation SRAM, but its flash
+  // reads start as soon as the read-ahead buffer has room.
   localparam int unsigned PNM_AW = 8;
   localparam int unsigned PNM_DW = 32;
 
@@ -219,6 +219,20 @@ package pnm_reg_pkg;
   localparam int unsigned PNM_PARAMS_CHANNELS_WIDTH = 8;
   localparam int unsigned PNM_PARAMS_QUEUE_DEPTH_LSB = 16;
   localparam int unsigned PNM_PARAMS_QUEUE_DEPTH_WIDTH = 8;
+  localparam int unsigned PNM_PARAMS_VECTORS_LSB = 24;
+  localparam int unsigned PNM_PARAMS_VECTORS_WIDTH = 8;
+
+  // JOB_VECS (rw): Activation vectors n of the job (1 .. PARAMS.VECTORS+1). Vector v is JOB_COLS bytes at JOB_ACT_OFF + v * JOB_COLS; each weight page is read once and applied to all n vectors.
+  localparam logic [PNM_AW-1:0] PNM_JOB_VECS_OFFSET = 8'h44;
+  localparam logic [31:0] PNM_JOB_VECS_RESET = 32'h1;
+  localparam int unsigned PNM_JOB_VECS_VALUE_LSB = 0;
+  localparam int unsigned PNM_JOB_VECS_VALUE_WIDTH = 9;
+
+  // JOB_DST_STRIDE (rw): Bytes between the result arrays of consecutive vectors: vector v's int32 results go to JOB_DST + v * JOB_DST_STRIDE + 4 * r0_c.
+  localparam logic [PNM_AW-1:0] PNM_JOB_DST_STRIDE_OFFSET = 8'h48;
+  localparam logic [31:0] PNM_JOB_DST_STRIDE_RESET = 32'h0;
+  localparam int unsigned PNM_JOB_DST_STRIDE_VALUE_LSB = 0;
+  localparam int unsigned PNM_JOB_DST_STRIDE_VALUE_WIDTH = 32;
 
   // Error codes reported in STATUS.ERR_CODE.
   typedef enum logic [3:0] {
@@ -230,7 +244,8 @@ package pnm_reg_pkg;
     PNM_ERR_UNCORRECTABLE = 4'd5,
     PNM_ERR_QUEUE_FULL = 4'd6,
     PNM_ERR_WRITEBACK = 4'd7,
-    PNM_ERR_MVE = 4'd8
+    PNM_ERR_MVE = 4'd8,
+    PNM_ERR_VECS_RANGE = 4'd9
   } pnm_err_e;
 
   // ---- block vu
@@ -423,11 +438,11 @@ package pnm_reg_pkg;
   localparam int unsigned ADDR_IRQ_COUNT = 1;
   // Broadcast window, writes only: a write at offset o goes to every PNM unit's window at offset o (activation vectors, ACT_EPOCH, job descriptors).
   localparam logic [63:0] ADDR_PNM_BCAST_BASE = 64'h000000000F000000;
-  localparam logic [63:0] ADDR_PNM_BCAST_SIZE = 64'h0000000000100000;
+  localparam logic [63:0] ADDR_PNM_BCAST_SIZE = 64'h0000000000400000;
   localparam int unsigned ADDR_PNM_BCAST_COUNT = 1;
   // PNM unit c at BASE + c * SIZE: registers at offset 0, activation SRAM at ACT_SRAM_OFFSET. Reached through channel c's TSV link.
   localparam logic [63:0] ADDR_PNM_BASE = 64'h0000000010000000;
-  localparam logic [63:0] ADDR_PNM_SIZE = 64'h0000000000100000;
+  localparam logic [63:0] ADDR_PNM_SIZE = 64'h0000000000400000;
   localparam int unsigned ADDR_PNM_COUNT = 256;
   // Logic-die memory (stacked DRAM/SRAM): model descriptor, fp32 embedding, norms and row scales, the KV cache, activation and scratch buffers.
   localparam logic [63:0] ADDR_LOGIC_MEM_BASE = 64'h0000001000000000;
@@ -435,8 +450,8 @@ package pnm_reg_pkg;
   localparam int unsigned ADDR_LOGIC_MEM_COUNT = 1;
   // Offset of the activation SRAM inside a PNM unit's window.
   localparam logic [63:0] ACT_SRAM_OFFSET = 64'h0000000000080000;
-  // Largest activation SRAM a PNM unit window can hold.
-  localparam logic [63:0] ACT_SRAM_MAX_BYTES = 64'h0000000000080000;
+  // Largest activation SRAM a PNM unit window can hold (3.5 MiB: a batch of 64 vectors of a 28672-wide row, Llama-2-70B's W2, needs 1.75 MiB).
+  localparam logic [63:0] ACT_SRAM_MAX_BYTES = 64'h0000000000380000;
 
   /* verilator lint_on UNUSEDPARAM */
 

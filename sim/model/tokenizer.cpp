@@ -1,10 +1,12 @@
 #include "sim/model/tokenizer.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <unordered_map>
 
 #include "sim/model/error.hpp"
 #include "sim/model/rng.hpp"
@@ -25,6 +27,48 @@ std::string Tokenizer::decode(const std::vector<int>& tokens) const {
     prev = t;
   }
   return s;
+}
+
+std::vector<int> Tokenizer::encode(const std::string& text) const {
+  std::unordered_map<std::string, int> id;
+  for (int i = size() - 1; i >= 0; --i) id[vocab[size_t(i)]] = i;  // the first of duplicates wins
+  std::vector<int> t{1};
+  if (text.empty()) return t;
+  const auto piece = [&](const std::string& p, size_t at) {
+    if (auto it = id.find(p); it != id.end()) return t.push_back(it->second);
+    for (unsigned char b : p) {
+      if (int(b) + 3 >= size()) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "prompt byte 0x%02x at offset %zu: no piece and no byte token (vocab %d)",
+                      b, at, size());
+        throw ModelError(ErrorKind::Config, buf);
+      }
+      t.push_back(int(b) + 3);
+    }
+  };
+  piece(" ", 0);
+  for (size_t i = 0; i < text.size();) {
+    size_t n = 1;  // one UTF-8 code point: a lead byte and its continuation bytes
+    while (n < 4 && i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) ++n;
+    piece(text.substr(i, n), i);
+    i += n;
+  }
+  for (;;) {  // merge the best-scoring adjacent pair (not BOS)
+    float best = -1e30f;
+    int best_id = -1;
+    size_t best_at = 0;
+    for (size_t i = 1; i + 1 < t.size(); ++i) {
+      auto it = id.find(vocab[size_t(t[i])] + vocab[size_t(t[i + 1])]);
+      if (it != id.end() && scores[size_t(it->second)] > best) {
+        best = scores[size_t(it->second)];
+        best_id = it->second;
+        best_at = i;
+      }
+    }
+    if (best_id < 0) return t;
+    t[best_at] = best_id;
+    t.erase(t.begin() + std::ptrdiff_t(best_at) + 1);
+  }
 }
 
 Tokenizer load_tokenizer(const std::string& path, int32_t expected_vocab_size) {

@@ -17,6 +17,11 @@ struct Tokenizer {
   // Concatenates the pieces of a token sequence (no special-token handling
   // beyond dropping a leading space after BOS, as llama2.c's decode does).
   std::string decode(const std::vector<int>& tokens) const;
+  // llama2.c's encode: BOS (1), a dummy-prefix space, one piece per UTF-8
+  // code point (or byte fallback: byte + 3), then the highest-scoring
+  // adjacent merge while one exists. Throws ModelError(Config) naming the
+  // character when neither its piece nor its byte token is in the vocabulary.
+  std::vector<int> encode(const std::string& text) const;
 };
 
 // Throws ModelError: Io; Truncated (entry cut short: which token, expected N

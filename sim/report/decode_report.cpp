@@ -32,19 +32,40 @@ std::string si(double v, const char* unit) {
 }  // namespace
 
 DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape& shape, const chip::DecodeSession& s,
-                       const chip::LoadReport& load, const Stats& before, const Stats& after, const GpuConfig& gpu,
-                       double wall_s) {
-  const Delta d{before, after};
+                       const chip::LoadReport& load, const Stats& before, const Stats& mid, const Stats& after,
+                       const GpuConfig& gpu, double wall_s) {
   DecodeReport r;
   r.channels = cfg.channels();
   r.timing_only = load.timing_only;
   r.wall_s = wall_s;
-  for (const auto& t : s.tokens()) r.token_ids.push_back(t.output);
-  r.tokens = static_cast<int>(s.tokens().size());
-  if (!s.tokens().empty()) r.decode_s = (s.tokens().back().end_ps - s.tokens().front().start_ps) * 1e-12;
-  const double n = std::max(1, r.tokens), C = r.channels;
-  r.token_s = r.decode_s / n;
-  r.tokens_per_s = r.decode_s > 0 ? n / r.decode_s : 0;
+  const chip::RunSpec& spec = s.spec();
+  r.batch = spec.batch;
+  r.prompt_tokens = static_cast<uint32_t>(spec.prompt.size());
+  r.context = spec.start_pos + r.prompt_tokens;
+  for (uint32_t b = 0; b < r.batch; ++b) r.token_ids.push_back(s.generated(b));
+  r.tokens = r.token_ids.empty() ? 0 : static_cast<int>(r.token_ids[0].size());
+  uint64_t prefill_end = 0, prefill_start = 0, decode_end = 0;
+  for (const chip::StepRecord& st : s.steps()) {
+    if (st.prefill) {
+      ++r.prefill_steps;
+      prefill_end = st.end_ps;
+    } else {
+      ++r.decode_steps;
+    }
+    decode_end = std::max(decode_end, st.end_ps);
+  }
+  if (!s.steps().empty()) prefill_start = s.steps().front().start_ps;
+  r.ttft_s = (prefill_end - prefill_start) * 1e-12;
+  r.prefill_tokens_per_s = r.ttft_s > 0 ? double(r.prompt_tokens) * r.batch / r.ttft_s : 0;
+  // The decode phase, or the prefill when no decode step ran.
+  const bool decoded = r.decode_steps > 0;
+  const Delta d{decoded ? mid : before, after};
+  r.decode_s = decoded ? (decode_end - prefill_end) * 1e-12 : r.ttft_s;
+  const double per_seq = decoded ? double(r.tokens - 1) : 1;  // tokens per sequence in the phase
+  const double n = std::max(1.0, per_seq * r.batch), C = r.channels;  // tokens generated in the phase
+  r.token_s = r.decode_s / std::max(1.0, per_seq);
+  r.tokens_per_s = r.decode_s > 0 ? per_seq / r.decode_s : 0;
+  r.aggregate_tokens_per_s = r.tokens_per_s * r.batch;
 
   double bus = 0, array = 0, mve = 0, tsv = 0, bytes = 0, macs = 0;
   for (unsigned c = 0; c < r.channels; ++c) {
@@ -65,16 +86,18 @@ DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape& sha
     r.uncorrectable += d(f + ".ecc.uncorrectable_pages");
     r.max_pe = std::max(r.max_pe, after.has(f + ".wear.max_pe_cycles") ? after.value(f + ".wear.max_pe_cycles") : 0);
   }
-  r.flash_bus_s = bus / C / n;
-  r.flash_array_s = array / C / n;
-  r.mve_s = mve / C / n;
-  r.tsv_s = tsv / C / n;
-  r.vu_s = d("chip.logic.vu.busy_time") * 1e-12 / n;
-  r.cpu_s = d("chip.cpu.busy_time_ps") * 1e-12 / n;
-  r.cpu_mmio_s = d("chip.cpu.mmio.time_ps") * 1e-12 / n;
+  // Busy times per step (a token of every sequence), energy per generated token.
+  const double ns = std::max(1.0, per_seq);
+  r.flash_bus_s = bus / C / ns;
+  r.flash_array_s = array / C / ns;
+  r.mve_s = mve / C / ns;
+  r.tsv_s = tsv / C / ns;
+  r.vu_s = d("chip.logic.vu.busy_time") * 1e-12 / ns;
+  r.cpu_s = d("chip.cpu.busy_time_ps") * 1e-12 / ns;
+  r.cpu_mmio_s = d("chip.cpu.mmio.time_ps") * 1e-12 / ns;
   r.weight_bytes_per_token = bytes / n;
   r.roofline_gbps = cfg.flash.bus_bytes_per_s() * C / 1e9;
-  r.achieved_gbps = r.token_s > 0 ? r.weight_bytes_per_token / r.token_s / 1e9 : 0;
+  r.achieved_gbps = r.decode_s > 0 ? bytes / r.decode_s / 1e9 : 0;
   r.efficiency = r.roofline_gbps > 0 ? r.achieved_gbps / r.roofline_gbps : 0;
   r.e_flash /= n;
   r.e_tsv /= n;
@@ -88,16 +111,40 @@ DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape& sha
   r.flash_reads /= n;
   r.load_s = load.load_time_ps * 1e-12;
   r.pages_programmed = double(load.pages_programmed);
-  r.kv_bytes = double(r.tokens) * 2.0 * shape.n_layers * shape.kv_dim() * 4;
+  r.kv_bytes_per_token = double(load.kv.bytes_per_token);
+  r.kv_bytes = r.kv_bytes_per_token * r.batch * (r.context + std::max(0, r.tokens - 1));
+  r.memory_bytes = double(load.kv.capacity_bytes);
+  r.kv_capacity_bytes = load.kv.capacity_bytes > load.kv.other_bytes
+                            ? double(load.kv.capacity_bytes - load.kv.other_bytes)
+                            : 0.0;
+  r.max_batch = double(load.kv.max_seqs);
+  const double gib = 1024.0 * 1024.0 * 1024.0;
+  r.tokens_per_s_per_kv_gib = r.kv_bytes > 0 ? r.aggregate_tokens_per_s / (r.kv_bytes / gib) : 0;
+  r.tokens_per_s_per_mem_gib = r.memory_bytes > 0 ? r.aggregate_tokens_per_s / (r.memory_bytes / gib) : 0;
   r.gpu = gpu;
-  r.gpu_est = gpu_roofline(gpu, shape, 1, std::max(1, r.tokens));
+  r.gpu_est = gpu_roofline(gpu, shape, int(r.batch), std::max(1, int(r.context) + r.tokens - 1));
   return r;
 }
 
 void add_to_stats(const DecodeReport& r, Stats& s) {
-  s.set("report.tokens", uint64_t(r.tokens), "tokens");
-  s.set("report.tokens_per_s", r.tokens_per_s, "tokens/s", "simulated");
-  s.set("report.time_per_token", r.token_s * 1e6, "us");
+  s.set("report.tokens", uint64_t(r.tokens), "tokens", "generated per sequence");
+  s.set("report.batch", uint64_t(r.batch), "sequences");
+  s.set("report.context", uint64_t(r.context), "positions", "KV rows before the first decode step");
+  s.set("report.prompt_tokens", uint64_t(r.prompt_tokens), "tokens", "per sequence, run as prefill");
+  s.set("report.prefill.steps", uint64_t(r.prefill_steps), "steps");
+  s.set("report.prefill.time_to_first_token", r.ttft_s * 1e6, "us");
+  s.set("report.prefill.tokens_per_s", r.prefill_tokens_per_s, "tokens/s", "prompt tokens of all sequences");
+  s.set("report.decode.steps", uint64_t(r.decode_steps), "steps");
+  s.set("report.tokens_per_s", r.tokens_per_s, "tokens/s", "simulated, per sequence, decode phase");
+  s.set("report.aggregate_tokens_per_s", r.aggregate_tokens_per_s, "tokens/s", "all sequences");
+  s.set("report.time_per_token", r.token_s * 1e6, "us", "per decode step");
+  s.set("report.kv.bytes_per_token", r.kv_bytes_per_token, "B", "K and V, fp32, all layers");
+  s.set("report.kv.bytes_in_use", r.kv_bytes, "B");
+  s.set("report.kv.capacity", r.kv_capacity_bytes, "B", "logic memory left for the KV cache");
+  s.set("report.kv.max_batch", r.max_batch, "sequences", "that fit at this context");
+  s.set("report.tokens_per_s_per_kv_gib", r.tokens_per_s_per_kv_gib, "tokens/s/GiB", "aggregate / KV cache in use");
+  s.set("report.tokens_per_s_per_memory_gib", r.tokens_per_s_per_mem_gib, "tokens/s/GiB",
+        "aggregate / logic memory size");
   s.set("report.busy_per_token.flash_array", r.flash_array_s * 1e6, "us", "mean over channels");
   s.set("report.busy_per_token.flash_transfer", r.flash_bus_s * 1e6, "us", "mean over channels");
   s.set("report.busy_per_token.mve", r.mve_s * 1e6, "us", "mean over PNM units");
@@ -131,13 +178,25 @@ std::string format(const DecodeReport& r, const std::string& model, const std::s
   auto line = [&](const std::string& k, const std::string& v) { o += fmt::format("  {:<40} {}\n", k, v); };
   o += fmt::format("\npnmsim run: model {} on {} ({} channels){}\n", model, config, r.channels,
                    r.timing_only ? ", timing only" : "");
-  std::string toks;
-  for (size_t i = 0; i < r.token_ids.size() && i < 32; ++i) toks += fmt::format("{} ", r.token_ids[i]);
-  if (r.token_ids.size() > 32) toks += "...";
-  if (!r.timing_only) line("tokens", toks);
-  line("simulated tokens/s", fmt::format("{:.1f}", r.tokens_per_s));
+  if (!r.timing_only) {
+    for (size_t b = 0; b < r.token_ids.size() && b < 4; ++b) {
+      const auto& ids = r.token_ids[b];
+      std::string toks;
+      for (size_t i = 0; i < ids.size() && i < 32; ++i) toks += fmt::format("{} ", ids[i]);
+      if (ids.size() > 32) toks += fmt::format("... ({} more; all in --stats)", ids.size() - 32);
+      line(r.batch > 1 ? fmt::format("tokens (sequence {})", b) : std::string("tokens"), toks);
+    }
+    if (r.token_ids.size() > 4) line("", fmt::format("... {} more sequences (all in --stats)", r.token_ids.size() - 4));
+  }
+  line("workload", fmt::format("batch {}, context {}, prompt {} tokens ({} prefill steps), {} tokens generated",
+                               r.batch, r.context, r.prompt_tokens, r.prefill_steps, r.tokens));
+  line("time to first token (prefill)", fmt::format("{} ({:.1f} prompt tokens/s)", si(r.ttft_s, "s"),
+                                                    r.prefill_tokens_per_s));
+  line("simulated tokens/s", r.batch > 1 ? fmt::format("{:.1f} per sequence, {:.1f} aggregate", r.tokens_per_s,
+                                                       r.aggregate_tokens_per_s)
+                                         : fmt::format("{:.1f}", r.tokens_per_s));
   line("time per token", si(r.token_s, "s"));
-  o += "  busy time per token (blocks overlap):\n";
+  o += "  busy time per decode step (blocks overlap):\n";
   line("  flash array reads (sum of tR, per ch.)", si(r.flash_array_s, "s"));
   line("  flash channel transfer", si(r.flash_bus_s, "s"));
   line("  MVE (mean per PNM unit)", si(r.mve_s, "s"));
@@ -156,19 +215,24 @@ std::string format(const DecodeReport& r, const std::string& model, const std::s
   line("flash page reads per token", fmt::format("{:.0f}", r.flash_reads));
   line("flash retries / uncorrectable", fmt::format("{:.0f} / {:.0f}", r.retries, r.uncorrectable));
   line("flash wear (max P/E cycles)", fmt::format("{:.0f}", r.max_pe));
-  line("KV cache", fmt::format("{:.0f} B", r.kv_bytes));
+  line("KV cache", fmt::format("{:.0f} B per token, {:.0f} B in use; {:.2f} GiB free for it: max batch {:.0f} at "
+                               "this context", r.kv_bytes_per_token, r.kv_bytes, r.kv_capacity_bytes / (1 << 30),
+                               r.max_batch));
+  line("tokens/s per GiB", fmt::format("{:.1f} of KV cache in use, {:.3f} of logic memory", r.tokens_per_s_per_kv_gib,
+                                       r.tokens_per_s_per_mem_gib));
   line("load phase", r.timing_only ? std::string("preprogrammed image (timing only)")
                                    : fmt::format("{:.0f} pages programmed in {}", r.pages_programmed,
                                                  si(r.load_s, "s")));
   if (r.gpu_est.fits) {
     line("GPU baseline (" + r.gpu.name + ")",
          fmt::format("{:.1f} tokens/s, {} per token; chip / GPU = {:.3f}x", r.gpu_est.tokens_per_s,
-                     si(r.gpu_est.energy_j_per_token, "J"), r.tokens_per_s / r.gpu_est.tokens_per_s));
+                     si(r.gpu_est.energy_j_per_token, "J"), r.aggregate_tokens_per_s / r.gpu_est.tokens_per_s));
   } else {
     line("GPU baseline (" + r.gpu.name + ")",
          fmt::format("does not fit: needs {:.1f} GB of {:.0f} GB", r.gpu_est.bytes_needed / 1e9, r.gpu.mem_capacity_gb));
   }
-  line("wall time", fmt::format("{:.3f} s ({:.3f} s per token)", r.wall_s, r.wall_s / std::max(1, r.tokens)));
+  line("wall time", fmt::format("{:.3f} s ({:.3f} s per step)", r.wall_s,
+                                r.wall_s / std::max(1u, r.prefill_steps + r.decode_steps)));
   return o;
 }
 

@@ -14,14 +14,32 @@ namespace pnm::report {
 
 struct DecodeReport {
   unsigned channels = 0;
-  int tokens = 0;
+  int tokens = 0;                // generated per sequence
   bool timing_only = false;
-  std::vector<int32_t> token_ids;
-  double decode_s = 0;           // simulated, all tokens
-  double token_s = 0;            // mean simulated time per token
-  double tokens_per_s = 0;
+  std::vector<std::vector<int32_t>> token_ids;  // per sequence
+  // Workload.
+  uint32_t batch = 1;
+  uint32_t context = 0;          // position of the first decode step's input (KV rows before it)
+  uint32_t prompt_tokens = 0;    // per sequence, simulated as prefill
+  uint32_t prefill_steps = 0, decode_steps = 0;
+  // Prefill: from the first prompt step to the first token of every sequence.
+  double ttft_s = 0;
+  double prefill_tokens_per_s = 0;  // prompt tokens of all sequences / ttft
+  // Decode: the steps after the prefill (the prefill itself when there are none).
+  double decode_s = 0;           // simulated, every decode step
+  double token_s = 0;            // mean simulated time per step (a token of each sequence)
+  double tokens_per_s = 0;       // per sequence
+  double aggregate_tokens_per_s = 0;  // all sequences
   double wall_s = 0;
-  // Busy time per token of each block class (mean over instances; blocks overlap in time).
+  // KV cache and capacity.
+  double kv_bytes_per_token = 0;
+  double kv_bytes = 0;           // in use at the end: batch x (context + tokens - 1) positions
+  double kv_capacity_bytes = 0;  // logic memory left for the KV cache beside everything else
+  double memory_bytes = 0;       // chip.logic.memory.size_bytes
+  double max_batch = 0;          // sequences of this many positions that fit
+  double tokens_per_s_per_kv_gib = 0;   // aggregate tokens/s / GiB of KV cache in use
+  double tokens_per_s_per_mem_gib = 0;  // aggregate tokens/s / GiB of logic memory
+  // Busy time per decode step of each block class (mean over instances; blocks overlap in time).
   double flash_bus_s = 0, flash_array_s = 0, mve_s = 0, vu_s = 0, tsv_s = 0, cpu_s = 0, cpu_mmio_s = 0;
   std::vector<double> channel_util;  // flash bus busy / decode time, per channel
   double weight_bytes_per_token = 0;
@@ -30,15 +48,18 @@ struct DecodeReport {
   double e_flash = 0, e_tsv = 0, e_mem = 0, e_vu = 0, e_mve = 0, e_total = 0;
   double flash_reads = 0, retries = 0, uncorrectable = 0, max_pe = 0;
   double load_s = 0, pages_programmed = 0;
-  double kv_bytes = 0;  // KV cache after the run
   GpuConfig gpu;
   GpuEstimate gpu_est;
 };
 
-// `before` and `after` are the chip's stats at the start and the end of the
-// decode, so the load phase (programming) is not charged to the tokens.
+// `before`, `mid` and `after` are the chip's stats at the start, at the end
+// of the prefill and at the end of the decode, so the load phase
+// (programming) is charged to nothing and the prefill not to the decode
+// steps. Per-token figures divide decode-phase totals by the tokens the
+// decode steps generated (all sequences); per-step times by the steps. With
+// no decode step (one token), the prefill stands in for the decode phase.
 DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape& shape, const chip::DecodeSession& s,
-                       const chip::LoadReport& load, const Stats& before, const Stats& after,
+                       const chip::LoadReport& load, const Stats& before, const Stats& mid, const Stats& after,
                        const GpuConfig& gpu, double wall_s);
 void add_to_stats(const DecodeReport& r, Stats& stats);
 std::string format(const DecodeReport& r, const std::string& model, const std::string& config);

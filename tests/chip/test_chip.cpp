@@ -90,6 +90,164 @@ TEST(Chip, TinyDecodeWithTemperatureAndTopPSamplingMatchesReference) {
   }
 }
 
+// The reference for one sequence of a batched run: the prompt token by token
+// from position 0, the first generated token from the prompt's last logits,
+// then each token fed back. Greedy when temperature is 0.
+std::vector<int32_t> reference_run(const model::QuantizedModel& qm, const std::vector<int32_t>& prompt, int tokens,
+                                   float temperature = 0.0f, uint64_t seed = 0) {
+  model::ReferenceDecoder dec(qm);
+  model::Sampler sampler(temperature, 0.9f, seed);
+  std::vector<int32_t> out;
+  int32_t pos = 0;
+  const std::vector<float>* logits = nullptr;
+  for (int32_t t : prompt) logits = &dec.forward(t, pos++);
+  for (int k = 0; k < tokens; ++k) {
+    out.push_back(sampler.sample(*logits));
+    if (k + 1 < tokens) logits = &dec.forward(out.back(), pos++);
+  }
+  return out;
+}
+
+struct BatchRun {
+  std::vector<std::vector<int32_t>> tokens;  // per sequence
+  std::vector<StepRecord> steps;
+  std::vector<uint64_t> pages_per_unit;
+  std::string error;
+};
+
+BatchRun chip_batch(const ChipConfig& cfg, const model::QuantizedModel& qm, const RunSpec& spec, uint32_t max_slots,
+                    float temperature = 0.0f, uint64_t seed = 0) {
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
+  Chip chip("chip", cfg);
+  Workload w;
+  w.max_slots = max_slots;
+  w.n_seqs = spec.batch;
+  w.kv_len = static_cast<uint32_t>(spec.start_pos + spec.prompt.size() + spec.tokens - 1);
+  DecodeSession session(chip, load_model(chip, qm, w));
+  session.set_sampling(temperature, 0.9f, seed);
+  session.queue(spec);
+  sc_core::sc_start();
+  BatchRun r;
+  r.error = session.error();
+  for (uint32_t b = 0; b < spec.batch; ++b) r.tokens.push_back(session.generated(b));
+  r.steps = session.steps();
+  for (unsigned c = 0; c < chip.channels(); ++c) r.pages_per_unit.push_back(chip.pnm(c).counters().pages_read);
+  return r;
+}
+
+// Four sequences decoded together, sampling with their own seeds so they
+// diverge (distinct K/V caches), through MVE jobs of up to 2 vectors (two
+// groups per GEMV): every sequence gets the reference's tokens.
+TEST(Chip, BatchOfFourSampledSequencesMatchesReferencePerSequence) {
+  const TinyModel m = tiny_model(test::seed("Chip.BatchOfFour", 11));
+  RunSpec spec;
+  spec.prompt = {1};
+  spec.tokens = 6;
+  spec.batch = 4;
+  const BatchRun r = chip_batch(tiny_chip({"chip.pnm.mve.vectors=2"}), m.qm, spec, 4, 0.9f, 40);
+  ASSERT_EQ(r.error, "");
+  ASSERT_EQ(r.tokens.size(), 4u);
+  for (uint32_t b = 0; b < 4; ++b) {
+    EXPECT_EQ(r.tokens[b], reference_run(m.qm, spec.prompt, 6, 0.9f, 40 + b)) << "sequence " << b;
+  }
+  EXPECT_NE(r.tokens[0], r.tokens[1]) << "differently seeded sequences should diverge on a random model";
+  // One prefill step (4 slots) and 5 decode steps of 4 slots each.
+  ASSERT_EQ(r.steps.size(), 6u);
+  for (const StepRecord& st : r.steps) EXPECT_EQ(st.slots, 4u);
+}
+
+// Batch B reads each weight page ceil(B / vectors) times per step, not B
+// times: 4 sequences in one group of 4 vectors read, per step, exactly the
+// pages of the CHIP.md layout rule (computed here), like one sequence.
+TEST(Chip, BatchReadsEachWeightPageOncePerVectorGroup) {
+  const TinyModel m = tiny_model(test::seed("Chip.BatchPages", 12));
+  RunSpec four;
+  four.tokens = 3;
+  four.batch = 4;
+  const ChipConfig cfg = tiny_chip({"chip.pnm.mve.vectors=4"});
+  const BatchRun r = chip_batch(cfg, m.qm, four, 4);
+  ASSERT_EQ(r.error, "");
+  ASSERT_EQ(r.steps.size(), 3u);  // one prefill step of 4 slots, two decode steps
+  const unsigned C = cfg.channels();
+  const uint64_t page = cfg.flash.page_size_bytes;
+  uint64_t per_step = 0;
+  for (const auto& mat : m.qm.shape.matrices()) {
+    for (unsigned c = 0; c < C; ++c) {
+      const uint64_t bytes = uint64_t{pnmu::rows_of_channel(uint32_t(mat.rows), c, C)} * uint64_t(mat.cols);
+      per_step += uint64_t(mat.count) * ((bytes + page - 1) / page);
+    }
+  }
+  uint64_t pages = 0;
+  for (uint64_t p : r.pages_per_unit) pages += p;
+  EXPECT_EQ(pages, 3 * per_step);
+}
+
+// A 7-token prompt in chunks of 3 slots (prefill steps 3 + 3 + 1, later
+// chunks attending to earlier ones through the cache), then greedy decode:
+// the reference's tokens.
+TEST(Chip, PrefillInChunksMatchesReferenceThenDecodes) {
+  const TinyModel m = tiny_model(test::seed("Chip.PrefillChunks", 13));
+  RunSpec spec;
+  spec.prompt = {1, 17, 42, 5, 99, 3, 250};
+  spec.tokens = 5;
+  const BatchRun r = chip_batch(tiny_chip({"chip.pnm.mve.vectors=2"}), m.qm, spec, 3);
+  ASSERT_EQ(r.error, "");
+  ASSERT_EQ(r.tokens.size(), 1u);
+  EXPECT_EQ(r.tokens[0], reference_run(m.qm, spec.prompt, 5));
+  ASSERT_EQ(r.steps.size(), 3u + 4u);
+  EXPECT_TRUE(r.steps[0].prefill && r.steps[1].prefill && r.steps[2].prefill && !r.steps[3].prefill);
+  EXPECT_EQ(r.steps[0].slots, 3u);
+  EXPECT_EQ(r.steps[2].slots, 1u);
+}
+
+// A timing-only context: positions [0, N) are taken as filled, and the
+// decode step at position N reads N + 1 K and V rows of every layer. The
+// vector unit's operand traffic grows by exactly the extra rows (computed
+// from the shape here), and the step takes longer.
+TEST(Chip, TimingOnlyContextGrowsAttentionTrafficByTheExtraKvRows) {
+  const model::ModelShape shape = model::tiny_shape();
+  ChipConfig cfg = tiny_chip();
+  cfg.flash.storage_mode = flash::StorageMode::TimingOnly;
+  cfg.flash.preprogrammed = true;
+  cfg.pnm.functional = false;
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
+  const uint32_t n_short = 8, n_long = 56;
+  Chip a("a", cfg), b("b", cfg);
+  const auto session = [&](Chip& chip, uint32_t n) {
+    Workload w;
+    w.kv_len = n + 1;
+    auto s = std::make_unique<DecodeSession>(chip, load_shape(chip, shape, w));
+    RunSpec spec;
+    spec.prompt = {1};
+    spec.start_pos = n - 1;  // the prompt's token at N-1, then one decode step at N
+    spec.tokens = 2;
+    s->queue(spec);
+    return s;
+  };
+  auto sa = session(a, n_short);
+  auto sb = session(b, n_long);
+  Stats a0, b0;
+  a.report(a0, "chip");
+  b.report(b0, "chip");
+  sc_core::sc_start();
+  ASSERT_EQ(sa->error(), "");
+  ASSERT_EQ(sb->error(), "");
+  Stats a1, b1;
+  a.report(a1, "chip");
+  b.report(b1, "chip");
+  // Two steps each (positions N-1 and N): (2N + 1) rows per layer, K and V, fp32.
+  const uint64_t row = uint64_t(shape.kv_dim()) * 4;
+  const uint64_t extra = 2 * uint64_t(shape.n_layers) * row * 2 * (n_long - n_short);
+  const double bytes_a = a1.value("chip.logic.vu.dmi_bytes") - a0.value("chip.logic.vu.dmi_bytes");
+  const double bytes_b = b1.value("chip.logic.vu.dmi_bytes") - b0.value("chip.logic.vu.dmi_bytes");
+  EXPECT_EQ(bytes_b - bytes_a, double(extra));
+  EXPECT_GT(b1.value("chip.logic.vu.op.ATTENTION.cycles"), a1.value("chip.logic.vu.op.ATTENTION.cycles"));
+  // (On this flash-bound chip the longer attention hides behind page reads,
+  // so the step time need not grow; the vector unit's busy time must.)
+  EXPECT_GT(b1.value("chip.logic.vu.busy_time") - b0.value("chip.logic.vu.busy_time"),
+            a1.value("chip.logic.vu.busy_time") - a0.value("chip.logic.vu.busy_time"));
+}
+
 TEST(Chip, TinyDecodeOn32Channels) {
   // 32 units: each holds at most 2 of the 64 Wq rows, and some hold none of
   // Wk's 32 (rows_c = 0 jobs complete at once).
@@ -210,9 +368,23 @@ TEST(Chip, SameConfigAndModelGiveByteIdenticalStats) {
   Stats ra, rb;
   a.report(ra, "chip");
   b.report(rb, "chip");
-  const std::string ja = ra.dump(), jb = rb.dump();
-  EXPECT_GT(ja.size(), 1000u);
-  EXPECT_TRUE(ja == jb) << "stats JSON differs between two identical chips";
+  EXPECT_GT(ra.dump().size(), 1000u);
+  // Every stat but one must match: the units' write-backs that reach the
+  // logic memory in the same instant are served in kernel order, which two
+  // chip instances in one kernel need not share (one chip run twice does:
+  // cli.same_seed_same_stats compares whole runs byte for byte). So a unit's own
+  // last write-back completion may move by a few ns between a and b; the
+  // token times above, which wait for every unit, may not.
+  size_t compared = 0;
+  for (const auto& [k, e] : ra.entries()) {
+    ASSERT_TRUE(rb.has(k)) << k;
+    const std::string skip = ".time.last_done";
+    if (k.size() > skip.size() && k.compare(k.size() - skip.size(), skip.size(), skip) == 0) continue;
+    ++compared;
+    EXPECT_TRUE(rb.at(k).value == e.value) << "differs: " << k << " " << ra.value(k) << " vs " << rb.value(k);
+  }
+  EXPECT_GT(compared, 500u);
+  EXPECT_EQ(ra.entries().size(), rb.entries().size());
 
   const unsigned C = cfg.channels();
   const uint64_t page = cfg.flash.page_size_bytes;

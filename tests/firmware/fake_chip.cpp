@@ -93,6 +93,9 @@ FakeChip::FakeChip(const model::QuantizedModel& qm, const FakeChipOptions& opt) 
   desc_.vocab_size = voc;
   desc_.seq_len = uint32_t(s.seq_len);
   desc_.n_channels = opt_.channels;
+  desc_.max_slots = 1;
+  desc_.n_seqs = 1;
+  desc_.kv_len = uint32_t(s.seq_len);
   // Descriptor and layer table first (model_desc.h).
   const uint64_t desc_addr = alloc(sizeof(pnm_model_desc_t), 8);
   desc_.layers = alloc(sizeof(pnm_layer_desc_t) * L, 8);
@@ -119,6 +122,7 @@ FakeChip::FakeChip(const model::QuantizedModel& qm, const FakeChipOptions& opt) 
   const uint64_t cache = uint64_t(L) * uint64_t(s.seq_len) * kv * 4;
   desc_.k_cache = alloc(cache);
   desc_.v_cache = alloc(cache);
+  desc_.seq_stride = cache;
   desc_.x = alloc(dim * 4);
   desc_.xb = alloc(dim * 4);
   desc_.xb2 = alloc(dim * 4);
@@ -127,6 +131,7 @@ FakeChip::FakeChip(const model::QuantizedModel& qm, const FakeChipOptions& opt) 
   desc_.hb2 = alloc(hid * 4);
   desc_.logits = alloc(voc * 4);
   desc_.partials = alloc(uint64_t(std::max({dim, hid, voc})) * 4);
+  desc_.slot_stride = desc_.partials + uint64_t(std::max({dim, hid, voc})) * 4 - desc_.x;
   std::memcpy(logic_ptr(desc_addr, sizeof desc_), &desc_, sizeof desc_);
   std::memcpy(logic_ptr(desc_.layers, sizeof(pnm_layer_desc_t) * L), layers_.data(),
               sizeof(pnm_layer_desc_t) * L);
@@ -341,16 +346,22 @@ uint32_t FakeChip::pnm_reg_read(unsigned ui, uint32_t off) const {
     case PNM_PNM_UNCORRECTABLE_OFFSET: return 0;
     case PNM_PNM_PARAMS_OFFSET:
       return (ui << PNM_PNM_PARAMS_CHANNEL_LSB) | ((opt_.channels - 1) << PNM_PNM_PARAMS_CHANNELS_LSB) |
-             (opt_.queue_depth << PNM_PNM_PARAMS_QUEUE_DEPTH_LSB);
+             (opt_.queue_depth << PNM_PNM_PARAMS_QUEUE_DEPTH_LSB) |
+             ((opt_.vectors - 1) << PNM_PNM_PARAMS_VECTORS_LSB);
     default:
-      if (off >= PNM_PNM_JOB_FLASH_LO_OFFSET && off <= PNM_PNM_JOB_DST_HI_OFFSET) return u.job_regs[off / 4];
+      if (is_job_reg(off)) return u.job_regs[off / 4];
       fault("read of an unmapped PNM register", kPnmBase + uint64_t(ui) * PNM_ADDR_PNM_SIZE + off);
   }
 }
 
+bool FakeChip::is_job_reg(uint32_t off) {
+  return (off >= PNM_PNM_JOB_FLASH_LO_OFFSET && off <= PNM_PNM_JOB_DST_HI_OFFSET) || off == PNM_PNM_JOB_VECS_OFFSET ||
+         off == PNM_PNM_JOB_DST_STRIDE_OFFSET;
+}
+
 void FakeChip::pnm_reg_write(unsigned ui, uint32_t off, uint32_t v) {
   Unit& u = units_[ui];
-  if (off >= PNM_PNM_JOB_FLASH_LO_OFFSET && off <= PNM_PNM_JOB_DST_HI_OFFSET) {
+  if (is_job_reg(off)) {
     u.job_regs[off / 4] = v;
     return;
   }
@@ -370,11 +381,15 @@ void FakeChip::pnm_reg_write(unsigned ui, uint32_t off, uint32_t v) {
       j.act_off = r[PNM_PNM_JOB_ACT_OFF_OFFSET / 4];
       j.epoch = r[PNM_PNM_JOB_EPOCH_OFFSET / 4];
       j.dst = uint64_t(r[PNM_PNM_JOB_DST_LO_OFFSET / 4]) | (uint64_t(r[PNM_PNM_JOB_DST_HI_OFFSET / 4]) << 32);
+      j.vecs = r[PNM_PNM_JOB_VECS_OFFSET / 4] & PNM_PNM_JOB_VECS_VALUE_MASK;
+      j.dst_stride = r[PNM_PNM_JOB_DST_STRIDE_OFFSET / 4];
       j.fail = int64_t(job_index_) == faults.pnm_job_index && ui == faults.pnm_fail_unit;
       if (u.queue.size() >= opt_.queue_depth) {
         if (!u.status_err) u.status_err = PNM_PNM_ERR_QUEUE_FULL;
       } else if (j.rows == 0) {
         if (!u.status_err) u.status_err = PNM_PNM_ERR_ROWS_ZERO;
+      } else if (j.vecs == 0 || j.vecs > opt_.vectors) {
+        if (!u.status_err) u.status_err = PNM_PNM_ERR_VECS_RANGE;
       } else {
         u.queue.push_back(j);
         ++u.jobs_pushed;
@@ -401,7 +416,7 @@ void FakeChip::run_jobs() {
         if (!u.status_err) u.status_err = faults.pnm_err_code;
         continue;
       }
-      if (uint64_t(j.act_off) + K > u.act.size()) {
+      if (uint64_t(j.act_off) + uint64_t(j.vecs) * K > u.act.size()) {
         if (!u.status_err) u.status_err = PNM_PNM_ERR_ACT_RANGE;
         continue;
       }
@@ -409,17 +424,19 @@ void FakeChip::run_jobs() {
         if (!u.status_err) u.status_err = PNM_PNM_ERR_FLASH_RANGE;
         continue;
       }
-      const int8_t* act = reinterpret_cast<const int8_t*>(u.act.data() + j.act_off);
-      std::vector<int32_t> acc(rows_c);
-      for (uint64_t i = 0; i < rows_c; ++i) {
-        const int8_t* w = reinterpret_cast<const int8_t*>(u.flash.data() + j.flash + i * K);
-        int32_t s = 0;
-        for (uint64_t k = 0; k < K; ++k) s += int32_t(w[k]) * int32_t(act[k]);
-        acc[i] = s;
+      bool wrote = true;
+      for (uint32_t v = 0; v < j.vecs && wrote; ++v) {
+        const int8_t* act = reinterpret_cast<const int8_t*>(u.act.data() + j.act_off + uint64_t(v) * K);
+        std::vector<int32_t> acc(rows_c);
+        for (uint64_t i = 0; i < rows_c; ++i) {
+          const int8_t* w = reinterpret_cast<const int8_t*>(u.flash.data() + j.flash + i * K);
+          int32_t s = 0;
+          for (uint64_t k = 0; k < K; ++k) s += int32_t(w[k]) * int32_t(act[k]);
+          acc[i] = s;
+        }
+        wrote = rows_c == 0 || mem_write(j.dst + v * j.dst_stride + 4 * r0_c, acc.data(), rows_c * 4);
       }
-      if (rows_c > 0 && !mem_write(j.dst + 4 * r0_c, acc.data(), rows_c * 4)) {
-        if (!u.status_err) u.status_err = PNM_PNM_ERR_WRITEBACK;
-      }
+      if (!wrote && !u.status_err) u.status_err = PNM_PNM_ERR_WRITEBACK;
     }
   }
 }

@@ -37,6 +37,7 @@ struct FakeChipOptions {
   unsigned queue_depth = 8;
   uint64_t page_bytes = 4096;
   uint64_t act_sram_bytes = 64 * 1024;
+  unsigned vectors = 1;  // PARAMS.VECTORS + 1: activation vectors per job
 };
 
 class FakeChip {
@@ -83,12 +84,12 @@ class FakeChip {
  private:
   struct Job {
     uint64_t flash = 0;
-    uint32_t rows = 0, cols = 0, act_off = 0, epoch = 0;
-    uint64_t dst = 0;
+    uint32_t rows = 0, cols = 0, act_off = 0, epoch = 0, vecs = 1;
+    uint64_t dst = 0, dst_stride = 0;
     bool fail = false;
   };
   struct Unit {
-    uint32_t job_regs[16] = {};  // staged JOB_* by offset / 4
+    uint32_t job_regs[32] = {};  // staged JOB_* by offset / 4
     uint32_t act_epoch = 0, jobs_pushed = 0, jobs_done = 0;
     uint32_t status_err = 0;  // sticky error code, 0 = none
     std::deque<Job> queue;
@@ -96,6 +97,7 @@ class FakeChip {
     std::vector<uint8_t> flash;
   };
 
+  static bool is_job_reg(uint32_t off);  // the staged JOB_* registers
   uint64_t alloc(uint64_t bytes, uint64_t align = 64);
   uint64_t place_f32(const std::vector<float>& v);
   pnm_matrix_desc_t place_matrix(const model::QMatrix& m);

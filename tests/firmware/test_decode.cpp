@@ -247,7 +247,7 @@ TEST_F(CheckDesc, RejectsNullMagicAndVersion) {
   expect_bad(d, "magic");
   EXPECT_EQ(fw_last_error_info()->value, 0x12345678u);
   d = d_;
-  d.version = 2;
+  d.version = PNM_MODEL_DESC_VERSION + 1;
   expect_bad(d, "version");
 }
 

@@ -427,7 +427,7 @@ TEST(PnmBadInput, TargetSocketAddressErrors) {
       tlm::tlm_response_status want;
     };
     const Case cases[] = {
-        {"unmapped register 0x44", tlm::TLM_READ_COMMAND, 0x44, 4, tlm::TLM_ADDRESS_ERROR_RESPONSE},
+        {"unmapped register 0x4C", tlm::TLM_READ_COMMAND, 0x4C, 4, tlm::TLM_ADDRESS_ERROR_RESPONSE},
         {"past the registers 0x100", tlm::TLM_WRITE_COMMAND, 0x100, 4, tlm::TLM_ADDRESS_ERROR_RESPONSE},
         {"gap below the SRAM", tlm::TLM_READ_COMMAND, sram - 4, 4, tlm::TLM_ADDRESS_ERROR_RESPONSE},
         {"SRAM end straddled", tlm::TLM_WRITE_COMMAND, sram + 16384 - 2, 4, tlm::TLM_ADDRESS_ERROR_RESPONSE},

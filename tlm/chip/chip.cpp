@@ -17,7 +17,13 @@ Chip::Chip(sc_core::sc_module_name name, const ChipConfig& cfg)
   const unsigned C = cfg_.channels();
   noc_ = std::make_unique<noc::Interconnect>("noc", cfg_.noc, C);
   mem_ = std::make_unique<logic::Memory>("mem", cfg_.logic.memory);
-  vu_ = std::make_unique<logic::VectorUnit>("vu", cfg_.logic.vu);
+  // The vector unit follows the PNM units' mode and streams from this
+  // memory through one interconnect hop.
+  logic::VuConfig vcfg = cfg_.logic.vu;
+  vcfg.functional = cfg_.pnm.functional;
+  vcfg.mem_latency_ps = cfg_.logic.memory.t_access_ps + cfg_.noc.hop_latency_ps;
+  vcfg.mem_bw_gbps = cfg_.logic.memory.bw_gbps;
+  vu_ = std::make_unique<logic::VectorUnit>("vu", vcfg);
   irq_ = std::make_unique<logic::IrqController>("irq");
   cpu_ = std::make_unique<cpu::ControlCpu>("cpu", cfg_.cpu);
 

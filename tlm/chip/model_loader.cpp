@@ -8,6 +8,7 @@
 
 #include "sim/model/error.hpp"
 #include "tlm/common/pnm_regs.hpp"
+#include "firmware/decode/decode.h"
 #include "tlm/flash/flash_extension.hpp"
 
 namespace pnm::chip {
@@ -24,7 +25,7 @@ struct Layout {
 
 // The one place addresses are decided; plan(), load_model() and load_shape()
 // all use it.
-Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s) {
+Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Workload& w) {
   const unsigned C = cfg.channels();
   const uint64_t page = cfg.flash.page_size_bytes;
   Layout L;
@@ -76,6 +77,9 @@ Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s) {
     l.w3 = matrix(hidden, dim);
   }
   d.cls = matrix(vocab, dim);
+  // One work area per slot, laid out like slot 0's and slot_stride apart.
+  d.max_slots = w.max_slots;
+  const uint64_t area0 = logic;
   d.x = alloc(uint64_t{dim} * 4);
   d.xb = alloc(uint64_t{dim} * 4);
   d.xb2 = alloc(uint64_t{dim} * 4);
@@ -84,14 +88,30 @@ Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s) {
   d.hb2 = alloc(uint64_t{hidden} * 4);
   d.logits = alloc(uint64_t{vocab} * 4);
   d.partials = alloc(uint64_t{std::max({dim, hidden, vocab})} * 4);
-  const uint64_t cache = uint64_t{d.n_layers} * d.seq_len * kv_dim * 4;
-  d.k_cache = alloc(cache);
-  d.v_cache = alloc(cache);
+  d.slot_stride = logic - area0;
+  logic += d.slot_stride * (uint64_t{w.max_slots} - 1);
+  const uint64_t other = logic - regs::addr::LOGIC_MEM_BASE;
+  // One K/V cache per sequence.
+  d.n_seqs = w.n_seqs;
+  d.kv_len = w.kv_len == 0 ? d.seq_len : w.kv_len;
+  const uint64_t cache = uint64_t{d.n_layers} * d.kv_len * kv_dim * 4;
+  d.seq_stride = align_up(cache, kAlign);
+  d.k_cache = alloc(d.seq_stride * d.n_seqs);
+  d.v_cache = alloc(d.seq_stride * d.n_seqs);
 
   LoadReport& r = L.m.report;
   r.flash_bytes_per_channel = L.flash_end;
   r.flash_capacity_per_channel = cfg.flash.bytes_per_channel();
   r.logic_bytes = logic - regs::addr::LOGIC_MEM_BASE;
+  r.workload = w;
+  r.workload.kv_len = d.kv_len;
+  KvCapacity& kv = r.kv;
+  kv.bytes_per_token = s.kv_bytes_per_token();
+  kv.bytes_per_seq = 2 * d.seq_stride;
+  kv.kv_bytes = kv.bytes_per_seq * d.n_seqs;
+  kv.other_bytes = other;
+  kv.capacity_bytes = cfg.logic.memory.size_bytes;
+  kv.max_seqs = kv.capacity_bytes > other ? (kv.capacity_bytes - other) / kv.bytes_per_seq : 0;
   return L;
 }
 
@@ -117,11 +137,38 @@ void check(const ChipConfig& cfg, const Layout& L) {
                       " cannot hold the model's widest activation vector (" + std::to_string(widest) +
                       " bytes): allowed >= " + std::to_string(widest));
   }
-  if (r.logic_bytes > cfg.logic.memory.size_bytes) {
-    throw ConfigError(cfg.source + ": chip.logic.memory.size_bytes = " +
-                      std::to_string(cfg.logic.memory.size_bytes) + " is too small for the model's layout (" +
-                      std::to_string(r.logic_bytes) + " bytes incl. the KV cache): allowed >= " +
-                      std::to_string(r.logic_bytes));
+  const Workload& w = r.workload;
+  const KvCapacity& kv = r.kv;
+  if (!kv.fits() || r.logic_bytes > cfg.logic.memory.size_bytes) {
+    const uint64_t avail = kv.capacity_bytes > kv.other_bytes ? kv.capacity_bytes - kv.other_bytes : 0;
+    throw model::ModelError(
+        model::ErrorKind::TooLarge,
+        fmt::format("KV cache does not fit logic memory: {} sequences x {} positions x {} bytes per token "
+                    "need {} bytes ({:.2f} GiB); chip.logic.memory.size_bytes = {} leaves {} bytes ({:.2f} GiB) "
+                    "after {} bytes of weights' side data and work areas; at {} positions at most {} "
+                    "sequences fit",
+                    w.n_seqs, w.kv_len, kv.bytes_per_token, kv.kv_bytes, double(kv.kv_bytes) / (1 << 30),
+                    kv.capacity_bytes, avail, double(avail) / (1 << 30), kv.other_bytes, w.kv_len, kv.max_seqs));
+  }
+  const uint64_t act_need = uint64_t{w.max_slots} * widest;
+  if (act_need > cfg.pnm.act_sram_bytes) {
+    throw ConfigError(cfg.source + ": chip.pnm.act_sram_bytes = " + std::to_string(cfg.pnm.act_sram_bytes) +
+                      " cannot hold the activation vectors of " + std::to_string(w.max_slots) +
+                      " slots (batch or prompt chunk) x the widest row (" + std::to_string(widest) +
+                      " bytes): allowed >= " + std::to_string(act_need));
+  }
+  const unsigned V = cfg.pnm.mve.params.vectors;
+  const uint64_t groups = (w.max_slots + V - 1) / V;
+  if (cfg.pnm.queue_depth < FW_MAX_JOBS_IN_FLIGHT * groups) {
+    throw ConfigError(cfg.source + ": chip.pnm.queue_depth = " + std::to_string(cfg.pnm.queue_depth) +
+                      " cannot queue the firmware's 3 jobs for each of " + std::to_string(groups) +
+                      " groups of chip.pnm.mve.vectors = " + std::to_string(V) + " slots: allowed >= " +
+                      std::to_string(FW_MAX_JOBS_IN_FLIGHT * groups));
+  }
+  if (L.m.desc.slot_stride > 0xFFFFFFFFu) {
+    throw model::ModelError(model::ErrorKind::TooLarge,
+                            "a slot's work area (" + std::to_string(L.m.desc.slot_stride) +
+                                " bytes) exceeds the 32-bit JOB_DST_STRIDE register");
   }
 }
 
@@ -178,17 +225,17 @@ uint64_t program_matrix(Chip& chip, const pnm_matrix_desc_t& d, const model::QMa
 
 }  // namespace
 
-LoadReport plan(const ChipConfig& cfg, const model::ModelShape& shape) {
+LoadReport plan(const ChipConfig& cfg, const model::ModelShape& shape, const Workload& w) {
   shape.validate("model");
-  const Layout L = make_layout(cfg, shape);
+  const Layout L = make_layout(cfg, shape, w);
   check(cfg, L);
   return L.m.report;
 }
 
-LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm) {
+LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm, const Workload& w) {
   const ChipConfig& cfg = chip.config();
   qm.shape.validate("model");
-  Layout L = make_layout(cfg, qm.shape);
+  Layout L = make_layout(cfg, qm.shape, w);
   check(cfg, L);
   if (cfg.flash.storage_mode == flash::StorageMode::TimingOnly) {
     throw ConfigError(cfg.source + ": chip.flash.storage.mode = timing_only keeps no data; a functional "
@@ -224,10 +271,10 @@ LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm) {
   return m;
 }
 
-LoadedModel load_shape(Chip& chip, const model::ModelShape& shape) {
+LoadedModel load_shape(Chip& chip, const model::ModelShape& shape, const Workload& w) {
   const ChipConfig& cfg = chip.config();
   shape.validate("model");
-  Layout L = make_layout(cfg, shape);
+  Layout L = make_layout(cfg, shape, w);
   check(cfg, L);
   if (!cfg.flash.preprogrammed) {
     throw ConfigError(cfg.source + ": chip.flash.storage.preprogrammed = false, but a timing-only model "

@@ -9,8 +9,8 @@
 //
 // Logic memory (from LOGIC_MEM_BASE): the model descriptor
 // (firmware/decode/model_desc.h), the layer descriptors, the fp32 embedding,
-// norms and row scales, work vectors, int32 partials and the K/V caches, each
-// 4 KiB aligned. Written by debug (backdoor) transactions in zero time.
+// norms and row scales, one work area per slot (work vectors, int32
+// partials) and one K/V cache per sequence, each 4 KiB aligned. Written by debug (backdoor) transactions in zero time.
 //
 // Every check runs before anything is written: a model that does not fit the
 // flash, a row longer than the MVE's max_cols or the activation SRAM.
@@ -27,6 +27,27 @@
 
 namespace pnm::chip {
 
+// What the decode will ask of the layout: how many slots one step runs
+// (work areas, activation vectors per GEMV), how many sequences keep a K/V
+// cache, and how many positions each cache holds.
+struct Workload {
+  uint32_t max_slots = 1;
+  uint32_t n_seqs = 1;
+  uint32_t kv_len = 0;  // 0: the model's seq_len
+};
+
+// The KV cache against logic-memory capacity (the numbers the report and
+// the capacity error give).
+struct KvCapacity {
+  uint64_t bytes_per_token = 0;    // K and V, fp32, every layer
+  uint64_t bytes_per_seq = 0;      // kv_len positions
+  uint64_t kv_bytes = 0;           // n_seqs sequences
+  uint64_t other_bytes = 0;        // descriptors, embedding, norms, scales, work areas
+  uint64_t capacity_bytes = 0;     // chip.logic.memory.size_bytes
+  uint64_t max_seqs = 0;           // sequences of kv_len that fit beside other_bytes
+  bool fits() const { return other_bytes + kv_bytes <= capacity_bytes; }
+};
+
 struct LoadReport {
   bool timing_only = false;
   uint64_t flash_bytes_per_channel = 0;  // reserved, incl. page padding
@@ -34,6 +55,8 @@ struct LoadReport {
   uint64_t pages_programmed = 0;
   uint64_t load_time_ps = 0;  // simulated time to program every page (all channels in parallel)
   uint64_t logic_bytes = 0;   // logic memory laid out (KV cache included)
+  Workload workload;
+  KvCapacity kv;
 };
 
 struct LoadedModel {
@@ -45,15 +68,19 @@ struct LoadedModel {
 
 // Checks that a model of this shape fits the chip; throws model::ModelError
 // (TooLarge) or ConfigError naming the key and by how much. No side effects.
-LoadReport plan(const ChipConfig& cfg, const model::ModelShape& shape);
+// Also checks the workload: the KV cache against chip.logic.memory.size_bytes
+// (ModelError TooLarge with needed vs available and the largest batch that
+// fits), the activation SRAM against max_slots vectors of the widest row, and
+// the PNM queue against 3 jobs per vector group (ConfigError naming the key).
+LoadReport plan(const ChipConfig& cfg, const model::ModelShape& shape, const Workload& w = {});
 
 // Functional load: programs the quantized weights and writes logic memory.
 // Call before sc_start (the flash is programmed at simulated time 0).
-LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm);
+LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm, const Workload& w = {});
 
 // Timing-only load: the same layout, nothing materialised. The flash must be
 // preprogrammed (flash.storage.preprogrammed), and logic memory holds only
 // the descriptors (weights read as zeros).
-LoadedModel load_shape(Chip& chip, const model::ModelShape& shape);
+LoadedModel load_shape(Chip& chip, const model::ModelShape& shape, const Workload& w = {});
 
 }  // namespace pnm::chip

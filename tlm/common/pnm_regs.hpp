@@ -160,8 +160,9 @@ inline constexpr std::size_t NUM_REGISTERS = 9;
 // COLS int8, row scales applied later by the vector unit); the unit takes its own stripe of
 // rows (see tlm/chip/CHIP.md): rows_c = ROWS / C + (c < ROWS % C), first row r0_c = c * (ROWS /
 // C) + min(c, ROWS % C). Its rows sit row-major at JOB_FLASH in its channel; its int32 results
-// go to JOB_DST + 4 * r0_c. The job waits until ACT_EPOCH >= JOB_EPOCH before the MVE uses the
-// activation SRAM, but its flash reads start as soon as the read-ahead buffer has room.
+// for activation vector v go to JOB_DST + v * JOB_DST_STRIDE + 4 * r0_c. The job waits until
+// ACT_EPOCH >= JOB_EPOCH before the MVE uses the activation SRAM, but its flash reads start as
+// soon as the read-ahead buffer has room.
 namespace pnm {
 
 inline constexpr unsigned ADDR_WIDTH_BITS = 8;
@@ -336,6 +337,29 @@ struct PARAMS {
   struct QUEUE_DEPTH {  // Job queue entries.
     static constexpr uint32_t LSB = 16, WIDTH = 8, MASK = 0xFF0000;
   };
+  struct VECTORS {  // Activation vectors one job may carry (the MVE's VECTORS), minus one.
+    static constexpr uint32_t LSB = 24, WIDTH = 8, MASK = 0xFF000000;
+  };
+};
+
+// Activation vectors n of the job (1 .. PARAMS.VECTORS+1). Vector v is JOB_COLS bytes at
+// JOB_ACT_OFF + v * JOB_COLS; each weight page is read once and applied to all n vectors.
+struct JOB_VECS {
+  static constexpr uint32_t OFFSET = 0x44, RESET = 0x1;
+  static constexpr Access ACCESS = Access::RW;
+  struct VALUE {  // Vector count.
+    static constexpr uint32_t LSB = 0, WIDTH = 9, MASK = 0x1FF;
+  };
+};
+
+// Bytes between the result arrays of consecutive vectors: vector v's int32 results go to
+// JOB_DST + v * JOB_DST_STRIDE + 4 * r0_c.
+struct JOB_DST_STRIDE {
+  static constexpr uint32_t OFFSET = 0x48, RESET = 0x0;
+  static constexpr Access ACCESS = Access::RW;
+  struct VALUE {  // Whole register.
+    static constexpr uint32_t LSB = 0, WIDTH = 32, MASK = 0xFFFFFFFF;
+  };
 };
 
 // Error codes reported in STATUS.ERR_CODE. (4 bits)
@@ -349,6 +373,7 @@ enum class err : uint32_t {
   QUEUE_FULL = 6,
   WRITEBACK = 7,
   MVE = 8,
+  VECS_RANGE = 9,
 };
 
 // Every register, ordered by offset.
@@ -370,8 +395,10 @@ inline constexpr RegInfo REGISTERS[] = {
     {"RETRIES", 0x38, Access::RO, 0x0},
     {"UNCORRECTABLE", 0x3C, Access::RO, 0x0},
     {"PARAMS", 0x40, Access::RO, 0x0},
+    {"JOB_VECS", 0x44, Access::RW, 0x1},
+    {"JOB_DST_STRIDE", 0x48, Access::RW, 0x0},
 };
-inline constexpr std::size_t NUM_REGISTERS = 17;
+inline constexpr std::size_t NUM_REGISTERS = 19;
 
 }  // namespace pnm
 
@@ -677,11 +704,11 @@ inline constexpr uint64_t IRQ_BASE = 0x0000000000020000ULL, IRQ_SIZE = 0x0000000
 inline constexpr uint32_t IRQ_COUNT = 1;
 // Broadcast window, writes only: a write at offset o goes to every PNM unit's window at offset
 // o (activation vectors, ACT_EPOCH, job descriptors).
-inline constexpr uint64_t PNM_BCAST_BASE = 0x000000000F000000ULL, PNM_BCAST_SIZE = 0x0000000000100000ULL;
+inline constexpr uint64_t PNM_BCAST_BASE = 0x000000000F000000ULL, PNM_BCAST_SIZE = 0x0000000000400000ULL;
 inline constexpr uint32_t PNM_BCAST_COUNT = 1;
 // PNM unit c at BASE + c * SIZE: registers at offset 0, activation SRAM at ACT_SRAM_OFFSET.
 // Reached through channel c's TSV link.
-inline constexpr uint64_t PNM_BASE = 0x0000000010000000ULL, PNM_SIZE = 0x0000000000100000ULL;
+inline constexpr uint64_t PNM_BASE = 0x0000000010000000ULL, PNM_SIZE = 0x0000000000400000ULL;
 inline constexpr uint32_t PNM_COUNT = 256;
 // Logic-die memory (stacked DRAM/SRAM): model descriptor, fp32 embedding, norms and row scales,
 // the KV cache, activation and scratch buffers.
@@ -689,15 +716,16 @@ inline constexpr uint64_t LOGIC_MEM_BASE = 0x0000001000000000ULL, LOGIC_MEM_SIZE
 inline constexpr uint32_t LOGIC_MEM_COUNT = 1;
 // Offset of the activation SRAM inside a PNM unit's window.
 inline constexpr uint64_t ACT_SRAM_OFFSET = 0x0000000000080000ULL;
-// Largest activation SRAM a PNM unit window can hold.
-inline constexpr uint64_t ACT_SRAM_MAX_BYTES = 0x0000000000080000ULL;
+// Largest activation SRAM a PNM unit window can hold (3.5 MiB: a batch of 64 vectors of a
+// 28672-wide row, Llama-2-70B's W2, needs 1.75 MiB).
+inline constexpr uint64_t ACT_SRAM_MAX_BYTES = 0x0000000000380000ULL;
 
 // Every region, in source order.
 inline constexpr Region REGIONS[] = {
     {"VU", 0x0000000000010000ULL, 0x0000000000001000ULL, 1},
     {"IRQ", 0x0000000000020000ULL, 0x0000000000001000ULL, 1},
-    {"PNM_BCAST", 0x000000000F000000ULL, 0x0000000000100000ULL, 1},
-    {"PNM", 0x0000000010000000ULL, 0x0000000000100000ULL, 256},
+    {"PNM_BCAST", 0x000000000F000000ULL, 0x0000000000400000ULL, 1},
+    {"PNM", 0x0000000010000000ULL, 0x0000000000400000ULL, 256},
     {"LOGIC_MEM", 0x0000001000000000ULL, 0x0000001000000000ULL, 1},
 };
 

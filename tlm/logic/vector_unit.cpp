@@ -1,6 +1,7 @@
 #include "tlm/logic/vector_unit.hpp"
 
 #include "tlm/common/sim_time.hpp"
+#include "tlm/logic/memory.hpp"
 #include "tlm/common/trace.hpp"
 
 #include <algorithm>
@@ -197,12 +198,17 @@ void VectorUnit::run() {
     qk_.reset();
     const VuOperands o = pending_;
     uint32_t result = 0;
+    op_bytes_ = 0;
     const Err e = execute(o, result);
     const uint64_t cycles = vu_cycles(cfg_, o);
     VuOpStats& s = stats_[o.op];
     ++s.count;
     if (e == Err::NONE) {
-      qk_.inc(clk_ * static_cast<double>(cycles));
+      // Lanes and memory stream in parallel: the slower of the two binds.
+      const double stream_ps = static_cast<double>(op_bytes_) * 1000.0 / cfg_.mem_bw_gbps;
+      const double compute_ps = static_cast<double>(cycles) * static_cast<double>(cfg_.clk_period_ps);
+      qk_.inc(compute_ps >= stream_ps ? clk_ * static_cast<double>(cycles)
+                                      : sc_core::sc_time(std::ceil(stream_ps), sc_core::SC_PS));
       s.cycles += cycles;
       s.elements += static_cast<Op>(o.op) == Op::ATTENTION ? uint64_t{o.arg[1]} * o.arg[3] : o.len;
       energy_pj_ += static_cast<double>(cycles - cfg_.op_overhead_cycles) * cfg_.lanes *
@@ -231,7 +237,57 @@ void VectorUnit::run() {
 
 void VectorUnit::drive_idle() { idle_o.write(!busy_); }
 
+// A timing-only chip: every operand stream of the op, in execute()'s order,
+// without values (logic memory is charged, not touched; other targets get
+// zeros). RESULT stays 0.
+Err VectorUnit::execute_timing(const VuOperands& o) {
+  const uint64_t n = o.len;
+  struct Stream {
+    uint64_t addr, bytes;
+    bool write;
+  };
+  std::array<Stream, 4> st{};
+  size_t k = 0;
+  const auto add = [&](uint64_t addr, uint64_t bytes, bool write) { st[k++] = Stream{addr, bytes, write}; };
+  switch (static_cast<Op>(o.op)) {
+    case Op::COPY: add(o.src0, 4 * n, false), add(o.dst, 4 * n, true); break;
+    case Op::QUANTIZE: add(o.src0, 4 * n, false), add(o.dst, n, true); break;
+    case Op::RMSNORM:
+    case Op::DEQUANT:
+    case Op::ADD:
+    case Op::SILU_MUL: add(o.src0, 4 * n, false), add(o.src1, 4 * n, false), add(o.dst, 4 * n, true); break;
+    case Op::ROPE: {
+      const uint64_t kv = 4 * uint64_t{o.arg[1]};
+      add(o.dst, 4 * n, false), add(o.src0, kv, false), add(o.dst, 4 * n, true), add(o.src0, kv, true);
+      break;
+    }
+    case Op::ATTENTION: {
+      const uint64_t dim = 4 * uint64_t{o.arg[1]} * o.arg[3];
+      const uint64_t cache = 4 * (uint64_t{o.arg[0]} + 1) * o.arg[2] * o.arg[3];
+      add(o.src0, dim, false), add(o.src1, cache, false), add(o.src2, cache, false), add(o.dst, dim, true);
+      break;
+    }
+    case Op::ARGMAX:
+    case Op::SAMPLE: add(o.src0, 4 * n, false); break;
+  }
+  std::vector<unsigned char> zeros;
+  for (size_t i = 0; i < k; ++i) {
+    const Stream& s = st[i];
+    bool ok = false;
+    constexpr uint64_t base = regs::addr::LOGIC_MEM_BASE;
+    if (s.addr >= base && s.addr - base < regs::addr::LOGIC_MEM_SIZE) {
+      ok = charge_only(s.addr, s.bytes);
+    } else {
+      zeros.assign(s.bytes, 0);
+      ok = s.write ? mem_write(s.addr, zeros.data(), s.bytes) : mem_read(s.addr, zeros.data(), s.bytes);
+    }
+    if (!ok) return Err::ADDRESS;
+  }
+  return Err::NONE;
+}
+
 Err VectorUnit::execute(const VuOperands& o, uint32_t& result) {
+  if (!cfg_.functional) return execute_timing(o);
   const uint64_t n = o.len;
   std::vector<float> a, b, c, out;
   switch (static_cast<Op>(o.op)) {
@@ -320,6 +376,20 @@ bool VectorUnit::mem_write(uint64_t addr, const void* src, uint64_t len) {
                     const_cast<unsigned char*>(static_cast<const unsigned char*>(src)), len);
 }
 
+// Timing-only access to logic memory: the latency the DMI path would add
+// (one per memory block touched) and the bytes, no data.
+bool VectorUnit::charge_only(uint64_t addr, uint64_t len) {
+  constexpr uint64_t base = regs::addr::LOGIC_MEM_BASE, size = regs::addr::LOGIC_MEM_SIZE;
+  if (addr < base || addr - base > size || len > size - (addr - base)) return false;
+  if (len == 0) return true;
+  const uint64_t first = (addr - base) / Memory::kBlockBytes, last = (addr - base + len - 1) / Memory::kBlockBytes;
+  qk_.inc(pnm::ps_time(cfg_.mem_latency_ps * (last - first + 1)));
+  dmi_bytes_ += len;
+  op_bytes_ += len;
+  if (qk_.need_sync()) qk_.sync();
+  return true;
+}
+
 bool VectorUnit::mem_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, uint64_t len) {
   const bool rd = cmd == tlm::TLM_READ_COMMAND;
   while (len > 0) {
@@ -356,6 +426,7 @@ bool VectorUnit::mem_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* 
         // DMI bypasses the memory's own counters; the report charges these
         // bytes at the memory's energy per bit.
         dmi_bytes_ += n;
+        op_bytes_ += n;
         addr += n;
         data += n;
         len -= n;

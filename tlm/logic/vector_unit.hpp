@@ -53,11 +53,13 @@
 //                                O + q + H*(2*T*B(head_dim)*c + B(T)*(c + e + 2*d))
 //   SAMPLE (lg = ceil(log2 n))   O + B(n)*(2*d + 3*c + e) + B(n)*c + B(n*lg)*c
 //                                (scale, softmax, CDF scan; top-p sort as n*lg compares)
-// Time of an op = the memory accesses (operands are read first, in SRC0,
-// SRC1, SRC2 order, then the results written), each costing the annotated
-// b_transport delay, or the DMI read/write latency per DMI region touched;
-// plus CYCLES * clk_period. Memory and compute do not overlap. A quantum
-// keeper (the global quantum) decouples the thread.
+// Time of an op = the memory accesses' latency (operands are read first, in
+// SRC0, SRC1, SRC2 order, then the results written), each costing the
+// annotated b_transport delay, or the DMI read/write latency per DMI region
+// touched; plus max(CYCLES * clk_period, operand bytes / mem_bw_gbps): the
+// lanes and the memory stream in parallel, and the slower binds (an
+// ATTENTION over a long context reads its K/V rows at the memory's
+// bandwidth). A quantum keeper (the global quantum) decouples the thread.
 // DMI is used when the target grants it (use_dmi: true): on that path the
 // memory's bandwidth serialisation is not modelled (the VU's lanes bound the
 // rate instead).
@@ -95,9 +97,18 @@ struct VuConfig {
   uint64_t div_cycles_per_beat = 4;       // key div_cycles_per_beat: fp32 divide over one beat
   uint64_t sincos_cycles_per_beat = 8;    // key sincos_cycles_per_beat: powf+sinf+cosf per beat of pairs
   uint64_t sqrt_cycles = 8;               // key sqrt_cycles: one scalar sqrt + reciprocal
-  uint64_t max_elements = uint64_t{1} << 24;  // key max_elements: largest operand in elements
+  uint64_t max_elements = uint64_t{1} << 28;  // key max_elements: largest operand in elements
   double energy_pj_per_lane_cycle = 4.6;  // key energy_pj_per_lane_cycle
   bool use_dmi = true;                    // key use_dmi
+
+  // Run-time, set by the chip from the blocks it wires up (not YAML keys):
+  // false on a timing-only chip: no operand value is read, computed or written
+  // in logic memory; each operand stream costs what the DMI path would charge
+  // (mem_latency_ps per 1 MiB memory block touched). Writes elsewhere (QUANTIZE
+  // into the PNM units' SRAM) still travel, carrying zeros.
+  bool functional = true;
+  uint64_t mem_latency_ps = 51'000;  // logic.memory.t_access + noc.hop_latency (a DMI access)
+  double mem_bw_gbps = 1638.4;       // logic.memory.bw_gbps: streams share it
 };
 
 // Every key optional (defaults above); rejects unknown keys.
@@ -156,6 +167,7 @@ class VectorUnit : public sc_core::sc_module {
   void drive_idle();
   // Executes one op; returns the error code (NONE on success).
   regs::vu::err execute(const VuOperands& o, uint32_t& result);
+  regs::vu::err execute_timing(const VuOperands& o);
   bool mem_read(uint64_t addr, void* dst, uint64_t len);
   bool mem_write(uint64_t addr, const void* src, uint64_t len);
   bool mem_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, uint64_t len);
@@ -179,6 +191,8 @@ class VectorUnit : public sc_core::sc_module {
   uint64_t rejected_ = 0;
   double energy_pj_ = 0;
   uint64_t dmi_bytes_ = 0;  // operand bytes moved by DMI
+  uint64_t op_bytes_ = 0;   // operand bytes of the op running (DMI or charged)
+  bool charge_only(uint64_t addr, uint64_t len);
   sc_core::sc_time busy_time_;
 };
 

@@ -82,6 +82,7 @@ void PnmUnit::wire_registers() {
   uint32_t params = regs::set<R::PARAMS::CHANNEL>(0, channel_);
   params = regs::set<R::PARAMS::CHANNELS>(params, channels_ - 1);
   params = regs::set<R::PARAMS::QUEUE_DEPTH>(params, std::min(cfg_.queue_depth, 255u));
+  params = regs::set<R::PARAMS::VECTORS>(params, std::min(engine_->params().vectors, 256u) - 1);
   regs_.set(R::PARAMS::OFFSET, params);
   regs_.on_read(R::STATUS::OFFSET, [this]() { return status(); });
   regs_.on_read(R::JOBS_PUSHED::OFFSET, [this]() { return static_cast<uint32_t>(n_.jobs_pushed); });
@@ -142,12 +143,16 @@ void PnmUnit::push() {
   j.cols = regs::get<R::JOB_COLS::VALUE>(regs_.value(R::JOB_COLS::OFFSET));
   j.act_off = regs_.value(R::JOB_ACT_OFF::OFFSET);
   j.epoch = regs_.value(R::JOB_EPOCH::OFFSET);
+  j.vecs = regs::get<R::JOB_VECS::VALUE>(regs_.value(R::JOB_VECS::OFFSET));
+  j.dst_stride = regs_.value(R::JOB_DST_STRIDE::OFFSET);
   j.push_ps = reg_time_ps();
 
   if (j.rows == 0) return set_error(Err::ROWS_ZERO), void(++n_.jobs_rejected);
   if (j.cols == 0 || j.cols > engine_->params().max_cols)
     return set_error(Err::COLS_RANGE), void(++n_.jobs_rejected);
-  if (uint64_t{j.act_off} + j.cols > cfg_.act_sram_bytes)
+  if (j.vecs == 0 || j.vecs > engine_->params().vectors)
+    return set_error(Err::VECS_RANGE), void(++n_.jobs_rejected);
+  if (uint64_t{j.act_off} + uint64_t{j.vecs} * j.cols > cfg_.act_sram_bytes)
     return set_error(Err::ACT_RANGE), void(++n_.jobs_rejected);
   const uint64_t reserve = reserved_bytes(j.rows, j.cols, channels_, page_);
   if (j.flash % page_ != 0 || j.flash > flash_.bytes_per_channel() ||
@@ -315,9 +320,10 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
       j.start_ps = std::max(ready, gate);
       n_.mve_wait_act_ps += j.start_ps - ready;
       if (cfg_.functional) {
-        j.act.assign(sram_.begin() + j.act_off, sram_.begin() + j.act_off + j.cols);
+        const auto first = sram_.begin() + j.act_off;
+        j.act.assign(first, first + static_cast<std::ptrdiff_t>(uint64_t{j.vecs} * j.cols));
       }
-      j.t_ps = j.start_ps + row_ps;  // activation load: B beats
+      j.t_ps = j.start_ps + j.vecs * row_ps;  // activation load: n x B beats
       j.state = JobState::Running;
       progress = true;
     }
@@ -377,12 +383,13 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
 
 void PnmUnit::finish_job(Job& j) {
   const pnm::mve::Params& mp = engine_->params();
-  uint64_t cycles = pnm::mve::job_cycles(mp, j.rows_c, j.cols, false);
+  uint64_t cycles = pnm::mve::job_cycles(mp, j.rows_c, j.cols, false, j.vecs);
   if (cfg_.functional) {
     pnm::mve::Job mj;
     mj.id = j.seq;
     mj.rows = j.rows_c;
     mj.cols = j.cols;
+    mj.vectors = j.vecs;
     mj.act = j.act.data();
     mj.weights = j.tile.data();
     mj.issue_time_ps = j.start_ps;
@@ -408,16 +415,16 @@ void PnmUnit::finish_job(Job& j) {
     j.tile = {};
     j.act = {};
   }
-  // The row stream took B * rows_c cycles after the B-beat activation load;
-  // the rest of the engine's count follows the last row.
+  // The row stream took B * rows_c cycles after the n x B-beat activation
+  // load; the rest of the engine's count follows the last row.
   const uint64_t b = pnm::mve::beats_per_row(mp, j.cols);
-  const uint64_t streamed = b * (uint64_t{j.rows_c} + 1);
+  const uint64_t streamed = b * (uint64_t{j.rows_c} + j.vecs);
   j.end_ps = j.t_ps + (cycles > streamed ? cycles - streamed : 0) * clk_ps_;
   mve_free_ps_ = j.end_ps;
   n_.mve_cycles += cycles;
   n_.mve_busy_ps += cycles * clk_ps_;
   n_.rows += j.rows_c;
-  n_.macs += j.bytes;
+  n_.macs += j.bytes * j.vecs;
   j.ready_ps = {};
   j.state = JobState::Computed;
 }
@@ -491,25 +498,34 @@ bool PnmUnit::issue_next(uint64_t now) {
 void PnmUnit::write_back(Job& j, uint64_t now) {
   j.state = JobState::WritingBack;
   j.wb_done_ps = now;
-  if (!cfg_.functional || j.mve_error) return;
-  tlm::tlm_generic_payload gp;
-  gp.set_command(tlm::TLM_WRITE_COMMAND);
-  gp.set_address(j.dst + 4 * uint64_t{j.r0_c});
-  gp.set_data_ptr(reinterpret_cast<unsigned char*>(j.out.data()));
-  gp.set_data_length(static_cast<unsigned>(j.out.size() * sizeof(int32_t)));
-  gp.set_streaming_width(gp.get_data_length());
-  gp.set_byte_enable_ptr(nullptr);
-  gp.set_dmi_allowed(false);
-  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  if (j.mve_error) return;
+  // One write per vector, back to back; a timing-only unit sends zeros so the
+  // TSV link and the memory still see (and time) the traffic.
+  std::vector<int32_t> col(j.rows_c, 0);
   sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-  init_socket->b_transport(gp, d);
-  j.wb_done_ps = now + to_ps(d);
-  if (gp.is_response_ok()) {
-    n_.writeback_bytes += gp.get_data_length();
-  } else {
-    ++n_.writeback_errors;
-    set_error(Err::WRITEBACK);
+  for (uint32_t v = 0; v < j.vecs; ++v) {
+    if (cfg_.functional) {
+      for (uint32_t r = 0; r < j.rows_c; ++r) col[r] = j.out[uint64_t{r} * j.vecs + v];
+    }
+    tlm::tlm_generic_payload gp;
+    gp.set_command(tlm::TLM_WRITE_COMMAND);
+    gp.set_address(j.dst + v * j.dst_stride + 4 * uint64_t{j.r0_c});
+    gp.set_data_ptr(reinterpret_cast<unsigned char*>(col.data()));
+    gp.set_data_length(static_cast<unsigned>(col.size() * sizeof(int32_t)));
+    gp.set_streaming_width(gp.get_data_length());
+    gp.set_byte_enable_ptr(nullptr);
+    gp.set_dmi_allowed(false);
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    init_socket->b_transport(gp, d);
+    if (gp.is_response_ok()) {
+      n_.writeback_bytes += gp.get_data_length();
+    } else {
+      ++n_.writeback_errors;
+      set_error(Err::WRITEBACK);
+      break;
+    }
   }
+  j.wb_done_ps = now + to_ps(d);
 }
 
 void PnmUnit::retire(Job& j) {

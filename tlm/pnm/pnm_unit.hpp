@@ -5,14 +5,17 @@
 // blocks is tlm/chip/CHIP.md; the registers are regmap.yaml block `pnm`.
 //
 // Sockets and ports
-//   tgt_socket    LOCAL offsets of the unit's 1 MiB window:
+//   tgt_socket    LOCAL offsets of the unit's 4 MiB window:
 //                   [0, 0x100)                       registers (pnm::regs::pnm), 32-bit
 //                   [ACT_SRAM_OFFSET, +act_sram_bytes) activation SRAM, plain memory (DMI)
 //                 anything else: TLM_ADDRESS_ERROR_RESPONSE. Zero delay is
 //                 annotated (the TSV link in front of the unit models the trip).
-//   init_socket   result write-back: one WRITE of rows_c int32 (host byte
-//                 order) to CHIP address JOB_DST + 4 * r0_c per job. Any error
-//                 response sets STATUS.ERROR with ERR_CODE WRITEBACK.
+//   init_socket   result write-back: per activation vector v < JOB_VECS, one
+//                 WRITE of rows_c int32 (host byte order) to CHIP address
+//                 JOB_DST + v * JOB_DST_STRIDE + 4 * r0_c, back to back. A
+//                 timing-only unit writes zeros (the TSV and memory time is
+//                 real, the values are not). Any error response sets
+//                 STATUS.ERROR with ERR_CODE WRITEBACK.
 //   flash_socket  to the channel's flash::FlashChannel::tgt_socket. Single-page
 //                 reads with a FlashExtension, issue time in the annotated delay.
 //   idle_o        high when every pushed job is done (JOBS_DONE == JOBS_PUSHED).
@@ -23,7 +26,8 @@
 // failing check names the code; a failing job is dropped (not counted in
 // JOBS_PUSHED), STATUS.ERROR is set and later jobs run normally:
 //   JOB_ROWS == 0 -> ROWS_ZERO; JOB_COLS == 0 or > mve max_cols -> COLS_RANGE;
-//   JOB_ACT_OFF + JOB_COLS > act_sram_bytes -> ACT_RANGE;
+//   JOB_VECS == 0 or > the engine's vectors -> VECS_RANGE;
+//   JOB_ACT_OFF + JOB_VECS * JOB_COLS > act_sram_bytes -> ACT_RANGE;
 //   JOB_FLASH not page aligned, or JOB_FLASH + the channel's reservation
 //   (ceil(ROWS / C) * COLS bytes rounded up to pages) beyond the channel
 //   -> FLASH_RANGE; JOBS_PUSHED - JOBS_DONE == queue_depth -> QUEUE_FULL.
@@ -38,8 +42,8 @@
 //           max(2, readahead_bytes / page) pages; a page holds its slot from
 //           issue until the MVE has consumed it. ACT_EPOCH gates only the MVE.
 //   MVE     a job starts at max(MVE free, push, the time ACT_EPOCH first
-//           reached JOB_EPOCH), loads activations (B = ceil(cols/lanes)
-//           cycles), then streams the stripe's weights one beat per cycle
+//           reached JOB_EPOCH), loads activations (n * B cycles for n =
+//           JOB_VECS vectors, B = ceil(cols/lanes)), then streams the stripe's weights one beat per cycle
 //           (rows padded to B beats of `lanes` bytes): a beat can't start
 //           before the page holding its last byte is ready, and a page's
 //           buffer slot frees when the beat holding its last byte is done
@@ -47,6 +51,8 @@
 //           engine's cycle count (1 cycle for the golden model and the RTL)
 //           follows the last beat. Without stalls a job takes exactly the
 //           engine's cycles (mve::job_cycles in timing-only mode) x clk_period.
+//           Every weight beat meets all n vectors in the same cycle (lanes x
+//           vectors MACs per cycle), so a batch costs no extra weight beats.
 //   write-back  issued at the job's MVE end (kernel synchronised there);
 //           JOBS_DONE counts the job when the write completes. The MVE goes on
 //           with the next job meanwhile.
@@ -152,6 +158,8 @@ class PnmUnit : public sc_core::sc_module {
     uint64_t seq = 0;
     uint64_t flash = 0, dst = 0;
     uint32_t rows = 0, cols = 0, act_off = 0, epoch = 0;
+    uint32_t vecs = 1;        // activation vectors (JOB_VECS)
+    uint64_t dst_stride = 0;  // bytes between vectors' result arrays
     uint32_t rows_c = 0, r0_c = 0;
     uint64_t bytes = 0;  // rows_c * cols
     uint32_t pages = 0;
@@ -162,11 +170,11 @@ class PnmUnit : public sc_core::sc_module {
     std::vector<uint64_t> ready_ps;
     bool uncorrectable = false, flash_error = false;
     std::vector<int8_t> tile;  // functional: rows_c x cols weights
-    std::vector<int8_t> act;   // functional: activation snapshot at MVE start
+    std::vector<int8_t> act;   // functional: activation snapshot (vecs x cols) at MVE start
     // MVE cursor
     uint64_t start_ps = 0, t_ps = 0, end_ps = 0;
     uint32_t page_cursor = 0, rows_done = 0, pages_freed = 0;
-    std::vector<int32_t> out;
+    std::vector<int32_t> out;  // the engine's order: out[r * vecs + v]
     uint64_t wb_done_ps = 0;
     bool mve_error = false;
   };
