@@ -93,6 +93,7 @@ DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape& sha
   r.mve_s = mve / C / ns;
   r.tsv_s = tsv / C / ns;
   r.vu_s = d("chip.logic.vu.busy_time") * 1e-12 / ns;
+  r.vu_stream_s = d("chip.logic.vu.stream_bound_time") * 1e-12 / ns;
   r.cpu_s = d("chip.cpu.busy_time_ps") * 1e-12 / ns;
   r.cpu_mmio_s = d("chip.cpu.mmio.time_ps") * 1e-12 / ns;
   r.weight_bytes_per_token = bytes / n;
@@ -149,6 +150,8 @@ void add_to_stats(const DecodeReport& r, Stats& s) {
   s.set("report.busy_per_token.flash_transfer", r.flash_bus_s * 1e6, "us", "mean over channels");
   s.set("report.busy_per_token.mve", r.mve_s * 1e6, "us", "mean over PNM units");
   s.set("report.busy_per_token.vector_unit", r.vu_s * 1e6, "us");
+  s.set("report.busy_per_token.vector_unit_memory_bound", r.vu_stream_s * 1e6, "us",
+        "of vector_unit: operand (K/V) bytes / memory bandwidth beyond the lanes' cycles");
   s.set("report.busy_per_token.tsv", r.tsv_s * 1e6, "us", "mean over links, both directions");
   s.set("report.busy_per_token.firmware", r.cpu_s * 1e6, "us", "control CPU busy (MMIO incl.)");
   s.set("report.weight_bytes_per_token", r.weight_bytes_per_token, "B");
@@ -200,7 +203,8 @@ std::string format(const DecodeReport& r, const std::string& model, const std::s
   line("  flash array reads (sum of tR, per ch.)", si(r.flash_array_s, "s"));
   line("  flash channel transfer", si(r.flash_bus_s, "s"));
   line("  MVE (mean per PNM unit)", si(r.mve_s, "s"));
-  line("  vector unit", si(r.vu_s, "s"));
+  line("  vector unit", r.vu_stream_s > 0 ? fmt::format("{} (memory-bound {})", si(r.vu_s, "s"), si(r.vu_stream_s, "s"))
+                                          : si(r.vu_s, "s"));
   line("  TSV links (mean per link)", si(r.tsv_s, "s"));
   line("  firmware / control CPU", fmt::format("{} (MMIO {})", si(r.cpu_s, "s"), si(r.cpu_mmio_s, "s")));
   std::string util;

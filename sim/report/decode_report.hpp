@@ -41,6 +41,7 @@ struct DecodeReport {
   double tokens_per_s_per_mem_gib = 0;  // aggregate tokens/s / GiB of logic memory
   // Busy time per decode step of each block class (mean over instances; blocks overlap in time).
   double flash_bus_s = 0, flash_array_s = 0, mve_s = 0, vu_s = 0, tsv_s = 0, cpu_s = 0, cpu_mmio_s = 0;
+  double vu_stream_s = 0;  // part of vu_s bound by memory bandwidth (K/V traffic), not the lanes
   std::vector<double> channel_util;  // flash bus busy / decode time, per channel
   double weight_bytes_per_token = 0;
   double roofline_gbps = 0, achieved_gbps = 0, efficiency = 0;

@@ -91,7 +91,7 @@ uint64_t expected_cycles(const VuConfig& c, const Op_& o) {
     case Op::ROPE: return O + B(n / 2) * s + B(n / 2) * cb + B(o.arg[1] / 2) * cb;
     case Op::ATTENTION: {
       const uint64_t T = o.arg[0] + 1, H = o.arg[1], hd = o.arg[3];
-      return O + q + H * (2 * T * B(hd) * cb + B(T) * (cb + e + 2 * d));
+      return O + q + 2 * T * B(H * hd) * cb + B(H * T) * (cb + e + 2 * d);
     }
     case Op::SAMPLE: {
       uint64_t lg = 0;

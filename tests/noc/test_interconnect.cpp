@@ -16,6 +16,10 @@
 
 namespace {
 
+// PNM window size as CHIP.md states it (written out, not taken from the
+// generated map this test checks).
+constexpr uint64_t kPnmWindow = 0x400000ULL;
+
 using pnm::noc::Interconnect;
 using pnm::noc::NocConfig;
 using pnm::test::RecordingTarget;
@@ -82,7 +86,7 @@ TEST(Interconnect, RoutesEveryWindowWithLocalOffsets) {
   add(0x00020000, 0x1000, f.irq.get(), kTargetPs);
   add(0x1000000000ULL, 0x1000000000ULL, f.mem.get(), kTargetPs);
   for (unsigned c = 0; c < C; ++c) {
-    add(0x10000000ULL + c * 0x100000ULL, 0x100000ULL, f.pnm[c].get(), kTargetPs + 100 * c);
+    add(0x10000000ULL + c * kPnmWindow, kPnmWindow, f.pnm[c].get(), kTargetPs + 100 * c);
   }
   Runner r("r", [&](Runner& me) {
     for (const Case& k : cases) {
@@ -118,9 +122,9 @@ TEST(Interconnect, UnmappedBeyondChannelsUnboundAndBroadcastReadsAreAddressError
       {0x00011000, 4},                                 // between VU and IRQ
       {0x00010FFE, 4},                                 // crosses the end of VU
       {0x00020000, 4},                                 // IRQ: not bound
-      {0x10000000ULL + C * 0x100000ULL, 4},            // PNM window C: beyond channels
-      {0x10000000ULL + 255 * 0x100000ULL + 8, 4},      // last PNM window
-      {0x10000000ULL + (C - 1) * 0x100000ULL + 0xFFFFC, 8},  // crosses into window C
+      {0x10000000ULL + C * kPnmWindow, 4},            // PNM window C: beyond channels
+      {0x10000000ULL + 255 * kPnmWindow + 8, 4},      // last PNM window
+      {0x10000000ULL + (C - 1) * kPnmWindow + kPnmWindow - 4, 8},  // crosses into window C
       {0x1000000000ULL + 0x1000000000ULL, 4},          // just past LOGIC_MEM
       {0x1000000000ULL - 4, 4},                        // just below LOGIC_MEM
       {0xFFFFFFFFFFFFFFF0ULL, 4},
@@ -143,7 +147,7 @@ TEST(Interconnect, UnmappedBeyondChannelsUnboundAndBroadcastReadsAreAddressError
     EXPECT_EQ(me.read(0x0F000000, &v, 4, d), tlm::TLM_ADDRESS_ERROR_RESPONSE);
     tlm::tlm_dmi dmi;
     EXPECT_FALSE(me.dmi(0x0F000000, dmi));
-    EXPECT_FALSE(me.dmi(0x10000000ULL + C * 0x100000ULL, dmi));
+    EXPECT_FALSE(me.dmi(0x10000000ULL + C * kPnmWindow, dmi));
   });
   r.socket.bind(f.noc->tgt_socket);
   sc_core::sc_start();
@@ -208,12 +212,12 @@ TEST(Interconnect, DebugTransportTranslates) {
   Fabric f(2);
   Runner r("r", [&](Runner& me) {
     uint32_t v = 0x55AA;
-    EXPECT_EQ(me.debug(tlm::TLM_WRITE_COMMAND, 0x10100010, &v, 4), 4u);
+    EXPECT_EQ(me.debug(tlm::TLM_WRITE_COMMAND, 0x10000000ULL + kPnmWindow + 0x10, &v, 4), 4u);
     ASSERT_EQ(f.pnm[1]->log.size(), 1u);
     EXPECT_TRUE(f.pnm[1]->log[0].debug);
     EXPECT_EQ(f.pnm[1]->log[0].addr, 0x10u);
     uint32_t back = 0;
-    EXPECT_EQ(me.debug(tlm::TLM_READ_COMMAND, 0x10100010, &back, 4), 4u);
+    EXPECT_EQ(me.debug(tlm::TLM_READ_COMMAND, 0x10000000ULL + kPnmWindow + 0x10, &back, 4), 4u);
     EXPECT_EQ(back, v);
     EXPECT_EQ(sc_core::sc_time_stamp(), SC_ZERO_TIME);
   });
@@ -241,7 +245,7 @@ TEST(Interconnect, DmiRangesAreTranslatedAndInvalidationsPropagate) {
     EXPECT_FALSE(me.dmi(0x1000000000ULL + 8192, d));
     // No DMI into a PNM window, even from a target that would grant it:
     // PNM traffic must cross its TSV link by b_transport.
-    EXPECT_FALSE(me.dmi(0x10100000ULL, d));
+    EXPECT_FALSE(me.dmi(0x10000000ULL + kPnmWindow, d));
     EXPECT_EQ(f.pnm[1]->dmi_buf.size(), 4096u);
     // An invalidation of local [16, 31] arrives as chip addresses.
     f.mem->socket->invalidate_direct_mem_ptr(16, 31);
@@ -251,8 +255,8 @@ TEST(Interconnect, DmiRangesAreTranslatedAndInvalidationsPropagate) {
     // From PNM 1, the whole window: clipped to the window.
     f.pnm[1]->socket->invalidate_direct_mem_ptr(0, ~0ULL);
     ASSERT_EQ(me.invalidations.size(), 2u);
-    EXPECT_EQ(me.invalidations[1].first, 0x10100000ULL);
-    EXPECT_EQ(me.invalidations[1].second, 0x101FFFFFULL);
+    EXPECT_EQ(me.invalidations[1].first, 0x10000000ULL + kPnmWindow);
+    EXPECT_EQ(me.invalidations[1].second, 0x10000000ULL + 2 * kPnmWindow - 1);
   });
   r.socket.bind(f.noc->tgt_socket);
   sc_core::sc_start();

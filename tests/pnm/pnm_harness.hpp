@@ -94,6 +94,7 @@ inline pnm::pnmu::PnmConfig pnm_cfg(const std::string& kind = "tlm", uint64_t re
   c.mve.kind = kind;
   c.mve.params.lanes = 16;
   c.mve.params.max_cols = 4096;  // the RTL build's parameters
+  c.mve.params.vectors = 4;
   c.mve.clk_period_ps = clk_ps;
   return c;
 }
@@ -146,6 +147,8 @@ struct JobDesc {
   uint64_t flash = 0;
   uint32_t rows = 0, cols = 0, act_off = 0, epoch = 0;
   uint64_t dst = 0;
+  uint32_t vecs = 1;        // JOB_VECS
+  uint32_t dst_stride = 0;  // JOB_DST_STRIDE
 };
 
 // One GEMV: R x K int8 weights and K activations, with the reference result.
@@ -245,6 +248,8 @@ struct Harness : sc_core::sc_module {
     wr(c, R::JOB_COLS::OFFSET, j.cols);
     wr(c, R::JOB_ACT_OFF::OFFSET, j.act_off);
     wr(c, R::JOB_EPOCH::OFFSET, j.epoch);
+    wr(c, R::JOB_VECS::OFFSET, j.vecs);
+    wr(c, R::JOB_DST_STRIDE::OFFSET, j.dst_stride);
     wr(c, R::JOB_DST_LO::OFFSET, static_cast<uint32_t>(j.dst));
     wr(c, R::JOB_DST_HI::OFFSET, static_cast<uint32_t>(j.dst >> 32));
     wr(c, R::CTRL::OFFSET, R::CTRL::PUSH::MASK);

@@ -547,7 +547,7 @@ TEST(PnmConfig, DefaultYamlLoadsAndBadKeysFail) {
   };
   EXPECT_NE(bad("pnm: {queue_depth: 0}").find("pnm.queue_depth"), std::string::npos);
   EXPECT_NE(bad("pnm: {readahead: 5}").find("readahead"), std::string::npos);
-  EXPECT_NE(bad("pnm: {act_sram_bytes: 1048576}").find("act_sram_bytes"), std::string::npos);
+  EXPECT_NE(bad("pnm: {act_sram_bytes: 4194304}").find("act_sram_bytes"), std::string::npos);
   EXPECT_NE(bad("pnm: {act_sram_bytes: 1024, mve: {max_cols: 4096}}").find("act_sram_bytes"),
             std::string::npos);
   EXPECT_NE(bad("pnm: {mve: {kind: gpu}}").find("pnm.mve.kind"), std::string::npos);
@@ -588,3 +588,78 @@ TEST(PnmEpochs, HundredGemvsEachGatedByItsEpoch) {
   EXPECT_EQ(bad, 0);
   EXPECT_LT(worst, 1.0);
 }
+
+namespace pnm_test {
+namespace {
+
+// A 3-vector job on 3 channels: each unit reads its stripe once, applies it to
+// all three activation vectors (packed at JOB_ACT_OFF + v * cols) and writes
+// vector v's results to JOB_DST + v * JOB_DST_STRIDE + 4 * r0_c. The reference
+// is a plain loop here; the MVE time is one weight pass plus 3 x B activation
+// beats, not three passes. A job with JOB_VECS 0 or above the engine's 4 is
+// refused (VECS_RANGE), and one whose vectors overrun the SRAM (ACT_RANGE).
+TEST(PnmBatch, ThreeVectorJobEqualsThreeReferenceGemvsWithOneWeightPass) {
+  const uint64_t seed = pnm::test::seed("PnmBatch.ThreeVectors", 21);
+  std::mt19937_64 rng(seed);
+  const unsigned C = 3;
+  const uint32_t rows = 70, cols = 1000, n = 3, stride = 4096;
+  Gemv g(rows, cols, rng);
+  std::vector<int8_t> acts(uint64_t{n} * cols);
+  std::uniform_int_distribution<int> d(-128, 127);
+  for (auto& v : acts) v = static_cast<int8_t>(d(rng));
+  std::vector<std::vector<int32_t>> ref(n, std::vector<int32_t>(rows, 0));
+  for (uint32_t v = 0; v < n; ++v) {
+    for (uint32_t r = 0; r < rows; ++r) {
+      int32_t acc = 0;
+      for (uint32_t k = 0; k < cols; ++k) acc += int32_t{g.w[uint64_t{r} * cols + k]} * int32_t{acts[v * cols + k]};
+      ref[v][r] = acc;
+    }
+  }
+  const auto fcfg = tiny_flash(C, seed);
+  const auto pcfg = pnm_cfg("tlm");
+  int bad = 0;
+  uint64_t pages = 0, cycles = 0;
+  std::vector<uint32_t> status(C);
+  Harness h("h", C, fcfg, pcfg, [&](Harness& t) {
+    t.program(0, g);
+    t.write_act(0, acts);
+    JobDesc j{0, rows, cols, 0, 1, kDst, n, stride};
+    t.push_all(j);
+    t.wr_all(R::ACT_EPOCH::OFFSET, 1);
+    t.wait_idle();
+    for (uint32_t v = 0; v < n; ++v) bad += t.check(kDst + v * stride, ref[v]);
+    for (unsigned c = 0; c < C; ++c) {
+      pages += t.units[c]->counters().pages_read;
+      cycles += t.units[c]->counters().mve_cycles;
+    }
+    // Refused pushes: 0 vectors, more than the engine holds, past the SRAM.
+    JobDesc z = j, big = j, over = j;
+    z.vecs = 0;
+    big.vecs = 5;
+    over.vecs = 4;
+    over.act_off = static_cast<uint32_t>(pcfg.act_sram_bytes) - 3 * cols;
+    t.push(0, z);
+    t.push(1, big);
+    t.push(2, over);
+    for (unsigned c = 0; c < C; ++c) status[c] = t.rd(c, R::STATUS::OFFSET);
+  });
+  sc_core::sc_start();
+  EXPECT_EQ(bad, 0);
+  // One weight pass: each unit reads ceil(rows_c * cols / page) pages once.
+  uint64_t want_pages = 0, want_cycles = 0;
+  const uint64_t B = (cols + 15) / 16;
+  for (unsigned c = 0; c < C; ++c) {
+    const uint64_t rc = pnm::pnmu::rows_of_channel(rows, c, C);
+    want_pages += (rc * cols + fcfg.page_size_bytes - 1) / fcfg.page_size_bytes;
+    want_cycles += n * B + rc * B + 1;
+  }
+  EXPECT_EQ(pages, want_pages);
+  EXPECT_EQ(cycles, want_cycles);
+  const auto code = [](uint32_t st) { return pnm::regs::get<R::STATUS::ERR_CODE>(st); };
+  EXPECT_EQ(code(status[0]), static_cast<uint32_t>(pnm::regs::pnm::err::VECS_RANGE));
+  EXPECT_EQ(code(status[1]), static_cast<uint32_t>(pnm::regs::pnm::err::VECS_RANGE));
+  EXPECT_EQ(code(status[2]), static_cast<uint32_t>(pnm::regs::pnm::err::ACT_RANGE));
+}
+
+}  // namespace
+}  // namespace pnm_test

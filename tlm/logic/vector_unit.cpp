@@ -111,7 +111,9 @@ uint64_t vu_cycles(const VuConfig& cfg, const VuOperands& o) {
       return O + beats(n / 2, L) * s + beats(n / 2, L) * c + beats(o.arg[1] / 2, L) * c;
     case Op::ATTENTION: {
       const uint64_t T = uint64_t{o.arg[0]} + 1, H = o.arg[1], hd = o.arg[3];
-      return O + q + H * (2 * T * beats(hd, L) * c + beats(T, L) * (c + e + 2 * d));
+      // Lanes spread over all heads: scores and the weighted V sum are H * hd
+      // MACs per position each; softmax is H * T elements.
+      return O + q + 2 * T * beats(H * hd, L) * c + beats(H * T, L) * (c + e + 2 * d);
     }
     case Op::SAMPLE: {
       // Scale and softmax (max, exp, sum, divide), then a scan of the CDF; top-p
@@ -207,8 +209,13 @@ void VectorUnit::run() {
       // Lanes and memory stream in parallel: the slower of the two binds.
       const double stream_ps = static_cast<double>(op_bytes_) * 1000.0 / cfg_.mem_bw_gbps;
       const double compute_ps = static_cast<double>(cycles) * static_cast<double>(cfg_.clk_period_ps);
-      qk_.inc(compute_ps >= stream_ps ? clk_ * static_cast<double>(cycles)
-                                      : sc_core::sc_time(std::ceil(stream_ps), sc_core::SC_PS));
+      if (compute_ps >= stream_ps) {
+        qk_.inc(clk_ * static_cast<double>(cycles));
+      } else {
+        const uint64_t t = static_cast<uint64_t>(std::ceil(stream_ps));
+        qk_.inc(pnm::ps_time(t));
+        stream_bound_ps_ += t - static_cast<uint64_t>(compute_ps);
+      }
       s.cycles += cycles;
       s.elements += static_cast<Op>(o.op) == Op::ATTENTION ? uint64_t{o.arg[1]} * o.arg[3] : o.len;
       energy_pj_ += static_cast<double>(cycles - cfg_.op_overhead_cycles) * cfg_.lanes *
@@ -486,6 +493,8 @@ void VectorUnit::report(Stats& s, const std::string& prefix) const {
   s.set(prefix + ".energy", energy_pj_, "pJ", "(cycles - overhead) * lanes * energy_pj_per_lane_cycle");
   s.set(prefix + ".dmi_bytes", dmi_bytes_, "B", "operand bytes moved by DMI (not in the memory's stats)");
   s.set(prefix + ".busy_time", to_ps(busy_time_), "ps");
+  s.set(prefix + ".stream_bound_time", stream_bound_ps_, "ps",
+        "busy time beyond the lanes' cycles: operand bytes / memory bandwidth bound the op (KV traffic)");
 }
 
 }  // namespace pnm::logic

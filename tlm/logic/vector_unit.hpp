@@ -49,8 +49,8 @@
 //   QUANTIZE                     O + B(n)*c + B(n)*d     (max |x|; divide/round)
 //   SILU_MUL                     O + B(n)*(e + d)
 //   ROPE                         O + B(dim/2)*s + B(dim/2)*c + B(kv_dim/2)*c
-//   ATTENTION (T = pos + 1, per head h of H):
-//                                O + q + H*(2*T*B(head_dim)*c + B(T)*(c + e + 2*d))
+//   ATTENTION (T = pos + 1, H heads; the lanes spread over all heads)
+//                                O + q + 2*T*B(H*head_dim)*c + B(H*T)*(c + e + 2*d)
 //   SAMPLE (lg = ceil(log2 n))   O + B(n)*(2*d + 3*c + e) + B(n)*c + B(n*lg)*c
 //                                (scale, softmax, CDF scan; top-p sort as n*lg compares)
 // Time of an op = the memory accesses' latency (operands are read first, in
@@ -192,6 +192,7 @@ class VectorUnit : public sc_core::sc_module {
   double energy_pj_ = 0;
   uint64_t dmi_bytes_ = 0;  // operand bytes moved by DMI
   uint64_t op_bytes_ = 0;   // operand bytes of the op running (DMI or charged)
+  uint64_t stream_bound_ps_ = 0;  // time the memory, not the lanes, bound an op
   bool charge_only(uint64_t addr, uint64_t len);
   sc_core::sc_time busy_time_;
 };
