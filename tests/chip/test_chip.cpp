@@ -279,6 +279,28 @@ TEST(Chip, TinyDecodeInShadowModeFindsNoMismatch) {
             reference_tokens(m.qm, 4));
 }
 
+// Batch and prefill through the RTL and the golden model side by side
+// (shadow: every job compared bit for bit): a 3-token prompt for 3 sampled
+// sequences is one 9-slot prefill step (3 jobs of up to 4 vectors per GEMV),
+// then 3-slot decode steps; each sequence equals its reference.
+TEST(Chip, BatchAndPrefillInShadowModeMatchReferencePerSequence) {
+  if (!mve::rtl_available()) GTEST_SKIP() << "built without PNMSIM_WITH_RTL";
+  const TinyModel m = tiny_model(test::seed("Chip.BatchShadow", 14));
+  RunSpec spec;
+  spec.prompt = {1, 33, 7};
+  spec.tokens = 3;
+  spec.batch = 3;
+  const ChipConfig cfg = tiny_chip({"chip.pnm.mve.kind=shadow", "chip.flash.geometry.channels=2"});
+  ASSERT_EQ(cfg.pnm.mve.params.vectors, 4u) << "tiny.yaml should give the RTL build's 4 vectors";
+  const BatchRun r = chip_batch(cfg, m.qm, spec, 9, 0.9f, 70);
+  ASSERT_EQ(r.error, "");
+  for (uint32_t b = 0; b < 3; ++b) {
+    EXPECT_EQ(r.tokens[b], reference_run(m.qm, spec.prompt, 3, 0.9f, 70 + b)) << "sequence " << b;
+  }
+  ASSERT_EQ(r.steps.size(), 3u);
+  EXPECT_EQ(r.steps[0].slots, 9u);
+}
+
 TEST(Chip, ModelLargerThanFlashFailsBeforeSimulation) {
   // 4 channels x 1 block x 64 planes x 1 page x 4 KiB = 1 MiB of flash; the
   // tiny model needs more.
