@@ -219,3 +219,59 @@ TEST(Tokenizer, TruncatedAndCorruptEntries) {
 
 }  // namespace
 }  // namespace pnm::model
+
+namespace {
+
+// A llama2.c-style vocabulary: 0..2 special, 3..258 the byte tokens, then
+// pieces with scores that merge " hello" in a fixed order.
+pnm::model::Tokenizer merge_vocab() {
+  pnm::model::Tokenizer t;
+  t.vocab = {"<unk>", "\n<s>\n", "\n</s>\n"};
+  for (int b = 0; b < 256; ++b) t.vocab.push_back("<byte>");
+  t.scores.assign(t.vocab.size(), 0.0f);
+  const std::pair<const char*, float> pieces[] = {{" ", 0}, {"h", 0}, {"e", 0}, {"l", 0}, {"o", 0},
+                                                  {"he", 1}, {"ll", 2}, {"hell", 3}, {"hello", 4}, {" hello", 5}};
+  for (const auto& [p, s] : pieces) {
+    t.vocab.push_back(p);
+    t.scores.push_back(s);
+  }
+  t.max_token_length = 6;
+  return t;
+}
+
+int id_of(const pnm::model::Tokenizer& t, const std::string& piece) {
+  for (int i = 259; i < t.size(); ++i) {
+    if (t.vocab[size_t(i)] == piece) return i;
+  }
+  return -1;
+}
+
+// BOS, a dummy-prefix space, then the best-scoring merges: ll (2), he (1),
+// hell (3), hello (4), " hello" (5) leave one piece.
+TEST(Tokenizer, EncodeMergesByScoreAfterBosAndDummyPrefix) {
+  const auto t = merge_vocab();
+  EXPECT_EQ(t.encode("hello"), (std::vector<int>{1, id_of(t, " hello")}));
+  EXPECT_EQ(t.encode(""), (std::vector<int>{1}));
+  // "ho": no merge; each character its own piece after the prefix.
+  EXPECT_EQ(t.encode("ho"), (std::vector<int>{1, id_of(t, " "), id_of(t, "h"), id_of(t, "o")}));
+  // A code point without a piece falls back to its UTF-8 bytes + 3.
+  EXPECT_EQ(t.encode("h\xC3\xA9"), (std::vector<int>{1, id_of(t, " "), id_of(t, "h"), 0xC3 + 3, 0xA9 + 3}));
+  // decode() inverts encode(): BOS's piece, then the text (BOS strips the prefix space).
+  EXPECT_EQ(t.decode(t.encode("hello")), "\n<s>\nhello");
+}
+
+TEST(Tokenizer, EncodeRefusesACharacterWithNoPieceAndNoByteToken) {
+  pnm::model::Tokenizer t;
+  t.vocab = {"<unk>", "<s>", "</s>", " ", "a"};
+  t.scores.assign(t.vocab.size(), 0.0f);
+  EXPECT_EQ(t.encode("a"), (std::vector<int>{1, 3, 4}));
+  try {
+    t.encode("ab");
+    FAIL() << "expected a ModelError";
+  } catch (const pnm::model::ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("0x62"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("offset 1"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
