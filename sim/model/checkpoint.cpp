@@ -94,6 +94,24 @@ void check_size(const ModelShape& s, uint64_t actual, const std::string& path) {
   }
 }
 
+// Rejects NaN and infinity in one tensor of `count` floats stored as `per_layer`
+// floats per layer (0: not per layer): the quantizer's max would drop a NaN and
+// the decode would run on garbage. Names the file, the tensor, the index and,
+// for per-layer tensors, the layer.
+void check_finite(const float* p, uint64_t count, uint64_t per_layer, const char* tensor,
+                  const std::string& path, const char* unit = "layer") {
+  for (uint64_t i = 0; i < count; ++i) {
+    if (std::isfinite(p[i])) continue;
+    std::string where = std::string(tensor) + "[" + std::to_string(i) + "]";
+    if (per_layer) {
+      where += std::string(" (") + unit + " " + std::to_string(i / per_layer) + ", element " + std::to_string(i % per_layer) + ")";
+    }
+    throw ModelError(ErrorKind::NonFinite, path + ": non-finite weight in checkpoint: " + where + " = " +
+                                               (std::isnan(p[i]) ? "nan" : (p[i] > 0 ? "inf" : "-inf")) +
+                                               " (every weight must be a finite float)");
+  }
+}
+
 struct Fd {
   int fd = -1;
   ~Fd() {
@@ -183,6 +201,21 @@ Checkpoint Checkpoint::load(const std::string& path) {
   c.rms_final = p; p += n.rms_final;
   p += n.freq;
   c.wcls = c.shape_.shared_classifier ? c.token_embedding : p;
+  // Every tensor the decode uses must be finite (freq_cis is unused: RoPE is
+  // computed, not read from the file).
+  const uint64_t L = uint64_t(c.shape_.n_layers);
+  check_finite(c.token_embedding, n.emb, uint64_t(c.shape_.dim), "token_embedding", path, "token");
+  check_finite(c.rms_att, n.rms_att, n.rms_att / L, "rms_att", path);
+  check_finite(c.wq, n.wq, n.wq / L, "wq", path);
+  check_finite(c.wk, n.wk, n.wk / L, "wk", path);
+  check_finite(c.wv, n.wv, n.wv / L, "wv", path);
+  check_finite(c.wo, n.wo, n.wo / L, "wo", path);
+  check_finite(c.rms_ffn, n.rms_ffn, n.rms_ffn / L, "rms_ffn", path);
+  check_finite(c.w1, n.w1, n.w1 / L, "w1", path);
+  check_finite(c.w2, n.w2, n.w2 / L, "w2", path);
+  check_finite(c.w3, n.w3, n.w3 / L, "w3", path);
+  check_finite(c.rms_final, n.rms_final, 0, "rms_final", path);
+  if (n.wcls) check_finite(c.wcls, n.wcls, 0, "wcls", path);
   return c;
 }
 

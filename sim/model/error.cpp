@@ -13,6 +13,7 @@ const char* to_string(ErrorKind k) {
     case ErrorKind::TokenizerCorrupt: return "tokenizer-corrupt";
     case ErrorKind::TooLarge: return "too-large";
     case ErrorKind::Config: return "config";
+    case ErrorKind::NonFinite: return "non-finite";
   }
   return "unknown";
 }

@@ -17,6 +17,7 @@ enum class ErrorKind {
   TokenizerCorrupt,   // tokenizer entry malformed
   TooLarge,           // int8 model exceeds the flash capacity
   Config,             // YAML preset: missing key, wrong type, out of range
+  NonFinite,          // NaN or infinity in a checkpoint's weights
 };
 
 const char* to_string(ErrorKind k);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace pnm::model {
@@ -17,7 +18,15 @@ float round_half_even(float v) {
 
 float quantize_vector(const float* v, int64_t n, int8_t* q) {
   float amax = 0.0f;
-  for (int64_t i = 0; i < n; ++i) amax = std::max(amax, std::fabs(v[i]));
+  for (int64_t i = 0; i < n; ++i) {
+    // std::max would drop a NaN and quantize the rest as if it were not there:
+    // a non-finite input gives a NaN scale and zero codes instead, so it shows.
+    if (!std::isfinite(v[i])) {
+      for (int64_t j = 0; j < n; ++j) q[j] = 0;
+      return std::numeric_limits<float>::quiet_NaN();
+    }
+    amax = std::max(amax, std::fabs(v[i]));
+  }
   const float scale = amax / 127.0f;
   if (scale == 0.0f) {
     for (int64_t i = 0; i < n; ++i) q[i] = 0;

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "sim/model/checkpoint.hpp"
 #include "sim/model/error.hpp"
@@ -165,6 +166,47 @@ TEST_F(BadCheckpoint, SeparateClassifierFlagChangesExpectedSize) {
   write_all(path_, b);
   expect_error([&] { Checkpoint::load(path_); }, ErrorKind::Truncated,
                {std::to_string(256 * 64 * 4) + " bytes missing"});
+}
+
+// Issue 15: NaN / infinity in any tensor the decode uses is refused at load,
+// naming the file, the tensor and the index (the quantizer's max dropped NaN).
+TEST_F(BadCheckpoint, NonFiniteWeightsNameFileTensorAndIndex) {
+  const ModelShape s = tiny_shape();
+  const uint64_t d = uint64_t(s.dim), h = uint64_t(s.hidden_dim), L = uint64_t(s.n_layers);
+  const uint64_t kv = uint64_t(s.kv_dim()), V = uint64_t(s.vocab_size);
+  // Float offsets of each section (llama2.c order).
+  const uint64_t emb = 0, rms_att = emb + V * d, wq = rms_att + L * d, wk = wq + L * d * d,
+                 wv = wk + L * kv * d, wo = wv + L * kv * d, rms_ffn = wo + L * d * d, w1 = rms_ffn + L * d,
+                 w2 = w1 + L * h * d, w3 = w2 + L * d * h, rms_final = w3 + L * h * d;
+  struct Poke {
+    uint64_t at;  // float index in the file body
+    float value;
+    std::vector<std::string> needles;
+  };
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  const std::vector<Poke> pokes = {
+      {emb + 1 * d + 3, nan, {"token_embedding[67]", "token 1", "nan"}},  // the BOS row
+      {wq + 5, nan, {"wq[5]", "layer 0", "nan"}},
+      {wq + d * d + 7, inf, {"wq[" + std::to_string(d * d + 7) + "]", "layer 1", "inf"}},
+      {rms_att + d + 2, nan, {"rms_att[" + std::to_string(d + 2) + "]", "layer 1"}},
+      {w1 + 9, -inf, {"w1[9]", "-inf"}},
+      {w2 + 11, nan, {"w2[11]"}},
+      {rms_final + 63, nan, {"rms_final[63]"}},
+  };
+  for (const Poke& p : pokes) {
+    std::vector<char> b = good_;
+    std::memcpy(b.data() + kCheckpointHeaderBytes + 4 * p.at, &p.value, 4);
+    write_all(path_, b);
+    std::vector<std::string> needles = p.needles;
+    needles.push_back(path_);
+    needles.push_back("non-finite");
+    expect_error([&] { Checkpoint::load(path_); }, ErrorKind::NonFinite, needles);
+  }
+  // freq_cis is not read (RoPE is computed): a NaN there is harmless.
+  std::vector<char> b = good_;
+  std::memcpy(b.data() + kCheckpointHeaderBytes + 4 * (rms_final + d), &nan, 4);
+  write_all(path_, b);
+  EXPECT_NO_THROW(Checkpoint::load(path_));
 }
 
 TEST(BadInput, MissingFile) {

@@ -110,6 +110,18 @@ TEST(Quant, ExtremeValues) {
   EXPECT_NEAR(back[1], tiny[1], st / 2 * 1.01);
 }
 
+// Issue 15: a NaN used to be dropped by the max (the rest quantized as if it
+// were absent); a non-finite input now gives a NaN scale and zero codes.
+TEST(Quant, NonFiniteInputGivesNaNScaleNotAFiniteOne) {
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  for (const float bad : {nan, inf, -inf}) {
+    const float v[4] = {0.5f, bad, -1.0f, 0.25f};
+    int8_t q[4] = {1, 1, 1, 1};
+    EXPECT_TRUE(std::isnan(quantize_vector(v, 4, q))) << bad;
+    for (int8_t x : q) EXPECT_EQ(x, 0);
+  }
+}
+
 TEST(Quant, GemvPartialsEqualNaiveInt64) {
   const uint64_t seed = test_seed(77);
   std::mt19937_64 rng(seed);
