@@ -158,8 +158,13 @@ ModelShape from_node(const YAML::Node& root, const std::string& src) {
   static const std::set<std::string> known = {
       "dim", "hidden_dim", "n_layers", "n_heads", "n_kv_heads", "vocab_size",
       "seq_len", "shared_classifier", "name", "source", "notes"};
+  std::set<std::string> seen;
   for (const auto& kv : root) {
+    if (!kv.first.IsScalar()) config_error(src, "<root>", "a key must be a plain name");
     const std::string k = kv.first.as<std::string>();
+    // yaml-cpp keeps both copies of a repeated key and reads one: refuse it.
+    if (!seen.insert(k).second) config_error(src, k, "duplicate key (given more than once; give it once)");
+    if (k == "<<") config_error(src, k, "YAML merge keys (<<) are not supported; write the keys out");
     if (!known.count(k)) {
       config_error(src, k,
                    "unknown key (allowed: dim, hidden_dim, n_layers, n_heads, n_kv_heads, "

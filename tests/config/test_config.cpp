@@ -1,6 +1,9 @@
 // pnm::ConfigReader: required/optional keys, ranges, units, unknown keys, and
 // error messages that name file, key path, component and allowed range.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "tlm/common/config.hpp"
 
@@ -112,6 +115,69 @@ TEST(Config, ChildMustBeMapAndOptionalChildIsEmpty) {
 TEST(Config, FileErrors) {
   EXPECT_THROW(ConfigReader::from_file("/nonexistent/x.yaml", "blk", "c"), ConfigError);
   EXPECT_THROW(ConfigReader::from_string("blk: [1, 2", "bad.yaml", "blk", "c"), ConfigError);
+}
+
+// Issue 15: a key beside the root section (a mis-indented `cpu:`, a top-level
+// `include:`) was silently ignored.
+TEST(Config, KeyOutsideTheRootSectionIsAnError) {
+  for (const char* extra : {"cpu:\n  clk_period_ns: 2\n", "include: other.yaml\n", "noc: {}\n"}) {
+    const std::string msg = error_of([&] { reader(std::string("blk:\n  n: 1\n") + extra); });
+    EXPECT_NE(msg.find("cfg.yaml"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("outside the 'blk' section"), std::string::npos) << msg;
+    const std::string key = std::string(extra).substr(0, std::string(extra).find(':'));
+    EXPECT_NE(msg.find(": " + key + ":"), std::string::npos) << msg;
+  }
+  // A document without the root key is read whole (its keys checked by finish()).
+  EXPECT_NO_THROW(reader("n: 1\n").integer("n", {0, 2}));
+}
+
+// Issue 15: yaml-cpp keeps both copies of a repeated key; nothing noticed.
+TEST(Config, DuplicateKeyIsAnErrorAtAnyDepth) {
+  std::string msg = error_of([] { reader("blk:\n  n: 1\n  n: 2\n"); });
+  EXPECT_NE(msg.find("cfg.yaml: blk.n: duplicate key"), std::string::npos) << msg;
+  msg = error_of([] { reader("blk:\n  timing:\n    a: 1\n    b: 2\n    a: 3\n"); });
+  EXPECT_NE(msg.find("cfg.yaml: blk.timing.a: duplicate key"), std::string::npos) << msg;
+  msg = error_of([] { reader("blk:\n  n: 1\nblk:\n  n: 2\n"); });
+  EXPECT_NE(msg.find("cfg.yaml: blk: duplicate key"), std::string::npos) << msg;
+  msg = error_of([] { reader("blk:\n  list:\n    - {x: 1, x: 2}\n"); });
+  EXPECT_NE(msg.find("blk.list[0].x: duplicate key"), std::string::npos) << msg;
+}
+
+// Issue 15: a YAML merge key is refused with a message that says so (it
+// was either an "unknown key <<" or, outside the root, ignored).
+TEST(Config, MergeKeyIsRefused) {
+  std::string msg = error_of([] { reader("blk:\n  <<: {n: 1}\n"); });
+  EXPECT_NE(msg.find("cfg.yaml: blk.<<: YAML merge keys (<<) are not supported"), std::string::npos) << msg;
+  msg = error_of([] { reader("<<: {x: 1}\nblk: {n: 1}\n"); });
+  EXPECT_NE(msg.find("merge keys"), std::string::npos) << msg;
+}
+
+// The same checks apply to files, and an override whose first component is
+// not the root section (`chp.pnm.queue_depth`) names itself.
+TEST(Config, FileChecksAndOverrideOutsideTheRoot) {
+  const std::string path = ::testing::TempDir() + "pnm_cfg_" + std::to_string(::getpid()) + ".yaml";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("chip:\n  n: 1\n", f);
+    std::fclose(f);
+  }
+  EXPECT_NO_THROW(ConfigReader::from_file(path, "chip", "c", {"chip.n=2"}));
+  std::string msg = error_of([&] { ConfigReader::from_file(path, "chip", "c", {"chp.pnm.queue_depth=1"}); });
+  EXPECT_NE(msg.find(path), std::string::npos) << msg;
+  EXPECT_NE(msg.find("chp.pnm.queue_depth"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("starts with 'chip.'"), std::string::npos) << msg;
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("chip:\n  n: 1\ncpu: {}\n", f);
+    std::fclose(f);
+  }
+  msg = error_of([&] { ConfigReader::from_file(path, "chip", "c"); });
+  EXPECT_NE(msg.find(path + ": cpu: key outside the 'chip' section"), std::string::npos) << msg;
+  // A file that documents several sections reads one of them on request.
+  EXPECT_EQ(ConfigReader::section_from_file(path, "chip", "c").integer("n", {0, 9}), 1);
+  std::remove(path.c_str());
 }
 
 }  // namespace

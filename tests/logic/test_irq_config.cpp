@@ -71,7 +71,7 @@ TEST(IrqController, StatusFollowsInputsAndIrqIsStatusAndEnable) {
 
 TEST(LogicConfig, DefaultYamlEqualsBuiltInDefaults) {
   const std::string path = std::string(PNMSIM_SOURCE_DIR) + "/sim/configs/logic/default.yaml";
-  const auto r = pnm::ConfigReader::from_file(path, "logic", "logic die");
+  const auto r = pnm::ConfigReader::section_from_file(path, "logic", "logic die");
   const pnm::logic::LogicConfig c = pnm::logic::load_logic_config(r);
   const pnm::logic::LogicConfig d{};
   EXPECT_EQ(c.memory.size_bytes, d.memory.size_bytes);
@@ -93,7 +93,7 @@ TEST(LogicConfig, DefaultYamlEqualsBuiltInDefaults) {
   EXPECT_EQ(c.vu.max_elements, d.vu.max_elements);
   EXPECT_EQ(c.vu.energy_pj_per_lane_cycle, d.vu.energy_pj_per_lane_cycle);
   EXPECT_EQ(c.vu.use_dmi, d.vu.use_dmi);
-  const auto rn = pnm::ConfigReader::from_file(path, "noc", "interconnect");
+  const auto rn = pnm::ConfigReader::section_from_file(path, "noc", "interconnect");
   EXPECT_EQ(pnm::noc::load_noc_config(rn).hop_latency_ps, pnm::noc::NocConfig{}.hop_latency_ps);
 }
 

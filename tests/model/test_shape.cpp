@@ -132,6 +132,16 @@ TEST(Shape, YamlErrorsNameFileKeyAndRange) {
                {"/nonexistent/x.yaml"});
 }
 
+// Issue 15: yaml-cpp keeps both copies of a repeated key (and reads one);
+// a shape file must give each key once.
+TEST(Shape, DuplicateKeyIsAnError) {
+  const std::string base =
+      "dim: 64\nhidden_dim: 172\nn_layers: 2\nn_heads: 4\nn_kv_heads: 2\n"
+      "vocab_size: 256\nseq_len: 64\nshared_classifier: true\n";
+  expect_error([&] { parse_shape_yaml(base + "n_layers: 4\n", "dup.yaml"); }, ErrorKind::Config,
+               {"dup.yaml", "'n_layers'", "duplicate key"});
+}
+
 TEST(Shape, CheckFitsReportsExcess) {
   const ModelShape s70 = load_shape_yaml(preset("llama2_70b"));
   // Independently: int8 values = params minus fp32-kept values; scales 4 B per row.

@@ -37,7 +37,62 @@ std::string scalar_text(const YAML::Node& n) {
   return "<null>";
 }
 
+std::string join_key(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+// Walks a parsed document; every map must have scalar keys, each given once,
+// and no YAML merge key (`<<`): yaml-cpp keeps duplicates and leaves `<<` as a
+// plain key, so either would otherwise be half-read or ignored. `budget`
+// bounds the walk (aliases can repeat a subtree many times).
+void check_node(const YAML::Node& n, const std::string& file, const std::string& path, int depth,
+                size_t& budget) {
+  if (depth > 64) throw ConfigError(file + ": " + path + ": nested more than 64 levels deep");
+  if (budget == 0) throw ConfigError(file + ": document too large (more than 1000000 nodes, aliases included)");
+  --budget;
+  if (n.IsSequence()) {
+    size_t i = 0;
+    for (const auto& item : n) check_node(item, file, path + "[" + std::to_string(i++) + "]", depth + 1, budget);
+    return;
+  }
+  if (!n.IsMap()) return;
+  std::set<std::string> seen;
+  for (const auto& kv : n) {
+    if (!kv.first.IsScalar()) {
+      throw ConfigError(file + ": " + (path.empty() ? std::string("<root>") : path) +
+                        ": a map key must be a plain name, not a " + (kv.first.IsMap() ? "map" : "sequence"));
+    }
+    const std::string k = kv.first.Scalar();
+    const std::string at = join_key(path, k);
+    if (k == "<<") {
+      throw ConfigError(file + ": " + at + ": YAML merge keys (<<) are not supported; write the keys out");
+    }
+    if (!seen.insert(k).second) {
+      throw ConfigError(file + ": " + at + ": duplicate key (given more than once in the same map; give it once)");
+    }
+    check_node(kv.second, file, at, depth + 1, budget);
+  }
+}
+
+// A file with a root section (`chip:`) holds nothing beside it: a
+// mis-indented `cpu:` or a top-level `include:` would be silently ignored.
+void check_only_root(const YAML::Node& doc, const std::string& file, const std::string& root_key,
+                     const std::string& component) {
+  for (const auto& kv : doc) {
+    const std::string k = kv.first.Scalar();
+    if (k == root_key) continue;
+    throw ConfigError(file + ": " + k + ": key outside the '" + root_key + "' section (the file holds only " +
+                      root_key + ":; indent it under " + root_key + ": or remove it) (component: " + component +
+                      ")");
+  }
+}
+
 }  // namespace
+
+void check_document(const YAML::Node& doc, const std::string& file) {
+  size_t budget = 1000000;
+  check_node(doc, file, "", 0, budget);
+}
 
 // Keys read (or asked for) per map, shared between copies of one reader.
 // Stored as "r:<key>" for keys that were looked up, so finish() can also name
@@ -69,12 +124,44 @@ ConfigReader ConfigReader::from_file(const std::string& file, const std::string&
   } catch (const YAML::Exception& e) {
     throw ConfigError(file + ": YAML syntax error: " + e.what() + " (component: " + component + ")");
   }
+  check_document(doc, file);
+  const bool rooted = !root_key.empty() && doc.IsMap() && static_cast<bool>(static_cast<const YAML::Node&>(doc)[root_key]);
+  if (rooted) {
+    // An override outside the root section would land beside it and be ignored.
+    for (const std::string& o : overrides) {
+      const size_t eq = o.find('=');
+      if (eq == std::string::npos || eq == 0) continue;  // apply_overrides names the malformed one
+      const std::string key = o.substr(0, eq);
+      const std::string first = key.substr(0, key.find('.'));
+      if (first != root_key) {
+        throw ConfigError(file + ": override '" + o + "': unknown key '" + key + "' (every key starts with '" +
+                          root_key + ".', e.g. " + root_key + "." + key.substr(key.find('.') + 1) + ")");
+      }
+    }
+  }
   apply_overrides(doc, overrides, file);
-  if (!root_key.empty() && doc.IsMap() && doc[root_key]) {
+  if (rooted) {
+    check_only_root(doc, file, root_key, component);
     const YAML::Node& cdoc = doc;
     return ConfigReader(cdoc[root_key], file, root_key, component);
   }
   return ConfigReader(doc, file, root_key, component);
+}
+
+ConfigReader ConfigReader::section_from_file(const std::string& file, const std::string& root_key,
+                                             const std::string& component) {
+  YAML::Node doc;
+  try {
+    doc = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(file + ": cannot open file (component: " + component + ")");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(file + ": YAML syntax error: " + e.what() + " (component: " + component + ")");
+  }
+  check_document(doc, file);
+  const YAML::Node& cdoc = doc;
+  if (!doc.IsMap() || !cdoc[root_key]) throw ConfigError(file + ": " + root_key + ": required section missing (component: " + component + ")");
+  return ConfigReader(cdoc[root_key], file, root_key, component);
 }
 
 void apply_overrides(YAML::Node& doc, const std::vector<std::string>& overrides, const std::string& file) {
@@ -119,7 +206,9 @@ ConfigReader ConfigReader::from_string(const std::string& text, const std::strin
   } catch (const YAML::Exception& e) {
     throw ConfigError(label + ": YAML syntax error: " + e.what() + " (component: " + component + ")");
   }
+  check_document(doc, label);
   if (!root_key.empty() && doc.IsMap() && doc[root_key]) {
+    check_only_root(doc, label, root_key, component);
     const YAML::Node& cdoc = doc;
     return ConfigReader(cdoc[root_key], label, root_key, component);
   }

@@ -61,12 +61,20 @@ class ConfigReader {
   ConfigReader(YAML::Node node, std::string file, std::string path, std::string component);
 
   /// Parses `file`. If `root_key` is non-empty and the document is a map that
-  /// has that key, reads below it; otherwise reads the whole document.
+  /// has that key, reads below it, and any other top-level key is an error
+  /// (a mis-indented section); otherwise reads the whole document. Every map
+  /// in the file must give each key once and use no YAML merge key (`<<`).
   static ConfigReader from_file(const std::string& file, const std::string& root_key,
                                 const std::string& component);
   /// The same, after applying `key=value` overrides (see apply_overrides).
   static ConfigReader from_file(const std::string& file, const std::string& root_key,
                                 const std::string& component, const std::vector<std::string>& overrides);
+  /// One section of a file that documents several blocks' sections side by
+  /// side (sim/configs/logic/default.yaml: logic and noc); the other top-level
+  /// sections are left alone. from_file() instead refuses any key beside
+  /// `root_key`.
+  static ConfigReader section_from_file(const std::string& file, const std::string& root_key,
+                                        const std::string& component);
   /// Parses YAML text (tests, embedded defaults); `label` stands in for a file name.
   static ConfigReader from_string(const std::string& text, const std::string& label,
                                   const std::string& root_key, const std::string& component);
@@ -128,6 +136,11 @@ class ConfigReader {
 /// the result like any other key (unknown keys and ranges included). Throws
 /// ConfigError naming the override when it is malformed or a path crosses a
 /// non-map value.
+/// Throws ConfigError naming the file and key path for a duplicate key, a
+/// YAML merge key (`<<`) or a non-scalar key anywhere in `doc` (yaml-cpp
+/// accepts all three). from_file() and from_string() call it.
+void check_document(const YAML::Node& doc, const std::string& file);
+
 void apply_overrides(YAML::Node& doc, const std::vector<std::string>& overrides, const std::string& file);
 
 }  // namespace pnm
