@@ -467,3 +467,41 @@ TEST(VectorUnit, StartWhileBusyIsRefusedAndTheRunningOpCompletes) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 15: simulated time past 2^63 ps saturated or wrapped silently (a 1 ms clock, one
+// lane, 2^20 cycles per beat). An op that would end past the largest
+// simulated time now fails START with a SimulationError naming the block;
+// one that fits still runs.
+TEST(VectorUnit, OpPastTheLargestSimulatedTimeFailsNamingTheBlock) {
+  VuConfig c = vu_cfg();
+  c.clk_period_ps = 1'000'000'000;  // 1 ms
+  c.lanes = 1;
+  c.cycles_per_beat = 1 << 20;
+  std::string error;
+  Bench b(
+      [&](Bench& b, Runner& me) {
+        // 8192 elements: (5 + 8192 * 2^20) cycles x 1 ms = 8.59e18 ps < 2^63 ps: runs.
+        b.put(kMem, std::vector<float>(8192, 1.0f));
+        EXPECT_EQ(b.run(me, Op_{Op::COPY, kMem, 0, 0, kMem + 0x10000, 8192}), ok_status());
+        EXPECT_GT(sc_core::sc_time_stamp(), sc_time(8.5e18, SC_PS));
+        // Another 1024 (1.07e18 ps) would end past 2^63 ps = 9.22e18 ps (the
+        // kernel's double conversion saturates there): refused before it starts.
+        try {
+          b.start(me, Op_{Op::COPY, kMem, 0, 0, kMem + 0x10000, 1024});
+          ADD_FAILURE() << "START past the largest simulated time was accepted";
+        } catch (const pnm::SimulationError& e) {
+          error = e.what();
+        }
+      },
+      c);
+  sc_core::sc_start();
+  EXPECT_TRUE(b.r->done);
+  EXPECT_NE(error.find("vu (vector unit): simulated time overflow"), std::string::npos) << error;
+  EXPECT_NE(error.find("op COPY"), std::string::npos) << error;
+  EXPECT_NE(error.find("clk_period"), std::string::npos) << error;
+  EXPECT_EQ(b.vu->op_stats(Op::COPY).count, 1u);
+}
+
+}  // namespace

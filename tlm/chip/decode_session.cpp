@@ -119,6 +119,12 @@ void DecodeSession::run_step(size_t k, const TokenFn& on_token) {
   const uint64_t t = now_ps();
   close_step(t, on_token);
   if (failed()) return;
+  // An earlier step's program that threw (a block refused an op, e.g. VU time
+  // overflow) left the chip mid-step: stop with its message, not "not ready".
+  if (chip_.cpu().failed()) {
+    error_ = chip_.cpu().errors().front();
+    return;
+  }
   Step& st = plan_[k];
   for (fw_slot_t& s : st.slots) {
     if (!st.prefill) s.token = static_cast<uint32_t>(last_[s.seq]);

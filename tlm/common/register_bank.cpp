@@ -181,6 +181,8 @@ void RegisterBank::transport(tlm::tlm_generic_payload& p) {
     }
     p.set_dmi_allowed(false);
     p.set_response_status(tlm::TLM_OK_RESPONSE);
+  } catch (const SimulationError&) {
+    throw;
   } catch (...) {
     p.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
   }

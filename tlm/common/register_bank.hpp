@@ -17,7 +17,8 @@
 // A burst covering several registers is checked as a whole before any
 // register is touched: one bad register fails the burst with no side effects.
 // Callbacks run in offset order. A callback that throws makes the payload
-// answer TLM_GENERIC_ERROR_RESPONSE (registers before it were accessed).
+// answer TLM_GENERIC_ERROR_RESPONSE (registers before it were accessed),
+// except for SimulationError, which propagates to the initiator.
 //
 // Debug access (debug(), for transport_dbg) never calls write callbacks:
 //   read:  RW/RO via the read callback if set (read callbacks must therefore be
@@ -29,6 +30,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,15 @@
 #include "tlm/common/pnm_regs.hpp"
 
 namespace pnm {
+
+/// A failure of the simulation itself raised by a register's side effect (not
+/// a bus error the firmware could see), e.g. simulated time that would pass
+/// the largest SystemC time. RegisterBank lets it through to the initiator,
+/// so the run fails with its message naming the block.
+class SimulationError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 class RegisterBank {
  public:

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <iterator>
 #include <stdexcept>
@@ -89,12 +90,16 @@ Err vu_check(const VuConfig& cfg, const VuOperands& o) {
   return Err::NONE;
 }
 
-uint64_t vu_cycles(const VuConfig& cfg, const VuOperands& o) {
-  if (vu_check(cfg, o) != Err::NONE) return 0;
+namespace {
+// The cycle count in 128 bits: 2 * T * beats * cycles_per_beat can pass 2^64
+// for a long attention on one lane (vu_cycles saturates it).
+unsigned __int128 vu_cycles_wide(const VuConfig& cfg, const VuOperands& o) {
+  using W = unsigned __int128;
   const unsigned L = cfg.lanes;
-  const uint64_t O = cfg.op_overhead_cycles, c = cfg.cycles_per_beat, e = cfg.exp_cycles_per_beat,
-                 d = cfg.div_cycles_per_beat, s = cfg.sincos_cycles_per_beat, q = cfg.sqrt_cycles;
-  const uint64_t n = o.len, bn = beats(n, L);
+  const W O = cfg.op_overhead_cycles, c = cfg.cycles_per_beat, e = cfg.exp_cycles_per_beat,
+          d = cfg.div_cycles_per_beat, s = cfg.sincos_cycles_per_beat, q = cfg.sqrt_cycles;
+  const uint64_t n = o.len;
+  const W bn = beats(n, L);
   switch (static_cast<Op>(o.op)) {
     case Op::COPY:
     case Op::ADD:
@@ -124,6 +129,13 @@ uint64_t vu_cycles(const VuConfig& cfg, const VuOperands& o) {
     }
   }
   return 0;
+}
+}  // namespace
+
+uint64_t vu_cycles(const VuConfig& cfg, const VuOperands& o) {
+  if (vu_check(cfg, o) != Err::NONE) return 0;
+  const unsigned __int128 w = vu_cycles_wide(cfg, o);
+  return w > ~uint64_t{0} ? ~uint64_t{0} : static_cast<uint64_t>(w);
 }
 
 VectorUnit::VectorUnit(sc_core::sc_module_name name, const VuConfig& cfg)
@@ -184,6 +196,27 @@ void VectorUnit::start(uint32_t ctrl) {
     regs_.set(R::STATUS::OFFSET, st);
     regs_.set(R::CYCLES::OFFSET, 0);
     return;
+  }
+  // Simulated time is a 64-bit count of the time resolution; an op that would
+  // end past it would wrap silently (issue 15: a 1 ms clock on one lane).
+  // The memory stream's time is bounded by the operand bytes; the lanes' is
+  // cycles x clock period, from config.
+  const sc_core::sc_time now = sc_core::sc_time_stamp() + (delay_ != nullptr ? *delay_ : sc_core::SC_ZERO_TIME);
+  const long double res_ps = sc_core::sc_get_time_resolution().to_seconds() * 1e12L;
+  // sc_time arithmetic through double (clock x cycles) saturates at 2^63 steps.
+  const long double max_ps = static_cast<long double>(uint64_t{1} << 63) * res_ps;
+  const long double now_ps = static_cast<long double>(now.value()) * res_ps;
+  const uint64_t cycles = vu_cycles(cfg_, o);
+  const long double op_ps = static_cast<long double>(cycles) * static_cast<long double>(cfg_.clk_period_ps);
+  if (now_ps + op_ps >= max_ps) {
+    char buf[512];
+    std::snprintf(buf, sizeof buf,
+                  "%s (vector unit): simulated time overflow: op %s at %.6Lg ps takes %llu cycles x %llu ps = "
+                  "%.6Lg ps, past the largest simulated time %.6Lg ps (2^63 time steps); lower "
+                  "logic.vector_unit.clk_period, cycles_per_beat or raise lanes",
+                  name(), o.op < kOps ? kOpNames[o.op] : "?", now_ps, static_cast<unsigned long long>(cycles),
+                  static_cast<unsigned long long>(cfg_.clk_period_ps), op_ps, max_ps);
+    throw SimulationError(buf);
   }
   pending_ = o;
   busy_ = true;
