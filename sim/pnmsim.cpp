@@ -238,7 +238,9 @@ int run(const RunOptions& o) {
     // A context without a prompt: BOS, then token ids drawn from the seed.
     std::mt19937_64 rng(o.seed);
     while (int64_t(spec.prompt.size()) < context) {
-      spec.prompt.push_back(static_cast<int32_t>(2 + rng() % uint64_t(std::max(1, shape.vocab_size - 2))));
+      // ids from 2 up (past BOS 1), or any id when the vocabulary is that small
+      const uint64_t v = uint64_t(shape.vocab_size);
+      spec.prompt.push_back(static_cast<int32_t>(v > 2 ? 2 + rng() % (v - 2) : rng() % v));
     }
   }
   const int64_t last = context + o.tokens - 1;  // positions the cache must hold

@@ -165,6 +165,23 @@ void check(const ChipConfig& cfg, const Layout& L) {
                       " groups of chip.pnm.mve.vectors = " + std::to_string(V) + " slots: allowed >= " +
                       std::to_string(FW_MAX_JOBS_IN_FLIGHT * groups));
   }
+  // Limits the firmware would otherwise hit mid-run (exit 1): BOS is token 1,
+  // and every vector-unit operand must fit logic.vector_unit.max_elements.
+  if (s.vocab_size < 2) {
+    throw model::ModelError(model::ErrorKind::BadShape,
+                            "vocab_size = " + std::to_string(s.vocab_size) +
+                                ": every sequence starts at BOS token 1, so allowed vocab_size >= 2");
+  }
+  const uint64_t attn = uint64_t{L.m.desc.kv_len} * uint64_t(s.kv_dim());
+  const uint64_t vu_need = std::max({uint64_t(s.dim), uint64_t(s.hidden_dim), uint64_t(s.vocab_size), attn});
+  if (vu_need > cfg.logic.vu.max_elements) {
+    throw ConfigError(cfg.source + ": chip.logic.vector_unit.max_elements = " +
+                      std::to_string(cfg.logic.vu.max_elements) +
+                      " is smaller than the model's longest vector-unit operand (" + std::to_string(vu_need) +
+                      " elements: max of dim, hidden_dim, vocab_size and " + std::to_string(L.m.desc.kv_len) +
+                      " positions x kv_dim " + std::to_string(s.kv_dim()) + " for attention): allowed >= " +
+                      std::to_string(vu_need));
+  }
   if (L.m.desc.slot_stride > 0xFFFFFFFFu) {
     throw model::ModelError(model::ErrorKind::TooLarge,
                             "a slot's work area (" + std::to_string(L.m.desc.slot_stride) +
