@@ -1,17 +1,28 @@
 #include "testbench/mve/mve_pin_bridge.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 namespace pnm::tb {
 
 namespace {
-PinSignals::beat_t pack(const int8_t* src, unsigned n) {
-  PinSignals::beat_t v = 0;
-  for (unsigned i = 0; i < n; ++i) v.range(8 * i + 7, 8 * i) = static_cast<uint8_t>(src[i]);
-  return v;
+constexpr bool kLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+
+// Writes only a changed value: an unchanged write would still cost the
+// kernel's writer check.
+template <class T>
+void put(sc_core::sc_signal<T>& s, const T& v) {
+  if (!(s.read() == v)) s.write(v);
 }
 }  // namespace
 
 PinBridgeEngine::PinBridgeEngine(PinSignals& sig, sc_core::sc_clock& clk, const mve::StallConfig& stalls)
-    : sig_(sig), clk_(clk), stall_cfg_(stalls), stalls_(stalls.seed) {
+    : sig_(sig),
+      clk_(clk),
+      high_(clk.period() * clk.duty_cycle()),
+      period_units_(clk.period().value()),
+      stall_cfg_(stalls),
+      stalls_(stalls.seed) {
   // The build parameters, until the first job reads PARAMS from the RTL.
   params_.lanes = kPinLanes;
   params_.max_cols = PNM_PIN_MAX_COLS;
@@ -23,24 +34,51 @@ void PinBridgeEngine::settle() {
   for (int i = 0; i < 3; ++i) sc_core::wait(sc_core::SC_ZERO_TIME);
 }
 
-mve::PinSample PinBridgeEngine::clock(const mve::PinInputs& in) {
-  sig_.reg_req.write(in.reg_req);
-  sig_.reg_we.write(in.reg_we);
-  sig_.reg_addr.write(in.reg_addr);
-  sig_.reg_wdata.write(in.reg_wdata);
-  sig_.act_valid.write(in.act_valid);
-  if (in.act_valid) sig_.act_data.write(pack(in.act, in.act_n));
-  sig_.w_valid.write(in.w_valid);
-  if (in.w_valid) {
-    sig_.w_data.write(pack(in.w, in.w_n));
-    sig_.w_strb.write(mve::strobe(in));
+void PinBridgeEngine::drive_beat(sc_core::sc_signal<PinSignals::beat_t>& s, const int8_t* src, unsigned n) {
+  // Lane i is bits [8i +: 8]: word j holds lanes 4j .. 4j+3. Lanes past n drive zero.
+  uint32_t w[PinSignals::kBeatWords] = {};
+  if constexpr (kLittleEndian) {
+    std::memcpy(w, src, std::min<unsigned>(n, sizeof w));
+  } else {
+    for (unsigned i = 0; i < n; ++i) w[i / 4] |= uint32_t{static_cast<uint8_t>(src[i])} << (8 * (i % 4));
   }
-  sig_.res_ready.write(in.res_ready);
+  const PinSignals::beat_t& cur = s.read();
+  bool same = true;
+  for (unsigned j = 0; j < PinSignals::kBeatWords; ++j) same = same && word_of(cur, j) == w[j];
+  if (same) return;
+  set_words(beat_buf_, w, PinSignals::kBeatWords);
+  s.write(beat_buf_);
+}
+
+void PinBridgeEngine::drive(const mve::PinInputs& in) {
+  put(sig_.reg_req, in.reg_req);
+  put(sig_.reg_we, in.reg_we);
+  put(sig_.reg_addr, in.reg_addr);
+  put(sig_.reg_wdata, in.reg_wdata);
+  put(sig_.act_valid, in.act_valid);
+  if (in.act_valid) drive_beat(sig_.act_data, in.act, in.act_n);
+  put(sig_.w_valid, in.w_valid);
+  if (in.w_valid) {
+    drive_beat(sig_.w_data, in.w, in.w_n);
+    put(sig_.w_strb, mve::strobe(in));
+  }
+  put(sig_.res_ready, in.res_ready);
+}
+
+mve::PinSample PinBridgeEngine::clock(const mve::PinInputs& in) {
+  // Right after the rising edge this bridge sampled at, wait for the falling
+  // edge: a timed wait wakes in the same delta as the clock's own change, so
+  // the model sees new inputs and the falling clock in one evaluation. Called
+  // at any other time (after run()'s wait on the falling edge, or a test's
+  // own waits), drive at once: the rising edge still sees these values.
+  if (sampled_ && sc_core::sc_time_stamp() == sampled_at_) sc_core::wait(high_);
+  drive(in);
 
   sc_core::wait(clk_.posedge_event());
-  // Evaluate phase of the edge: every signal still holds its pre-edge value
-  // (the RTL samples the same values at this edge), and the next call's
-  // writes only take effect after it: one kernel wait per cycle.
+  // Evaluate phase of the edge: every signal still holds its pre-edge value,
+  // which is what the RTL samples at this edge.
+  sampled_ = true;
+  sampled_at_ = sc_core::sc_time_stamp();
   mve::PinSample s;
   s.busy = sig_.busy.read();
   s.reg_err = sig_.reg_err.read();
@@ -53,7 +91,7 @@ mve::PinSample PinBridgeEngine::clock(const mve::PinInputs& in) {
     for (unsigned v = 0; v < kPinVectors; ++v) res_buf_[v] = static_cast<int32_t>(word_of(res, v));
     s.res_data = res_buf_;
   }
-  cycle_ = static_cast<uint64_t>(sc_core::sc_time_stamp() / clk_.period());
+  cycle_ = sampled_at_.value() / period_units_;
   return s;
 }
 

@@ -6,7 +6,8 @@
 // ragged last beats and the buffer limit are hit often; n (activation
 // vectors) 1..params.vectors, n == params.vectors a third of the time.
 // Data: a fraction of jobs use only the extremes -128/127 (worst-case
-// accumulation), the rest uniform int8 with extremes sprinkled in. Some jobs
+// accumulation), the rest uniform int8 with extremes sprinkled in (each 1 in
+// 16), several bytes from each draw of the generator. Some jobs
 // reuse the held activation vectors (SKIP_ACT) when they cover their columns
 // and vectors. Bad jobs cover every admission check: rows 0, cols 0, cols >
 // max_cols, n 0, n > params.vectors, and SKIP_ACT with fewer held columns or
@@ -63,12 +64,12 @@ class MveSequence {
     const bool extreme = chance(cfg_.extreme_job_fraction);
     if (!d.job.skip_act) {
       d.act.resize(uint64_t{d.job.cols} * d.job.vectors);
-      for (auto& a : d.act) a = value(extreme);
+      fill(d.act, extreme);
       last_act_cols_ = d.job.cols;
       last_act_vecs_ = d.job.vectors;
     }
     d.weights.resize(uint64_t{d.job.rows} * d.job.cols);
-    for (auto& w : d.weights) w = value(extreme);
+    fill(d.weights, extreme);
     d.job.act = d.act.data();
     d.job.weights = d.weights.data();
     return d;
@@ -114,12 +115,26 @@ class MveSequence {
       default: return pick(1, max);
     }
   }
-  int8_t value(bool extreme) {
-    if (extreme) return chance(0.5) ? int8_t{-128} : int8_t{127};
-    switch (pick(0, 15)) {
-      case 0: return -128;
-      case 1: return 127;
-      default: return static_cast<int8_t>(static_cast<int32_t>(pick(0, 255)) - 128);
+  // Data bytes, several from each 64-bit draw (a distribution object per
+  // byte cost more than the pin-level simulation of that byte): an extreme
+  // byte is -128 or 127 from one bit; any other byte takes 4 bits for its
+  // kind (1 in 16 -128, 1 in 16 127, else uniform int8) and 8 for its value.
+  void fill(std::vector<int8_t>& v, bool extreme) {
+    uint64_t r = 0;
+    unsigned left = 0;
+    if (extreme) {
+      for (auto& x : v) {
+        if (left == 0) r = rng_(), left = 64;
+        x = (r & 1) ? int8_t{-128} : int8_t{127};
+        r >>= 1, --left;
+      }
+      return;
+    }
+    for (auto& x : v) {
+      if (left == 0) r = rng_(), left = 5;
+      const uint32_t kind = r & 15, value = (r >> 4) & 255;
+      x = kind == 0 ? int8_t{-128} : kind == 1 ? int8_t{127} : static_cast<int8_t>(static_cast<int32_t>(value) - 128);
+      r >>= 12, --left;
     }
   }
 

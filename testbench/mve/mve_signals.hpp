@@ -18,13 +18,27 @@ template <unsigned bits>
 using VlScPort = std::conditional_t<(bits <= 32), uint32_t,
                                     std::conditional_t<(bits <= 64), uint64_t, sc_dt::sc_bv<bits>>>;
 
-// Element i (32 bits) of a value of that type.
+// Element i (32 bits) of a value of that type. sc_bv keeps its bits in
+// 32-bit words (sc_digit), so element i is word i: no bit-range proxy.
 template <class T>
 uint32_t word_of(const T& v, unsigned i) {
   if constexpr (std::is_integral_v<T>) {
     return static_cast<uint32_t>(static_cast<uint64_t>(v) >> (32 * i));
   } else {
-    return v.range(32 * i + 31, 32 * i).to_uint();
+    static_assert(sizeof(sc_dt::sc_digit) == 4, "sc_bv words are 32 bits");
+    return static_cast<uint32_t>(v.get_word(static_cast<int>(i)));
+  }
+}
+
+// Sets a value of that type from `words` 32-bit elements, element 0 lowest.
+template <class T>
+void set_words(T& v, const uint32_t* w, unsigned words) {
+  if constexpr (std::is_integral_v<T>) {
+    uint64_t x = 0;
+    for (unsigned i = 0; i < words; ++i) x |= uint64_t{w[i]} << (32 * i);
+    v = static_cast<T>(x);
+  } else {
+    for (unsigned i = 0; i < words; ++i) v.set_word(static_cast<int>(i), w[i]);
   }
 }
 
@@ -32,6 +46,8 @@ template <unsigned LANES, unsigned VECTORS>
 struct MveSignals {
   using beat_t = sc_dt::sc_bv<LANES * 8>;  // activation and weight beats (the testbench's LANES > 8)
   using res_t = VlScPort<VECTORS * 32>;    // result beats: VECTORS int32
+  static_assert(LANES % 4 == 0, "beats are whole 32-bit words");
+  static constexpr unsigned kBeatWords = LANES / 4;
   sc_core::sc_signal<bool> rst_n{"rst_n"};
   sc_core::sc_signal<bool> reg_req{"reg_req"}, reg_we{"reg_we"}, reg_err{"reg_err"};
   // The register port rests on STATUS between accesses.
