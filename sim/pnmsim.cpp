@@ -15,6 +15,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstring>
 #include <chrono>
 #include <cstdlib>
 #include <random>
@@ -60,12 +62,14 @@ struct RunOptions {
   uint32_t prefill_chunk = 0;  // 0: max(batch, the MVE's vectors)
   std::string mve;
   uint64_t seed = 1;
+  std::string seed_text = "1";  // parsed by parse_seed: CLI11 turned -1, 2^64 and 1e23 into 2^64-1
   std::vector<std::string> sets;
   std::string stats, trace_json, trace_fst;
   std::string gpu;
   std::string tokenizer;
   float temperature = 0.0f, top_p = 0.9f;
   uint64_t sample_seed = 1;
+  std::string sample_seed_text = "1";
   bool quiet = false;
 };
 
@@ -75,6 +79,42 @@ std::string resolve(const std::string& p) {
   if (p.empty() || fs::exists(p)) return p;
   const fs::path in_tree = fs::path(PNMSIM_SOURCE_DIR) / p;
   return fs::exists(in_tree) ? in_tree.string() : p;
+}
+
+// A seed: a decimal integer in [0, 2^64 - 1], nothing else (no sign,
+// exponent or fraction; out of range is an error, not a clamp).
+uint64_t parse_seed(const char* flag, const std::string& text) {
+  const std::string allowed = fmt::format("{} {}: not a seed; allowed integers 0 .. {}", flag, text, UINT64_MAX);
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) throw UsageError(allowed);
+  errno = 0;
+  const unsigned long long v = std::strtoull(text.c_str(), nullptr, 10);
+  if (errno == ERANGE) throw UsageError(allowed);
+  return static_cast<uint64_t>(v);
+}
+
+// An input file given by flag: a directory would fail later with a stream
+// error that names neither the flag nor the file.
+void require_not_directory(const char* flag, const std::string& path) {
+  std::error_code ec;
+  if (!path.empty() && fs::is_directory(path, ec)) {
+    throw UsageError(std::string(flag) + " " + path + ": is a directory, not a file");
+  }
+}
+
+// Whether two paths name the same file (existing or not). Devices such as
+// /dev/null may be shared.
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ea, eb;
+  const bool xa = fs::exists(a, ea), xb = fs::exists(b, eb);
+  if (xa && xb) {
+    std::error_code ec;
+    if (!fs::is_regular_file(a, ec)) return false;
+    return fs::equivalent(a, b, ec);
+  }
+  if (xa != xb) return false;
+  const fs::path ca = fs::weakly_canonical(fs::absolute(a, ea), ea), cb = fs::weakly_canonical(fs::absolute(b, eb), eb);
+  if (ea || eb) return fs::absolute(a).lexically_normal() == fs::absolute(b).lexically_normal();
+  return ca == cb;
 }
 
 // What --model names: the random tiny model, a shape YAML (a path, or a
@@ -134,7 +174,15 @@ std::vector<int32_t> parse_ids(const std::string& text, int32_t vocab) {
   return ids;
 }
 
-int run(const RunOptions& o) {
+int run(RunOptions& o) {
+  o.seed = parse_seed("--seed", o.seed_text);
+  o.sample_seed = parse_seed("--sample-seed", o.sample_seed_text);
+  // CLI11's range checks let NaN through (every comparison with it is false).
+  if (!std::isfinite(o.temperature)) throw UsageError(fmt::format("--temperature {}: allowed range [0, 100]", o.temperature));
+  if (!std::isfinite(o.top_p)) throw UsageError(fmt::format("--top-p {}: allowed range [0, 1]", o.top_p));
+  require_not_directory("--config", o.config);
+  require_not_directory("--gpu", o.gpu);
+  require_not_directory("--tokenizer", o.tokenizer);
   const ModelChoice mc = choose_model(o.model);
   const bool timing_only = mc.kind == ModelChoice::Kind::Shape;
   const bool functional = !timing_only;
@@ -146,7 +194,32 @@ int run(const RunOptions& o) {
       }
     }
   }
-  // Outputs are checked before anything runs, so a bad path costs no simulation.
+  // Outputs are checked before anything runs, so a bad path costs no
+  // simulation; none may be another output or an input (it would be overwritten).
+  {
+    const std::string config_in =
+        resolve(o.config.empty() ? (timing_only ? "sim/configs/hbf_gen1.yaml" : "sim/configs/tiny.yaml") : o.config);
+    const std::string gpu_in = resolve(o.gpu.empty() ? "sim/configs/gpu/h100_sxm.yaml" : o.gpu);
+    const std::vector<std::pair<const char*, std::string>> outs = {
+        {"--stats", o.stats}, {"--trace-json", o.trace_json}, {"--trace-fst", o.trace_fst}};
+    const std::vector<std::pair<const char*, std::string>> ins = {
+        {"--model", mc.path}, {"--config", config_in}, {"--gpu", gpu_in}, {"--tokenizer", o.tokenizer}};
+    for (size_t i = 0; i < outs.size(); ++i) {
+      if (outs[i].second.empty()) continue;
+      for (size_t j = i + 1; j < outs.size(); ++j) {
+        if (!outs[j].second.empty() && same_file(outs[i].second, outs[j].second)) {
+          throw UsageError(fmt::format("{} {} and {} {} name the same file: give each output its own",
+                                       outs[i].first, outs[i].second, outs[j].first, outs[j].second));
+        }
+      }
+      for (const auto& in : ins) {
+        if (!in.second.empty() && same_file(outs[i].second, in.second)) {
+          throw UsageError(fmt::format("{} {} is the {} file {}: it would be overwritten", outs[i].first,
+                                       outs[i].second, in.first, in.second));
+        }
+      }
+    }
+  }
   for (const std::string* out : {&o.stats, &o.trace_json, &o.trace_fst}) {
     if (out->empty()) continue;
     std::FILE* f = std::fopen(out->c_str(), "a");
@@ -162,6 +235,7 @@ int run(const RunOptions& o) {
   const std::string config =
       resolve(o.config.empty() ? (timing_only ? "sim/configs/hbf_gen1.yaml" : "sim/configs/tiny.yaml") : o.config);
   if (!fs::exists(config)) throw UsageError("--config " + config + ": no such file");
+  require_not_directory("--config", config);
 
   std::vector<std::string> sets = o.sets;
   if (!o.mve.empty()) sets.push_back("chip.pnm.mve.kind=" + o.mve);
@@ -260,7 +334,9 @@ int run(const RunOptions& o) {
   }
   const chip::LoadReport planned = chip::plan(cfg, shape, work);
   (void)planned;
-  report::GpuConfig gpu = report::load_gpu_config(resolve(o.gpu.empty() ? "sim/configs/gpu/h100_sxm.yaml" : o.gpu));
+  const std::string gpu_path = resolve(o.gpu.empty() ? "sim/configs/gpu/h100_sxm.yaml" : o.gpu);
+  require_not_directory("--gpu", gpu_path);
+  report::GpuConfig gpu = report::load_gpu_config(gpu_path);
   if (ckpt) qm = std::make_unique<model::QuantizedModel>(model::quantize_model(*ckpt));
 
   if (!o.trace_json.empty()) trace::open(o.trace_json);
@@ -339,6 +415,20 @@ int run(const RunOptions& o) {
 int run_sweep(const std::string& grid_path, const std::string& out, unsigned workers, bool dry_run, bool gather_only,
           const std::string& exe) {
   if (!fs::exists(grid_path)) throw UsageError("--grid " + grid_path + ": no such file");
+  require_not_directory("--grid", grid_path);
+  {
+    // The output directory must be creatable and writable before anything runs.
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    if (ec || !fs::is_directory(out)) {
+      throw UsageError("--out " + out + ": cannot create the output directory" + (ec ? ": " + ec.message() : ""));
+    }
+    const fs::path probe = fs::path(out) / ".pnmsim_write_probe";
+    std::FILE* f = std::fopen(probe.c_str(), "w");
+    if (!f) throw UsageError("--out " + out + ": cannot write in the output directory: " + std::strerror(errno));
+    std::fclose(f);
+    fs::remove(probe, ec);
+  }
   const sweep::Grid g = sweep::load_grid(grid_path);
   const auto points = sweep::expand(g, exe, out);
   sweep::write_job_files(points, out);
@@ -389,7 +479,7 @@ int sc_main(int argc, char* argv[]) {
       ->check(CLI::Range(1u, 65536u));
   run_cmd->add_option("--mve", o.mve, "MVE in every PNM unit: tlm (golden), rtl (Verilated) or shadow (both, compared)")
       ->check(CLI::IsMember({"tlm", "rtl", "shadow"}));
-  run_cmd->add_option("--seed", o.seed, "seed of the tiny model")->capture_default_str();
+  run_cmd->add_option("--seed", o.seed_text, "seed of the tiny model (0 .. 2^64-1)")->capture_default_str();
   run_cmd->add_option("--set", o.sets, "override a config key, e.g. --set chip.flash.timing.t_read_us=5 (repeatable)");
   run_cmd->add_option("--stats", o.stats, "write all stats and the report as JSON");
   run_cmd->add_option("--trace-json", o.trace_json, "write a Perfetto/Chrome timeline of transactions");
@@ -401,7 +491,7 @@ int sc_main(int argc, char* argv[]) {
   run_cmd->add_option("--top-p", o.top_p, "nucleus sampling threshold (0 or >= 1: off)")
       ->check(CLI::Range(0.0f, 1.0f))
       ->capture_default_str();
-  run_cmd->add_option("--sample-seed", o.sample_seed, "seed of the firmware's sampler (mt19937_64)")
+  run_cmd->add_option("--sample-seed", o.sample_seed_text, "seed of the firmware's sampler (mt19937_64; 0 .. 2^64-1)")
       ->capture_default_str();
   run_cmd->add_option("--tokenizer", o.tokenizer, "llama2.c tokenizer.bin: print the generated text");
   run_cmd->add_flag("--quiet", o.quiet, "no report or progress, only errors (for sweeps)");

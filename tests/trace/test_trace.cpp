@@ -75,5 +75,21 @@ TEST(Trace, DropsPastTheCapAndSaysSo) {
   std::filesystem::remove(path);
 }
 
+// Issue 15: a trace that could not be written (a full disk) was lost with
+// exit 0: fprintf and fclose were unchecked. close() now throws naming it.
+TEST(Trace, FullDiskIsAnErrorNamingTheFile) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  open("/dev/full");
+  const uint32_t t = active()->track("vu", 0);
+  for (int i = 0; i < 10; ++i) active()->complete("vu", "op", t, uint64_t(i) * 10, 5);
+  try {
+    close();
+    ADD_FAILURE() << "writing to /dev/full did not fail";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot write /dev/full"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(active(), nullptr);
+}
+
 }  // namespace
 }  // namespace pnm::trace

@@ -1,5 +1,7 @@
 #include "tlm/common/trace.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 
@@ -21,18 +23,38 @@ std::string escape(const std::string& s) {
 }
 }  // namespace
 
-Writer::Writer(const std::string& path, uint64_t max_events) : max_events_(max_events) {
+Writer::Writer(const std::string& path, uint64_t max_events) : path_(path), max_events_(max_events) {
   f_ = std::fopen(path.c_str(), "w");
-  if (!f_) throw std::runtime_error("trace: cannot write " + path);
+  if (!f_) throw std::runtime_error("trace: cannot write " + path + ": " + std::strerror(errno));
   std::fputs("{\"displayTimeUnit\": \"ns\", \"traceEvents\": [\n", f_);
 }
 
-Writer::~Writer() {
+void Writer::finish() {
+  if (!f_) return;
   std::fprintf(f_,
                "{\"name\": \"pnmsim trace end\", \"ph\": \"i\", \"s\": \"g\", \"ts\": 0, \"pid\": 0, \"tid\": 0, "
                "\"args\": {\"events\": %llu, \"dropped\": %llu}}\n]}\n",
                static_cast<unsigned long long>(events_), static_cast<unsigned long long>(dropped_));
-  std::fclose(f_);
+  // Writes are buffered: a full disk shows at the flush or the close, and
+  // ferror() keeps any earlier fprintf failure.
+  errno = 0;
+  const bool flushed = std::fflush(f_) == 0 && !std::ferror(f_);
+  const int flush_errno = errno;
+  const bool closed = std::fclose(f_) == 0;
+  f_ = nullptr;
+  if (!flushed || !closed) {
+    const int e = flush_errno ? flush_errno : errno;
+    throw std::runtime_error("trace: cannot write " + path_ + (e ? std::string(": ") + std::strerror(e) : "") +
+                             " (the timeline is incomplete)");
+  }
+}
+
+Writer::~Writer() {
+  try {
+    finish();
+  } catch (const std::exception&) {
+    // close() reports it; a writer dropped during unwinding cannot.
+  }
 }
 
 uint32_t Writer::track(const std::string& group, uint32_t index) {
@@ -90,6 +112,10 @@ void open(const std::string& path, uint64_t max_events) {
   instance() = std::make_unique<Writer>(path, max_events);
 }
 
-void close() { instance().reset(); }
+void close() {
+  if (!instance()) return;
+  std::unique_ptr<Writer> w = std::move(instance());
+  w->finish();
+}
 
 }  // namespace pnm::trace

@@ -32,10 +32,16 @@ class Writer {
   void complete(const char* category, const std::string& name, uint32_t track, uint64_t start_ps,
                 uint64_t dur_ps, const std::string& args_json = "");
 
+  /// Writes the closing record and closes the file; throws std::runtime_error
+  /// naming the file if any write, the flush or the close failed (a full
+  /// disk). The destructor calls it and swallows the error.
+  void finish();
+
   uint64_t events() const { return events_; }
   uint64_t dropped() const { return dropped_; }
 
  private:
+  std::string path_;
   std::FILE* f_;
   uint64_t max_events_;
   uint64_t events_ = 0, dropped_ = 0;
@@ -49,7 +55,8 @@ class Writer {
 
 // The process-wide writer, or nullptr when tracing is off.
 Writer* active();
-// Opens (replacing any open writer) or closes the process-wide writer.
+// Opens (replacing any open writer) or closes the process-wide writer;
+// close() throws std::runtime_error naming the file when it could not be written.
 void open(const std::string& path, uint64_t max_events = 2'000'000);
 void close();
 
