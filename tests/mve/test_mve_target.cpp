@@ -141,6 +141,17 @@ TEST(MveTarget, ErrorsAreResponsesNotCrashes) {
   });
 }
 
+// Issue 15: a 0-byte read of RESULTS before any job passed a null pointer
+// (the empty results vector's data()) to memcpy: undefined behaviour, seen by
+// UBSan (nonnull-attribute), harmless-looking without it. Now no copy runs.
+TEST(MveTarget, ZeroLengthAccessCopiesNothing) {
+  simulate(tlm_config(), [](Bench& b) {
+    EXPECT_EQ(b.drv.read(M::RES_BASE, nullptr, 0), tlm::TLM_OK_RESPONSE);
+    EXPECT_EQ(b.drv.read(M::ACT_BASE, nullptr, 0), tlm::TLM_OK_RESPONSE);
+    EXPECT_EQ(b.drv.write(M::ACT_BASE, nullptr, 0), tlm::TLM_OK_RESPONSE);
+  });
+}
+
 TEST(MveTarget, DebugAccessHasNoSideEffectsAndActIsDmi) {
   simulate(tlm_config(), [](Bench& b) {
     std::vector<int8_t> act(16, 3);

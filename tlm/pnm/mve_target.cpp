@@ -158,16 +158,20 @@ bool MveTarget::access_buffer(tlm::tlm_generic_payload& p) {
   const uint64_t addr = p.get_address();
   const uint64_t len = p.get_data_length();
   unsigned char* data = p.get_data_ptr();
+  // memcpy with a null pointer is undefined even for 0 bytes (results_ is
+  // empty before the first job; a 0-length payload may carry no data).
+  auto copy = [len](unsigned char* to, const unsigned char* from) {
+    if (len != 0) std::memcpy(to, from, len);
+  };
   if (addr >= TargetMap::ACT_BASE && addr - TargetMap::ACT_BASE + len <= act_.size()) {
     auto* mem = reinterpret_cast<unsigned char*>(act_.data()) + (addr - TargetMap::ACT_BASE);
-    if (p.is_write()) std::memcpy(mem, data, len);
-    if (p.is_read()) std::memcpy(data, mem, len);
+    if (p.is_write()) copy(mem, data);
+    if (p.is_read()) copy(data, mem);
     return true;
   }
   if (addr >= TargetMap::RES_BASE && p.is_read() &&
       addr - TargetMap::RES_BASE + len <= std::min<uint64_t>(results_.size() * sizeof(int32_t), TargetMap::RES_SIZE)) {
-    std::memcpy(data, reinterpret_cast<const unsigned char*>(results_.data()) + (addr - TargetMap::RES_BASE),
-                len);
+    copy(data, reinterpret_cast<const unsigned char*>(results_.data()) + (addr - TargetMap::RES_BASE));
     return true;
   }
   return false;
