@@ -222,7 +222,7 @@ std::string format(const DecodeReport& r, const std::string& model, const std::s
   line("KV cache", fmt::format("{:.0f} B per token, {:.0f} B in use; {:.2f} GiB free for it: max batch {:.0f} at "
                                "this context", r.kv_bytes_per_token, r.kv_bytes, r.kv_capacity_bytes / (1 << 30),
                                r.max_batch));
-  line("tokens/s per GiB", fmt::format("{:.1f} of KV cache in use, {:.3f} of logic memory", r.tokens_per_s_per_kv_gib,
+  line("tokens/s per GiB", fmt::format("{:.4g} of KV cache in use, {:.4g} of logic memory", r.tokens_per_s_per_kv_gib,
                                        r.tokens_per_s_per_mem_gib));
   line("load phase", r.timing_only ? std::string("preprogrammed image (timing only)")
                                    : fmt::format("{:.0f} pages programmed in {}", r.pages_programmed,
