@@ -333,8 +333,14 @@ static fw_error_t pnm_fail(fw_ctx_t* c, uint32_t irq_status) {
     if ((st & PNM_PNM_STATUS_ERROR_MASK) != 0u) {
       g_err.unit = u;
       g_err.hw_status = st;
-      return err_set(FW_ERR_PNM, "PNM unit reported STATUS.ERROR (ERR_CODE in hw_status[7:4])",
-                     pnm_field_get(st, PNM_PNM_STATUS_ERR_CODE_LSB, PNM_PNM_STATUS_ERR_CODE_WIDTH));
+      const uint32_t code = pnm_field_get(st, PNM_PNM_STATUS_ERR_CODE_LSB, PNM_PNM_STATUS_ERR_CODE_WIDTH);
+      if (code == PNM_PNM_ERR_UNCORRECTABLE) {
+        return err_set(FW_ERR_PNM,
+                       "uncorrectable flash page: the PNM unit's page read stayed uncorrectable after every "
+                       "read-retry (STATUS.ERR_CODE UNCORRECTABLE; the unit is the flash channel)",
+                       code);
+      }
+      return err_set(FW_ERR_PNM, "PNM unit reported STATUS.ERROR (ERR_CODE in hw_status[7:4])", code);
     }
   }
   return err_set(FW_ERR_PNM, "IRQ PNM_ERROR set but no unit shows STATUS.ERROR", irq_status);

@@ -180,6 +180,8 @@ TEST_F(FirmwareErrors, PnmErrorReturnsErrorCodeNamingTheUnit) {
   EXPECT_EQ(e->unit, 2u);
   EXPECT_EQ(e->value, PNM_PNM_ERR_UNCORRECTABLE);
   EXPECT_EQ(e->layer, 0);
+  // Issue 15: the message says what happened (it said "STATUS.ERROR ... 0x54").
+  EXPECT_NE(std::string(e->msg).find("uncorrectable flash page"), std::string::npos) << e->msg;
   // The error is sticky: the next step refuses to start instead of running on.
   EXPECT_EQ(fw_decode_step(&chip.desc(), chip.layers().data(), kBos, 0), FW_DECODE_ERROR);
   EXPECT_EQ(fw_last_error(), FW_ERR_CHIP_STATE);

@@ -137,9 +137,10 @@ void DecodeSession::run_step(size_t k, const TokenFn& on_token) {
                                static_cast<uint32_t>(st.slots.size()), samplers.data(), next.data());
   if (e != FW_OK) {
     const fw_error_info_t* info = fw_last_error_info();
-    error_ = fmt::format("{} step {}: firmware {}: {} (layer {}, unit {}, status 0x{:x}, value {})",
-                         st.prefill ? "prefill" : "decode", k, fw_error_name(e), info->msg, info->layer, info->unit,
-                         info->hw_status, info->value);
+    // A PNM unit is its flash channel's: name it as the channel.
+    error_ = fmt::format("{} step {}: firmware {}: {} (layer {}, {} {}, status 0x{:x}, value {})",
+                         st.prefill ? "prefill" : "decode", k, fw_error_name(e), info->msg, info->layer,
+                         e == FW_ERR_PNM ? "channel" : "unit", info->unit, info->hw_status, info->value);
     return;
   }
   for (size_t i = 0; i < st.slots.size(); ++i) {
