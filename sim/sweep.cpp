@@ -45,6 +45,30 @@ std::string last_line(const std::string& text) {
   return last;
 }
 
+// Grid axes named run.<flag> vary a pnmsim run flag (the workload) instead
+// of a config key: run.batch -> --batch, and so on.
+const std::vector<std::pair<std::string, std::string>>& run_axes() {
+  static const std::vector<std::pair<std::string, std::string>> axes = {
+      {"run.model", "--model"},   {"run.tokens", "--tokens"},         {"run.batch", "--batch"},
+      {"run.context", "--context"}, {"run.prompt_ids", "--prompt-ids"}, {"run.prefill_chunk", "--prefill-chunk"}};
+  return axes;
+}
+
+// The run flag of an axis, or "" for a config key.
+std::string run_flag(const std::string& key) {
+  for (const auto& [k, flag] : run_axes()) {
+    if (k == key) return flag;
+  }
+  return "";
+}
+
+bool has_axis(const Grid& g, const std::string& key) {
+  for (const auto& a : g.axes) {
+    if (a.key == key) return true;
+  }
+  return false;
+}
+
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   std::string out = "\"";
@@ -79,6 +103,11 @@ Grid load_grid(const std::string& path) {
   for (const auto& kv : grid) {
     Axis a;
     a.key = kv.first.Scalar();
+    if (a.key.rfind("run.", 0) == 0 && run_flag(a.key).empty()) {
+      std::string allowed;
+      for (const auto& [k, flag] : run_axes()) allowed += (allowed.empty() ? "" : ", ") + k;
+      r.fail("grid." + a.key, "unknown run axis (allowed: " + allowed + ", or a chip.* config key)");
+    }
     if (!kv.second.IsSequence() || kv.second.size() == 0) {
       r.fail("grid." + a.key, "must be a non-empty list of values");
     }
@@ -120,10 +149,14 @@ std::vector<Point> expand(const Grid& g, const std::string& exe, const std::stri
     }
     const fs::path base = out / "points" / std::to_string(i);
     const std::string config = fs::exists(g.config) ? fs::absolute(g.config).string() : g.config;
-    std::string cmd = quote(exe) + " run --config " + quote(config) + " --model " +
-                      quote(g.model) + " --tokens " + std::to_string(g.tokens);
+    std::string cmd = quote(exe) + " run --config " + quote(config);
+    if (!has_axis(g, "run.model")) cmd += " --model " + quote(g.model);
+    if (!has_axis(g, "run.tokens")) cmd += " --tokens " + std::to_string(g.tokens);
     for (const auto& a : g.args) cmd += " " + quote(a);
-    for (size_t k = 0; k < g.axes.size(); ++k) cmd += " --set " + quote(g.axes[k].key + "=" + p.values[k]);
+    for (size_t k = 0; k < g.axes.size(); ++k) {
+      const std::string flag = run_flag(g.axes[k].key);
+      cmd += flag.empty() ? " --set " + quote(g.axes[k].key + "=" + p.values[k]) : " " + flag + " " + quote(p.values[k]);
+    }
     cmd += " --quiet --stats " + quote(base.string() + ".json");
     p.command = "(" + cmd + " > " + quote(base.string() + ".log") + " 2>&1; echo $? > " +
                 quote(base.string() + ".rc") + ")";

@@ -11,6 +11,9 @@
 //     grid:                                  # cartesian product, in this order
 //       chip.flash.geometry.channels: [4, 8, 16]
 //       chip.flash.timing.t_read_us: [1, 2, 5]
+//       run.batch: [1, 4, 16]                # run.* axes vary the workload flags:
+//                                            # run.model, run.tokens, run.batch, run.context,
+//                                            # run.prompt_ids, run.prefill_chunk
 //     metrics:                               # CSV columns from each point's stats JSON
 //       tokens_per_s: report.tokens_per_s
 //       energy_per_token_j: report.energy_per_token
@@ -28,7 +31,7 @@
 namespace pnm::sweep {
 
 struct Axis {
-  std::string key;                  // dotted config path, passed as --set key=value
+  std::string key;                  // dotted config path (--set key=value), or run.<flag> (--flag value)
   std::vector<std::string> values;  // as written in the YAML
 };
 

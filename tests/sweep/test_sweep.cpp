@@ -34,6 +34,36 @@ fs::path write_grid(const fs::path& dir, const std::string& body) {
   return p;
 }
 
+// Workload axes (run.*) become pnmsim run flags; run.model and run.tokens
+// replace the grid's own model and tokens; an unknown run axis is refused.
+TEST(Sweep, RunAxesVaryTheWorkloadFlags) {
+  const fs::path d = scratch("run_axes");
+  const Grid g = load_grid(write_grid(d, R"(sweep:
+  config: sim/configs/hbf_gen1.yaml
+  model: llama2-7b
+  tokens: 2
+  grid:
+    run.model: [llama2-70b]
+    run.batch: [1, 4]
+    run.context: [1024]
+    chip.flash.timing.t_read_us: [2]
+)").string());
+  const auto pts = expand(g, "/x/pnmsim", (d / "out").string());
+  ASSERT_EQ(pts.size(), 2u);
+  const std::string& c = pts[1].command;
+  EXPECT_NE(c.find(" --model 'llama2-70b' --batch '4' --context '1024' --set 'chip.flash.timing.t_read_us=2'"),
+            std::string::npos) << c;
+  EXPECT_EQ(c.find("llama2-7b"), std::string::npos) << "the run.model axis replaces the grid's model: " << c;
+  EXPECT_NE(c.find("--tokens 2"), std::string::npos) << c;
+  try {
+    load_grid(write_grid(d, "sweep:\n  config: c.yaml\n  model: tiny\n  grid:\n    run.bacth: [1]\n").string());
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("run.bacth"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("run.batch"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Sweep, GridExpandsToTheCartesianProductLastAxisFastest) {
   const fs::path d = scratch("expand");
   const Grid g = load_grid(write_grid(d, R"(sweep:
