@@ -6,6 +6,10 @@
 //
 // One Harness per simulation (ctest runs each test in its own process);
 // several Harness objects may share one simulation (determinism test).
+// Every Harness checks, when destroyed, that its body ran to the end: a body
+// left waiting (sc_start returned with nothing scheduled, e.g. a unit that
+// never went idle) or never started fails the test instead of passing with
+// its checks unrun.
 #pragma once
 
 #include <algorithm>
@@ -180,6 +184,7 @@ struct Harness : sc_core::sc_module {
   MemTarget mem;
   std::function<void(Harness&)> body;
   bool stop_at_end = true;
+  bool ran = false;  // the body returned (set by run(), checked in the destructor)
 
   SC_HAS_PROCESS(Harness);
   Harness(sc_core::sc_module_name n, unsigned channels, const pnm::flash::FlashConfig& f,
@@ -203,8 +208,13 @@ struct Harness : sc_core::sc_module {
     }
     SC_THREAD(run);
   }
+  ~Harness() override {
+    EXPECT_TRUE(ran) << name() << ": the harness body did not run to completion (sc_start returned "
+                     << "while it was still waiting, or it never started)";
+  }
   void run() {
     body(*this);
+    ran = true;
     if (stop_at_end) sc_core::sc_stop();
   }
 

@@ -2,6 +2,7 @@
 // C++ reference, double buffering against the analytic max(flash, MVE),
 // channel imbalance, read-ahead across a late ACT_EPOCH, bad input, and
 // determinism. One sc_start per test; ctest runs each test in its own process.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -663,3 +664,21 @@ TEST(PnmBatch, ThreeVectorJobEqualsThreeReferenceGemvsWithOneWeightPass) {
 
 }  // namespace
 }  // namespace pnm_test
+
+// ---------------------------------------------------------------------------
+// The harness itself: a body that never finishes (here: it waits for an event
+// nobody notifies, like a unit that never goes idle) fails the test, so no
+// harness test can pass with its checks unrun.
+// ---------------------------------------------------------------------------
+namespace {
+void run_a_harness_whose_body_hangs() {
+  const auto fcfg = tiny_flash(1, 1);
+  sc_core::sc_event never;
+  Harness h("h", 1, fcfg, pnm_cfg(), [&never](Harness&) { sc_core::wait(never); });
+  sc_core::sc_start();  // returns: nothing is scheduled, the body still waits
+}
+}  // namespace
+
+TEST(PnmHarness, ABodyThatDoesNotRunToCompletionFailsTheTest) {
+  EXPECT_NONFATAL_FAILURE(run_a_harness_whose_body_hangs(), "did not run to completion");
+}
