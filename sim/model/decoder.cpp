@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "sim/model/ops.hpp"
+#include "sim/model/numerics.hpp"
 #include "sim/model/sampler.hpp"
 
 namespace pnm::model {

@@ -16,7 +16,7 @@
 #include "sim/model/checkpoint.hpp"
 #include "sim/model/decoder.hpp"
 #include "sim/model/error.hpp"
-#include "sim/model/ops.hpp"
+#include "sim/model/numerics.hpp"
 #include "sim/model/quant.hpp"
 #include "sim/model/sampler.hpp"
 #include "sim/model/shape.hpp"

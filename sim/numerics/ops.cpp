@@ -1,8 +1,8 @@
-#include "sim/model/ops.hpp"
+#include "sim/numerics/ops.hpp"
 
 #include <cmath>
 
-namespace pnm::model {
+namespace pnm::numerics {
 
 void rmsnorm(float* out, const float* x, const float* w, int32_t n) {
   float ss = 0.0f;
@@ -93,4 +93,4 @@ void add(float* out, const float* x, const float* y, int32_t n) {
   for (int32_t i = 0; i < n; ++i) out[i] = x[i] + y[i];
 }
 
-}  // namespace pnm::model
+}  // namespace pnm::numerics

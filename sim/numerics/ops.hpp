@@ -1,6 +1,6 @@
 #pragma once
 // The fp32 vector operations of the decode step, with their arithmetic order
-// fixed. The firmware's vector-unit code must follow these line by line to
+// fixed (the numerics contract: sim/numerics/NUMERICS.md). The firmware's vector-unit code must follow these line by line to
 // reproduce the reference's tokens exactly. All sums run sequentially from
 // index 0 upward in fp32 (no pairwise / SIMD reassociation; the library is
 // built with -ffp-contract=off so no FMA is formed). Follows llama2.c run.c.
@@ -12,7 +12,7 @@
 // compare such builds on int32 partials layer by layer, not only on tokens.
 #include <cstdint>
 
-namespace pnm::model {
+namespace pnm::numerics {
 
 constexpr float kRmsNormEps = 1e-5f;
 constexpr float kRopeTheta = 10000.0f;
@@ -56,4 +56,4 @@ void attention(float* out, const float* q, const float* k_layer, const float* v_
                float* att_scratch, int32_t pos, int32_t n_heads, int32_t n_kv_heads,
                int32_t head_dim);
 
-}  // namespace pnm::model
+}  // namespace pnm::numerics

@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "firmware/hal/pnm_regs.h"
-#include "sim/model/ops.hpp"
+#include "sim/model/numerics.hpp"
 
 namespace pnm::test {
 

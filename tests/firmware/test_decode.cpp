@@ -20,7 +20,7 @@
 #include "firmware/hal/pnm_regs.h"
 #include "sim/model/checkpoint.hpp"
 #include "sim/model/decoder.hpp"
-#include "sim/model/ops.hpp"
+#include "sim/model/numerics.hpp"
 #include "sim/model/quant.hpp"
 
 namespace pnm::test {

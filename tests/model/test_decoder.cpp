@@ -7,7 +7,7 @@
 
 #include "sim/model/checkpoint.hpp"
 #include "sim/model/decoder.hpp"
-#include "sim/model/ops.hpp"
+#include "sim/model/numerics.hpp"
 #include "sim/model/quant.hpp"
 #include "test_util.hpp"
 

@@ -11,9 +11,9 @@
 #include <iterator>
 #include <stdexcept>
 
-#include "sim/model/ops.hpp"
-#include "sim/model/sampler.hpp"
-#include "sim/model/quant.hpp"
+#include "sim/numerics/ops.hpp"
+#include "sim/numerics/quant.hpp"
+#include "sim/numerics/sample.hpp"
 
 namespace pnm::logic {
 
@@ -339,12 +339,12 @@ Err VectorUnit::execute(const VuOperands& o, uint32_t& result) {
     case Op::RMSNORM:
       if (!read_vec(o.src0, a, n) || !read_vec(o.src1, b, n)) return Err::ADDRESS;
       out.resize(n);
-      model::rmsnorm(out.data(), a.data(), b.data(), static_cast<int32_t>(n));
+      numerics::rmsnorm(out.data(), a.data(), b.data(), static_cast<int32_t>(n));
       break;
     case Op::QUANTIZE: {
       if (!read_vec(o.src0, a, n)) return Err::ADDRESS;
       std::vector<int8_t> q(n);
-      const float scale = model::quantize_vector(a.data(), static_cast<int64_t>(n), q.data());
+      const float scale = numerics::quantize_vector(a.data(), static_cast<int64_t>(n), q.data());
       if (!mem_write(o.dst, q.data(), n)) return Err::ADDRESS;
       result = float_bits(scale);
       return Err::NONE;
@@ -354,14 +354,14 @@ Err VectorUnit::execute(const VuOperands& o, uint32_t& result) {
       if (!read_vec(o.src0, acc, n) || !read_vec(o.src1, b, n)) return Err::ADDRESS;
       const float x_scale = bits_float(o.farg);
       out.resize(n);
-      model::dequantize(out.data(), acc.data(), b.data(), x_scale, static_cast<int32_t>(n));
+      numerics::dequantize(out.data(), acc.data(), b.data(), x_scale, static_cast<int32_t>(n));
       break;
     }
     case Op::ROPE: {
       const uint64_t kv_dim = o.arg[1];
       if (!read_vec(o.dst, a, n) || !read_vec(o.src0, b, kv_dim)) return Err::ADDRESS;
       // The reference reads k[i], k[i+1] only for i < kv_dim.
-      model::rope(a.data(), b.data(), static_cast<int32_t>(o.arg[0]), static_cast<int32_t>(n),
+      numerics::rope(a.data(), b.data(), static_cast<int32_t>(o.arg[0]), static_cast<int32_t>(n),
                   static_cast<int32_t>(kv_dim), static_cast<int32_t>(o.arg[2]));
       if (!mem_write(o.dst, a.data(), n * 4) || !mem_write(o.src0, b.data(), kv_dim * 4)) {
         return Err::ADDRESS;
@@ -378,27 +378,27 @@ Err VectorUnit::execute(const VuOperands& o, uint32_t& result) {
       }
       out.resize(dim);
       std::vector<float> att(size_t(pos) + 1);
-      model::attention(out.data(), a.data(), b.data(), c.data(), att.data(), pos, nh, nkv, hd);
+      numerics::attention(out.data(), a.data(), b.data(), c.data(), att.data(), pos, nh, nkv, hd);
       break;
     }
     case Op::ADD:
       if (!read_vec(o.src0, a, n) || !read_vec(o.src1, b, n)) return Err::ADDRESS;
       out.resize(n);
-      model::add(out.data(), a.data(), b.data(), static_cast<int32_t>(n));
+      numerics::add(out.data(), a.data(), b.data(), static_cast<int32_t>(n));
       break;
     case Op::SILU_MUL:
       if (!read_vec(o.src0, a, n) || !read_vec(o.src1, b, n)) return Err::ADDRESS;
       out.resize(n);
-      for (uint64_t i = 0; i < n; ++i) out[i] = model::silu_mul(a[i], b[i]);
+      for (uint64_t i = 0; i < n; ++i) out[i] = numerics::silu_mul(a[i], b[i]);
       break;
     case Op::ARGMAX:
       if (!read_vec(o.src0, a, n)) return Err::ADDRESS;
-      result = static_cast<uint32_t>(model::argmax(a.data(), static_cast<int32_t>(n)));
+      result = static_cast<uint32_t>(numerics::argmax(a.data(), static_cast<int32_t>(n)));
       return Err::NONE;
     case Op::SAMPLE: {
       if (!read_vec(o.src0, a, n)) return Err::ADDRESS;
       std::vector<int32_t> order;
-      result = static_cast<uint32_t>(model::sample_with_coin(a.data(), static_cast<int32_t>(n), bits_float(o.farg),
+      result = static_cast<uint32_t>(numerics::sample_with_coin(a.data(), static_cast<int32_t>(n), bits_float(o.farg),
                                                              bits_float(o.arg[0]), o.arg[1], b, order));
       return Err::NONE;
     }

@@ -1,6 +1,6 @@
 // Vector unit on the logic die (regmap block `vu`): the fp32 operations of the
 // decode step over chip memory. The arithmetic is the reference model's: each
-// op calls sim/model/ops.hpp / quant.hpp (pnm::model) on operands it reads
+// op calls the numerics library (sim/numerics: ops, quant, sample) on operands it reads
 // through init_socket, and writes the results back the same way.
 //
 // Programming: write OP, SRC*/DST (64-bit chip addresses as LO/HI), LEN,
