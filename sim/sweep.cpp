@@ -23,6 +23,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr uint64_t kMaxPoints = 1'000'000;
+
 std::string quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -113,9 +115,23 @@ Grid load_grid(const std::string& path) {
     }
     for (const auto& v : kv.second) {
       if (!v.IsScalar()) r.fail("grid." + a.key, "values must be scalars (numbers or strings)");
+      // One point is one line of jobs.txt: a control character would split it.
+      for (unsigned char ch : v.Scalar()) {
+        if (ch < 0x20 || ch == 0x7F) r.fail("grid." + a.key, "a value holds a control character (newline, tab, ...)");
+      }
       a.values.push_back(v.Scalar());
     }
     g.axes.push_back(std::move(a));
+  }
+  // The product, checked before anything is expanded (64 axes of 2 values
+  // would overflow; a million points is more than a sweep here should be).
+  uint64_t points = 1;
+  for (const auto& a : g.axes) {
+    if (points > kMaxPoints / a.values.size()) {
+      r.fail("grid", "more than " + std::to_string(kMaxPoints) + " points (allowed: at most " +
+                         std::to_string(kMaxPoints) + "; split the sweep)");
+    }
+    points *= a.values.size();
   }
   const YAML::Node metrics = root["metrics"];
   if (metrics) {

@@ -1,7 +1,7 @@
 // bench_decode: simulator speed of a timing-only decode on the whole chip
 // (issue 7, item 7). A benchmark, not a test: it prints figures.
 //
-//   bench_decode [--model llama2_7b|llama3_8b|llama2_70b] [--tokens N]
+//   bench_decode [--model llama2_7b|llama2_13b|llama3_8b|llama2_70b|llama3_70b|llama3_1_405b] [--tokens N]
 //                [--config sim/configs/hbf_gen1.yaml] [--set chip.x.y=v ...]
 //                [--stats FILE]
 //
@@ -49,7 +49,7 @@ int sc_main(int argc, char** argv) {
   std::string stats_path;
   int tokens = 1;
   app.add_option("--model", model, "published shape in sim/configs/models/")
-      ->check(CLI::IsMember({"llama2_7b", "llama3_8b", "llama2_70b"}));
+      ->check(CLI::IsMember({"llama2_7b", "llama2_13b", "llama3_8b", "llama2_70b", "llama3_70b", "llama3_1_405b"}));
   app.add_option("--tokens", tokens, "greedy tokens to decode")->check(CLI::Range(1, 1 << 20));
   app.add_option("--config", config, "chip YAML")->check(CLI::ExistingFile);
   app.add_option("--set", overrides, "config override chip.x.y=value (repeatable)");

@@ -301,6 +301,29 @@ TEST(Chip, BatchAndPrefillInShadowModeMatchReferencePerSequence) {
   EXPECT_EQ(r.steps[0].slots, 9u);
 }
 
+// Shapes beyond the registers' and the firmware's limits are refused before
+// any layout: 10^8 layers would otherwise allocate gigabytes of descriptors.
+TEST(Chip, ShapesBeyondRegisterAndFirmwareLimitsFailBeforeLayout) {
+  const ChipConfig cfg = load_chip_config(kRoot + "/sim/configs/hbf_gen1.yaml");
+  const auto refused = [&](model::ModelShape s, const std::string& want) {
+    try {
+      plan(cfg, s);
+      ADD_FAILURE() << "expected a ModelError naming " << want;
+    } catch (const model::ModelError& e) {
+      EXPECT_NE(std::string(e.what()).find(want), std::string::npos) << e.what();
+    }
+  };
+  model::ModelShape s = model::load_shape_yaml(kRoot + "/sim/configs/models/llama2_7b.yaml");
+  s.n_layers = 100000000;
+  refused(s, "n_layers 100000000");
+  s = model::tiny_shape();
+  s.vocab_size = 1 << 24;
+  refused(s, "JOB_ROWS");
+  s = model::tiny_shape();
+  s.hidden_dim = 70000;
+  refused(s, "JOB_COLS");
+}
+
 TEST(Chip, ModelLargerThanFlashFailsBeforeSimulation) {
   // 4 channels x 1 block x 64 planes x 1 page x 4 KiB = 1 MiB of flash; the
   // tiny model needs more.

@@ -548,6 +548,8 @@ TEST(PnmConfig, DefaultYamlLoadsAndBadKeysFail) {
   };
   EXPECT_NE(bad("pnm: {queue_depth: 0}").find("pnm.queue_depth"), std::string::npos);
   EXPECT_NE(bad("pnm: {readahead: 5}").find("readahead"), std::string::npos);
+  // 2^40 bytes of read-ahead would allocate a slot record per page: capped at 1 GiB.
+  EXPECT_NE(bad("pnm: {readahead_bytes: 1099511627776}").find("readahead_bytes"), std::string::npos);
   EXPECT_NE(bad("pnm: {act_sram_bytes: 4194304}").find("act_sram_bytes"), std::string::npos);
   EXPECT_NE(bad("pnm: {act_sram_bytes: 1024, mve: {max_cols: 4096}}").find("act_sram_bytes"),
             std::string::npos);

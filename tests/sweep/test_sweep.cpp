@@ -64,6 +64,28 @@ TEST(Sweep, RunAxesVaryTheWorkloadFlags) {
   }
 }
 
+// A grid is checked before it is expanded: a product past a million points
+// (here 2^21) and a value that would split a jobs.txt line are refused.
+TEST(Sweep, HugeGridsAndControlCharactersAreRefused) {
+  const fs::path d = scratch("huge");
+  std::string body = "sweep:\n  config: c.yaml\n  model: tiny\n  grid:\n";
+  for (int k = 0; k < 21; ++k) body += "    chip.a" + std::to_string(k) + ": [1, 2]\n";
+  const auto refused = [&](const std::string& text, const std::string& want) {
+    try {
+      load_grid(write_grid(d, text).string());
+      ADD_FAILURE() << "expected a ConfigError for " << want;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(want), std::string::npos) << e.what();
+    }
+  };
+  refused(body, "more than 1000000 points");
+  refused("sweep:\n  config: c.yaml\n  model: tiny\n  grid:\n    chip.x: [\"1\\n2\"]\n", "control character");
+  // 2^19 points is allowed (and not expanded here).
+  std::string ok = "sweep:\n  config: c.yaml\n  model: tiny\n  grid:\n";
+  for (int k = 0; k < 19; ++k) ok += "    chip.a" + std::to_string(k) + ": [1, 2]\n";
+  EXPECT_EQ(load_grid(write_grid(d, ok).string()).axes.size(), 19u);
+}
+
 TEST(Sweep, GridExpandsToTheCartesianProductLastAxisFastest) {
   const fs::path d = scratch("expand");
   const Grid g = load_grid(write_grid(d, R"(sweep:

@@ -23,6 +23,31 @@ struct Layout {
   uint64_t flash_end = 0;
 };
 
+// Limits of the registers and the firmware that a shape must meet before any
+// layout is attempted (a huge n_layers must be refused, not laid out):
+// JOB_COLS is 16 bits, JOB_ROWS 24 bits, the firmware runs at most
+// FW_MAX_LAYERS layers and 2^24 positions (decode.c).
+void check_limits(const model::ModelShape& s, const Workload& w) {
+  const auto fail = [&](const std::string& what) {
+    throw model::ModelError(model::ErrorKind::TooLarge, "model shape: " + what);
+  };
+  if (s.dim > 65535 || s.hidden_dim > 65535) {
+    fail("dim " + std::to_string(s.dim) + " / hidden_dim " + std::to_string(s.hidden_dim) +
+         " exceed the 16-bit JOB_COLS register: allowed 1..65535");
+  }
+  if (s.vocab_size > 0xFFFFFF) {
+    fail("vocab_size " + std::to_string(s.vocab_size) + " exceeds the 24-bit JOB_ROWS register: allowed 1..16777215");
+  }
+  if (s.n_layers > 4096) fail("n_layers " + std::to_string(s.n_layers) + " exceeds the firmware's 4096: allowed 1..4096");
+  if (s.seq_len > (1 << 24)) {
+    fail("seq_len " + std::to_string(s.seq_len) + " exceeds the firmware's 2^24 positions: allowed 1..16777216");
+  }
+  if (w.max_slots == 0 || w.max_slots > FW_MAX_SLOTS || w.n_seqs == 0) {
+    fail("workload of " + std::to_string(w.max_slots) + " slots and " + std::to_string(w.n_seqs) +
+         " sequences: allowed 1.." + std::to_string(FW_MAX_SLOTS) + " slots, >= 1 sequence");
+  }
+}
+
 // The one place addresses are decided; plan(), load_model() and load_shape()
 // all use it.
 Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Workload& w) {
@@ -244,6 +269,7 @@ uint64_t program_matrix(Chip& chip, const pnm_matrix_desc_t& d, const model::QMa
 
 LoadReport plan(const ChipConfig& cfg, const model::ModelShape& shape, const Workload& w) {
   shape.validate("model");
+  check_limits(shape, w);
   const Layout L = make_layout(cfg, shape, w);
   check(cfg, L);
   return L.m.report;
@@ -252,6 +278,7 @@ LoadReport plan(const ChipConfig& cfg, const model::ModelShape& shape, const Wor
 LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm, const Workload& w) {
   const ChipConfig& cfg = chip.config();
   qm.shape.validate("model");
+  check_limits(qm.shape, w);
   Layout L = make_layout(cfg, qm.shape, w);
   check(cfg, L);
   if (cfg.flash.storage_mode == flash::StorageMode::TimingOnly) {
@@ -291,6 +318,7 @@ LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm, const Worklo
 LoadedModel load_shape(Chip& chip, const model::ModelShape& shape, const Workload& w) {
   const ChipConfig& cfg = chip.config();
   shape.validate("model");
+  check_limits(shape, w);
   Layout L = make_layout(cfg, shape, w);
   check(cfg, L);
   if (!cfg.flash.preprogrammed) {

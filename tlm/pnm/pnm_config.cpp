@@ -11,7 +11,7 @@ PnmConfig load_pnm_config(const ConfigReader& r) {
       "act_sram_bytes", static_cast<int64_t>(c.act_sram_bytes),
       {1, static_cast<int64_t>(regs::addr::ACT_SRAM_MAX_BYTES)}));
   c.readahead_bytes = static_cast<uint64_t>(r.integer_or(
-      "readahead_bytes", static_cast<int64_t>(c.readahead_bytes), {0, int64_t{1} << 40}));
+      "readahead_bytes", static_cast<int64_t>(c.readahead_bytes), {0, int64_t{1} << 30}));
   c.flash_queue_depth =
       static_cast<unsigned>(r.integer_or("flash_queue_depth", c.flash_queue_depth, {1, 1 << 20}));
   c.functional = r.boolean_or("functional", c.functional);
