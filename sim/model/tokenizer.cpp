@@ -7,6 +7,7 @@
 #include <iterator>
 #include <random>
 #include <unordered_map>
+#include <vector>
 
 #include "sim/model/error.hpp"
 #include "sim/model/rng.hpp"
@@ -74,7 +75,33 @@ std::vector<int> Tokenizer::encode(const std::string& text) const {
 Tokenizer load_tokenizer(const std::string& path, int32_t expected_vocab_size) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ModelError(ErrorKind::Io, path + ": cannot open tokenizer");
-  const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Read no more than a tokenizer of this vocabulary can hold: a device such
+  // as /dev/zero or a huge file must not be read without limit (issue 15).
+  // Entries: 4-byte max_token_length, then per token score, length, bytes.
+  char head[4];
+  in.read(head, 4);
+  std::string data(head, size_t(in.gcount()));
+  if (data.size() == 4) {
+    int32_t ml;
+    std::memcpy(&ml, head, 4);
+    constexpr uint64_t kCap = uint64_t(1) << 28;  // 256 MiB: far above any real tokenizer
+    const uint64_t per_token = 8 + uint64_t(ml > 0 ? ml : 0);
+    const uint64_t vocab = uint64_t(expected_vocab_size > 0 ? expected_vocab_size : 0);
+    const uint64_t limit = std::min<uint64_t>(kCap, 4 + vocab * per_token);
+    std::vector<char> buf(1 << 16);
+    while (in && data.size() <= limit) {
+      in.read(buf.data(), std::streamsize(std::min<uint64_t>(buf.size(), limit + 1 - data.size())));
+      data.append(buf.data(), size_t(in.gcount()));
+    }
+    if (data.size() > limit && ml > 0) {
+      throw ModelError(ErrorKind::TokenizerMismatch,
+                       path + ": tokenizer larger than " + std::to_string(limit) + " bytes, the most " +
+                           std::to_string(vocab) + " tokens (checkpoint vocab_size) of at most " +
+                           std::to_string(ml) + " bytes (max_token_length) can take" +
+                           (limit == kCap ? " (cap 256 MiB)" : ""));
+    }
+  }
+  if (in.bad()) throw ModelError(ErrorKind::Io, path + ": cannot read tokenizer");
   const uint64_t size = data.size();
   uint64_t off = 0;
   auto need = [&](uint64_t n, const std::string& what) {

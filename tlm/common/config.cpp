@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <ios>
 #include <sstream>
 
 namespace pnm {
@@ -109,6 +111,27 @@ ConfigReader::ConfigReader(YAML::Node node, std::string file, std::string path,
                       " must be a map (component: " + component_ + ")");
 }
 
+namespace {
+// Loads one YAML file, naming it on every failure. A directory is refused
+// first: yaml-cpp would open it and fail with "basic_filebuf::underflow"
+// (issue 15 corpus: --set chip.flash.preset=<a directory>).
+YAML::Node load_yaml_file(const std::string& file, const std::string& component) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    throw ConfigError(file + ": is a directory, not a YAML file (component: " + component + ")");
+  }
+  try {
+    return YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(file + ": cannot open file (component: " + component + ")");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(file + ": YAML syntax error: " + e.what() + " (component: " + component + ")");
+  } catch (const std::ios_base::failure& e) {
+    throw ConfigError(file + ": cannot read file: " + e.what() + " (component: " + component + ")");
+  }
+}
+}  // namespace
+
 ConfigReader ConfigReader::from_file(const std::string& file, const std::string& root_key,
                                      const std::string& component) {
   return from_file(file, root_key, component, {});
@@ -116,14 +139,7 @@ ConfigReader ConfigReader::from_file(const std::string& file, const std::string&
 
 ConfigReader ConfigReader::from_file(const std::string& file, const std::string& root_key,
                                      const std::string& component, const std::vector<std::string>& overrides) {
-  YAML::Node doc;
-  try {
-    doc = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw ConfigError(file + ": cannot open file (component: " + component + ")");
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(file + ": YAML syntax error: " + e.what() + " (component: " + component + ")");
-  }
+  YAML::Node doc = load_yaml_file(file, component);
   check_document(doc, file);
   const bool rooted = !root_key.empty() && doc.IsMap() && static_cast<bool>(static_cast<const YAML::Node&>(doc)[root_key]);
   if (rooted) {
@@ -150,14 +166,7 @@ ConfigReader ConfigReader::from_file(const std::string& file, const std::string&
 
 ConfigReader ConfigReader::section_from_file(const std::string& file, const std::string& root_key,
                                              const std::string& component) {
-  YAML::Node doc;
-  try {
-    doc = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw ConfigError(file + ": cannot open file (component: " + component + ")");
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(file + ": YAML syntax error: " + e.what() + " (component: " + component + ")");
-  }
+  YAML::Node doc = load_yaml_file(file, component);
   check_document(doc, file);
   const YAML::Node& cdoc = doc;
   if (!doc.IsMap() || !cdoc[root_key]) throw ConfigError(file + ": " + root_key + ": required section missing (component: " + component + ")");
