@@ -361,6 +361,13 @@ int run(RunOptions& o) {
   progress.finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   trace::close();
+  // A hang (the watchdog fired, or the simulation ran out of events before
+  // every token existed): no report of a run that did not finish.
+  session.finish();
+  if (session.hung()) {
+    std::fprintf(stderr, "pnmsim: %s\n", session.error().c_str());
+    return 1;
+  }
 
   Stats stats;
   chip.report(stats, "chip");

@@ -310,6 +310,40 @@ TEST(FlashReliability, UncorrectableAfterRetryLimit) {
   EXPECT_EQ(m.counters().corrected_bits, 0u);
 }
 
+// Fault injection (issue 15): a stuck-busy die delays the completion of reads
+// on that die issued from its start time; other dies and earlier reads keep
+// their normal timing.
+TEST(FlashReliability, StuckDieDelaysOnlyItsReadsFromItsStartTime) {
+  const FlashConfig f = cfg_from(base_yaml(/*dies=*/2));
+  const uint64_t kDelay = 1'000'000'000'000ull;  // 1 s
+  ChannelModel clean(f, 0);
+  const uint64_t normal = clean.execute(rd(pa(1, 0, 0, 0))).done_ps;
+  {
+    ChannelModel m(f, 0);
+    m.add_stuck_die(1, 0, kDelay);
+    EXPECT_EQ(m.execute(rd(pa(1, 0, 0, 0))).done_ps, normal + kDelay);
+    EXPECT_EQ(m.counters().stuck_reads, 1u);
+    const uint64_t other = m.execute(rd(pa(0, 0, 1, 0))).done_ps;
+    EXPECT_LT(other, kDelay) << "die 0 is not stuck";
+    EXPECT_EQ(m.counters().stuck_reads, 1u);
+    pnm::Stats s;
+    m.report(s, "f");
+    EXPECT_EQ(s.value("f.faults.stuck_die_reads"), 1.0);
+  }
+  {
+    ChannelModel m(f, 0);
+    m.add_stuck_die(1, /*from_ps=*/5'000'000, kDelay);
+    EXPECT_EQ(m.execute(rd(pa(1, 0, 0, 0))).done_ps, normal) << "issued before the fault starts";
+    OpRequest late = rd(pa(1, 0, 0, 1));
+    late.issue_ps = 5'000'000;
+    EXPECT_GE(m.execute(late).done_ps, 5'000'000 + kDelay);
+    EXPECT_EQ(m.counters().stuck_reads, 1u);
+  }
+  pnm::Stats s;
+  clean.report(s, "f");
+  EXPECT_FALSE(s.has("f.faults.stuck_die_reads")) << "no fault, no stat";
+}
+
 TEST(FlashReliability, DrawnErrorsMatchRberStatistically) {
   const uint64_t seed = flash_test::test_seed();
   FlashConfig f = cfg_from(base_yaml());

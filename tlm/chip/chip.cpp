@@ -2,6 +2,9 @@
 
 #include <string>
 
+#include <fmt/format.h>
+
+#include "tlm/common/sim_time.hpp"
 #include "tlm/pnm/mve_config.hpp"
 
 namespace pnm::chip {
@@ -59,9 +62,148 @@ Chip::Chip(sc_core::sc_module_name name, const ChipConfig& cfg)
   irq_->irq_o(irq_line_);
   cpu_->irq_i(irq_line_);
 
+  wire_faults();
+
   SC_HAS_PROCESS(Chip);
   SC_METHOD(combine_lines);
   for (unsigned c = 0; c < C; ++c) sensitive << unit_idle_[c] << unit_error_[c];
+  SC_THREAD(watchdog_thread);
+}
+
+void Chip::wire_faults() {
+  fault_hits_.assign(cfg_.faults.size(), 0);
+  struct PageFault {
+    size_t index;
+    flash::PageAddr page;
+    uint32_t bits;  // forced bit errors per codeword, every attempt
+  };
+  std::vector<std::vector<PageFault>> pages(channels());
+  for (size_t i = 0; i < cfg_.faults.size(); ++i) {
+    const FaultSpec& f = cfg_.faults[i];
+    switch (f.kind) {
+      case FaultSpec::Kind::UncorrectablePage:
+        pages[f.channel].push_back(PageFault{i, f.page, cfg_.flash.ecc_correctable_bits + 1});
+        break;
+      case FaultSpec::Kind::BitFlips: pages[f.channel].push_back(PageFault{i, f.page, f.bits}); break;
+      case FaultSpec::Kind::StuckDie: flash_[f.channel]->model().add_stuck_die(f.die, f.from_ps, f.delay_ps); break;
+      case FaultSpec::Kind::TsvError:
+        if (f.down) tsv_[f.channel]->inject_error(logic::TsvLink::kDown, f.after_transfers, f.from_ps);
+        if (f.up) tsv_[f.channel]->inject_error(logic::TsvLink::kUp, f.after_transfers, f.from_ps);
+        break;
+    }
+  }
+  // Only channels with a page fault get a hook: the others keep the model's
+  // plain RBER draw (no per-codeword call).
+  for (unsigned c = 0; c < channels(); ++c) {
+    if (pages[c].empty()) continue;
+    flash_[c]->set_fault_hook([this, list = pages[c]](const flash::FaultSite& s) -> std::optional<uint32_t> {
+      for (const PageFault& p : list) {
+        if (p.page.die == s.addr.die && p.page.plane == s.addr.plane && p.page.block == s.addr.block &&
+            p.page.page == s.addr.page) {
+          if (s.attempt == 0 && s.codeword == 0) ++fault_hits_[p.index];
+          return p.bits;
+        }
+      }
+      return std::nullopt;
+    });
+  }
+}
+
+void Chip::watchdog_arm() {
+  wd_armed_ = true;
+  wd_last_ps_ = now_ps();
+  wd_ev_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Chip::watchdog_kick() { wd_last_ps_ = now_ps(); }
+
+void Chip::watchdog_disarm() {
+  wd_armed_ = false;
+  wd_ev_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Chip::watchdog_thread() {
+  for (;;) {
+    if (!wd_armed_) {
+      sc_core::wait(wd_ev_);
+      continue;
+    }
+    // Wakes at the deadline as it stood when it went to sleep; a kick since
+    // then moved the deadline, so it sleeps again for the rest.
+    const uint64_t deadline = wd_last_ps_ + cfg_.watchdog_ps;
+    const uint64_t now = now_ps();
+    if (now < deadline) {
+      // A deadline past the largest simulated time cannot be waited for: then
+      // only finish()'s check (sc_start returned early) or a block's own
+      // overflow check ends the run.
+      const uint64_t max_ps = uint64_t{1} << 63;  // the kernel's double conversions saturate past 2^63 ps
+      if (deadline < now || deadline > max_ps) {
+        sc_core::wait(wd_ev_);
+      } else {
+        sc_core::wait(sc_core::sc_time(static_cast<double>(deadline - now), sc_core::SC_PS), wd_ev_);
+      }
+      continue;
+    }
+    watchdog_error_ = fmt::format(
+        "watchdog: no progress for {} us of simulated time (chip.watchdog bound {} us; last progress at {} us, "
+        "now {} us); still busy: {}",
+        (now - wd_last_ps_) / 1'000'000, cfg_.watchdog_ps / 1'000'000, wd_last_ps_ / 1'000'000, now / 1'000'000,
+        busy_report());
+    wd_armed_ = false;
+    // The caller reports the hang; the kernel's "stopped by user" note is noise.
+    sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    sc_core::sc_stop();
+    return;
+  }
+}
+
+std::string Chip::busy_report() const {
+  std::string out;
+  auto add = [&](const std::string& s) { out += (out.empty() ? "" : "; ") + s; };
+  for (unsigned c = 0; c < pnm_.size(); ++c) {
+    const pnmu::PnmUnit& u = *pnm_[c];
+    if (u.idle()) continue;
+    const pnmu::PnmCounters& n = u.counters();
+    add(fmt::format("pnm{} (channel {}): {} job(s) queued, JOBS_PUSHED {}, JOBS_DONE {}, STATUS 0x{:x}", c, c,
+                    n.jobs_pushed - n.jobs_done, n.jobs_pushed, n.jobs_done, u.status()));
+  }
+  if (vu_->busy()) add("vu (vector unit): BUSY");
+  if (!cpu_->idle()) {
+    add(fmt::format("cpu: running program {} (firmware waiting on the chip; IRQ line {})", cpu_->programs_run() + 1,
+                    irq_line_.read() ? "high" : "low"));
+  }
+  if (out.empty()) out = "no block (every PNM unit, the vector unit and the CPU are idle)";
+  const std::string f = fault_report();
+  if (!f.empty()) out += "; " + f;
+  return out;
+}
+
+std::string Chip::fault_report() const {
+  std::string out;
+  for (size_t i = 0; i < cfg_.faults.size(); ++i) {
+    const FaultSpec& f = cfg_.faults[i];
+    std::string what;
+    switch (f.kind) {
+      case FaultSpec::Kind::UncorrectablePage:
+      case FaultSpec::Kind::BitFlips:
+        if (fault_hits_[i]) what = fmt::format("{} page read(s)", fault_hits_[i]);
+        break;
+      case FaultSpec::Kind::StuckDie: {
+        const uint64_t n = flash_[f.channel]->model().counters().stuck_reads;
+        if (n) what = fmt::format("{} read(s) held on flash channel {} (all its stuck dies)", n, f.channel);
+        break;
+      }
+      case FaultSpec::Kind::TsvError: {
+        const uint64_t n = tsv_[f.channel]->stats(logic::TsvLink::kDown).injected_errors +
+                           tsv_[f.channel]->stats(logic::TsvLink::kUp).injected_errors;
+        if (n) what = fmt::format("{} transfer(s) answered with an error", n);
+        break;
+      }
+    }
+    if (what.empty()) continue;
+    out += (out.empty() ? "injected faults: " : ", ") + f.describe() + ": " + what;
+  }
+  return out;
 }
 
 void Chip::combine_lines() {

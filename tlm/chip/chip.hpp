@@ -8,6 +8,16 @@
 //
 // Usable by tests, benchmarks and the CLI: construct, (load a model), then
 // queue firmware programs on cpu() and sc_start().
+//
+// Faults (cfg.faults) are wired at construction: page faults through each
+// flash channel's fault hook (installed only on channels that have one),
+// stuck dies in the flash channel model, link errors in the TSV links.
+//
+// Watchdog: while armed (watchdog_arm(), e.g. by a DecodeSession), a thread
+// checks that watchdog_kick() is called at least every cfg.watchdog_ps of
+// simulated time. Past that it records watchdog_error() (naming the blocks
+// still busy, see busy_report()) and calls sc_stop(). Disarmed, it schedules
+// nothing, so sc_start() returns when the chip has no more work.
 #pragma once
 
 #include <memory>
@@ -46,8 +56,22 @@ class Chip : public sc_core::sc_module {
   // Every block's stats under `prefix` ("chip").
   void report(Stats& s, const std::string& prefix) const;
 
+  void watchdog_arm();
+  void watchdog_kick();     // progress: restart the bound
+  void watchdog_disarm();
+  bool watchdog_fired() const { return !watchdog_error_.empty(); }
+  const std::string& watchdog_error() const { return watchdog_error_; }
+  // The blocks with work outstanding, e.g. "pnm1 (channel 1): 2 jobs queued,
+  // JOBS_PUSHED 40, JOBS_DONE 38; cpu: program running ...", "" if none; then
+  // the injected faults that took effect.
+  std::string busy_report() const;
+  // "injected faults: 'x' (...): 3 reads; ..." for faults that took effect, or "".
+  std::string fault_report() const;
+
  private:
   void combine_lines();  // AND of the units' idle lines, OR of their errors
+  void wire_faults();
+  void watchdog_thread();
 
   ChipConfig cfg_;
   std::unique_ptr<noc::Interconnect> noc_;
@@ -62,6 +86,12 @@ class Chip : public sc_core::sc_module {
   sc_core::sc_vector<sc_core::sc_signal<bool>> unit_idle_, unit_error_;
   sc_core::sc_signal<bool> pnm_idle_{"pnm_idle", true}, pnm_error_{"pnm_error"}, vu_idle_{"vu_idle", true};
   sc_core::sc_signal<bool> irq_line_{"irq_line"};
+
+  bool wd_armed_ = false;
+  uint64_t wd_last_ps_ = 0;
+  sc_core::sc_event wd_ev_{"wd_ev"};
+  std::string watchdog_error_;
+  std::vector<uint64_t> fault_hits_;  // per cfg_.faults entry: page reads it forced
 };
 
 }  // namespace pnm::chip

@@ -93,7 +93,35 @@ void DecodeSession::queue(const RunSpec& spec, TokenFn on_token) {
     chip_.cpu().run([this, k, on_token] { run_step(k, on_token); });
   }
   // Marks the end of the last step (its program's final sync is done by then).
-  chip_.cpu().run([this, on_token] { close_step(now_ps(), on_token); });
+  chip_.cpu().run([this, on_token] {
+    close_step(now_ps(), on_token);
+    chip_.watchdog_disarm();
+  });
+  chip_.watchdog_arm();
+}
+
+void DecodeSession::finish() {
+  if (hung_) return;
+  const size_t want = size_t(spec_.batch) * size_t(std::max(spec_.tokens, 0));
+  if (chip_.watchdog_fired()) {
+    hung_ = true;
+    error_ = chip_.watchdog_error() + (error_.empty() ? "" : " (after: " + error_ + ")");
+    return;
+  }
+  // A program that threw (e.g. an MMIO error response) after the last step
+  // checked for one: its message, not a hang.
+  if (!failed() && chip_.cpu().failed()) error_ = chip_.cpu().errors().front();
+  if (!failed() && tokens_.size() < want) {
+    hung_ = true;
+    error_ = fmt::format("simulation ended at {} us with {} of {} tokens; still busy: {}", now_ps() / 1'000'000,
+                         tokens_.size(), want, chip_.busy_report());
+    return;
+  }
+  // A failure inside the simulation: say which injected faults took effect.
+  if (failed()) {
+    const std::string f = chip_.fault_report();
+    if (!f.empty()) error_ += "; " + f;
+  }
 }
 
 void DecodeSession::close_step(uint64_t end_ps, const TokenFn& on_token) {
@@ -117,6 +145,7 @@ void DecodeSession::close_step(uint64_t end_ps, const TokenFn& on_token) {
 
 void DecodeSession::run_step(size_t k, const TokenFn& on_token) {
   const uint64_t t = now_ps();
+  chip_.watchdog_kick();
   close_step(t, on_token);
   if (failed()) return;
   // An earlier step's program that threw (a block refused an op, e.g. VU time

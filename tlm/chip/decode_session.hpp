@@ -8,6 +8,14 @@
 //   decode   one slot per sequence per step, fed its last token.
 // Each step's simulated time is the difference of consecutive program start
 // times (programs run back to back).
+//
+// Hangs: queue() arms the chip's watchdog (chip.watchdog_<unit>), each step
+// kicks it, the last program disarms it. A step that takes longer (a
+// stuck-busy die, a lost IRQ) stops the simulation; finish(), called after
+// sc_start returns, then records the watchdog's message, or, when the
+// simulation ended for another reason before every requested token existed,
+// a message naming the blocks still busy. Either makes failed() true and
+// hung() true.
 #pragma once
 
 #include <cstdint>
@@ -75,6 +83,9 @@ class DecodeSession {
   // Sequence b's generated token ids.
   std::vector<int32_t> generated(uint32_t seq) const;
   const RunSpec& spec() const { return spec_; }
+  // After sc_start returned: records a hang (see above) as the error.
+  void finish();
+  bool hung() const { return hung_; }
   bool failed() const { return !error_.empty(); }
   const std::string& error() const { return error_; }
   const LoadedModel& model() const { return model_; }
@@ -101,6 +112,7 @@ class DecodeSession {
   std::vector<StepRecord> steps_;
   size_t open_from_ = 0;       // tokens_ of the open step start here
   std::string error_;
+  bool hung_ = false;
 };
 
 }  // namespace pnm::chip

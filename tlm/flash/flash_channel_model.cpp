@@ -219,6 +219,15 @@ OpResult ChannelModel::read(const OpRequest& r, PageStatus* status) {
     if (status) status[i] = st;
     op_done = std::max(op_done, t_done);
   }
+  if (!stuck_.empty()) {
+    for (const StuckDie& sd : stuck_) {
+      if (sd.die == r.addr.die && r.issue_ps >= sd.from_ps) {
+        op_done += sd.delay_ps;
+        ++n_.stuck_reads;
+        break;
+      }
+    }
+  }
   res.done_ps = op_done;
   res.status = res.uncorrectable_pages ? FlashStatus::Uncorrectable : FlashStatus::Ok;
   const uint64_t lat = op_done - r.issue_ps;
@@ -354,6 +363,7 @@ void ChannelModel::report(pnm::Stats& s, const std::string& p) const {
   s.set(p + ".errors.not_erased", c.not_erased_errors, "ops", "program of a programmed page");
   s.set(p + ".errors.address", c.address_errors, "ops");
   s.set(p + ".errors.bad_request", c.bad_requests, "ops");
+  if (!stuck_.empty()) s.set(p + ".faults.stuck_die_reads", c.stuck_reads, "ops", "reads delayed by a stuck-busy die");
   s.set(p + ".wear.max_pe_cycles", uint64_t(c.max_pe_cycles), "cycles");
   s.set(p + ".wear.erases_beyond_endurance", c.erases_beyond_endurance, "blocks");
   s.set(p + ".wear.max_reads_since_erase", c.max_reads_since_erase, "reads");

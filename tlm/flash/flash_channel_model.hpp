@@ -91,6 +91,13 @@ class ChannelModel {
   OpResult execute(const OpRequest& req, PageStatus* status = nullptr);
 
   void set_fault_hook(FaultHook hook) { fault_ = std::move(hook); }
+  /// Fault injection: a stuck-busy die. Reads of `die` issued at or after
+  /// `from_ps` complete `delay_ps` later than modelled (the die's ready/busy
+  /// line stays low; a watchdog above must catch it). Counted in
+  /// counters().stuck_reads. With no stuck die, reads pay one empty() check.
+  void add_stuck_die(uint32_t die, uint64_t from_ps, uint64_t delay_ps) {
+    stuck_.push_back(StuckDie{die, from_ps, delay_ps});
+  }
   /// Counts a request the TLM wrapper rejected before it reached the model.
   void count_rejected(FlashStatus s);
 
@@ -107,6 +114,7 @@ class ChannelModel {
     uint64_t codewords_decoded = 0, corrected_bits = 0, retries = 0, retried_pages = 0,
              uncorrectable_pages = 0;
     uint64_t not_erased_errors = 0, address_errors = 0, bad_requests = 0;
+    uint64_t stuck_reads = 0;  ///< reads delayed by an injected stuck-busy die
     uint64_t bus_busy_ps = 0, array_busy_ps = 0, last_done_ps = 0;
     uint64_t read_latency_sum_ps = 0, read_latency_max_ps = 0;
     uint32_t max_pe_cycles = 0;
@@ -162,6 +170,11 @@ class ChannelModel {
   AddressMap map_;
   SplitMix64 rng_;
   FaultHook fault_;
+  struct StuckDie {
+    uint32_t die;
+    uint64_t from_ps, delay_ps;
+  };
+  std::vector<StuckDie> stuck_;
   Bus bus_;
   std::vector<uint64_t> arr_free_, reg_free_, cache_free_;
   std::unordered_map<uint64_t, Block> blocks_;

@@ -59,9 +59,22 @@ sc_core::sc_time TsvLink::idle_delay(uint64_t bytes) const {
   return latency_ + transfer_time(bytes);
 }
 
+void TsvLink::inject_error(Dir dir, uint64_t after_transfers, uint64_t from_ps) {
+  fault_[dir] = Fault{true, after_transfers, from_ps, 0};
+}
+
 void TsvLink::b_transport(int dir, tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   const uint64_t n = p.get_data_length();
   const sc_core::sc_time t = sc_core::sc_time_stamp() + delay;
+  if (fault_[dir].on) {
+    Fault& f = fault_[dir];
+    if (f.seen++ >= f.after && to_ps(t) >= f.from_ps) {
+      ++stats_[dir].injected_errors;
+      delay += latency_;
+      p.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+      return;
+    }
+  }
   const sc_core::sc_time start = std::max(t, busy_until_[dir]);
   const sc_core::sc_time xfer = transfer_time(n);
   busy_until_[dir] = start + xfer;
@@ -87,6 +100,7 @@ unsigned TsvLink::transport_dbg(int dir, tlm::tlm_generic_payload& p) {
 }
 
 bool TsvLink::get_direct_mem_ptr(int dir, tlm::tlm_generic_payload& p, tlm::tlm_dmi& dmi) {
+  if (fault_[dir].on) return false;  // every access must go through b_transport to see the fault
   const bool ok = out(dir)->get_direct_mem_ptr(p, dmi);
   if (ok) {
     dmi.set_read_latency(dmi.get_read_latency() + latency_);
@@ -109,6 +123,7 @@ void TsvLink::report(Stats& s, const std::string& prefix) const {
     s.set(n + ".busy_time", st.busy_ps, "ps", "sum of transfer times");
     s.set(n + ".wait_time", st.wait_ps, "ps", "time queued behind earlier transfers");
     s.set(n + ".energy", st.energy_pj, "pJ", "8 * bytes * energy_pj_per_bit");
+    if (fault_[d].on) s.set(n + ".faults.injected_errors", st.injected_errors, "transactions");
   }
 }
 

@@ -26,7 +26,11 @@
 // pass through; a grant's read/write latencies get + latency (DMI accesses
 // bypass the serialisation: the DMI user owns the timing).
 // invalidate_direct_mem_ptr from the far side passes back unchanged.
-// The response status is whatever the far side set.
+// The response status is whatever the far side set, except under an injected
+// link fault (inject_error, from the chip's `faults:` section): from the
+// fault's time and after its number of good transfers, every b_transport in
+// that direction answers TLM_GENERIC_ERROR_RESPONSE after the link latency
+// without reaching the far side, and DMI is refused in that direction.
 #pragma once
 
 #include <array>
@@ -54,6 +58,7 @@ struct TsvConfig {
 TsvConfig load_tsv_config(const ConfigReader& r);
 
 struct TsvDirStats {
+  uint64_t injected_errors = 0;  // transfers answered with an error by an injected fault
   uint64_t transactions = 0;
   uint64_t bytes = 0;
   uint64_t beats = 0;
@@ -86,6 +91,11 @@ class TsvLink : public sc_core::sc_module {
   sc_core::sc_time transfer_time(uint64_t bytes) const;
   sc_core::sc_time idle_delay(uint64_t bytes) const;  // latency + transfer
 
+  // Fault injection: direction `dir` fails every transfer issued at or after
+  // from_ps once after_transfers transfers have passed in that direction.
+  void inject_error(Dir dir, uint64_t after_transfers, uint64_t from_ps);
+  bool has_fault(Dir dir) const { return fault_[dir].on; }
+
  private:
   void b_transport(int dir, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned transport_dbg(int dir, tlm::tlm_generic_payload& p);
@@ -98,6 +108,11 @@ class TsvLink : public sc_core::sc_module {
   sc_core::sc_time latency_;
   std::array<sc_core::sc_time, 2> busy_until_{};
   std::array<TsvDirStats, 2> stats_{};
+  struct Fault {
+    bool on = false;
+    uint64_t after = 0, from_ps = 0, seen = 0;  // seen: transfers so far in this direction
+  };
+  std::array<Fault, 2> fault_{};
 };
 
 }  // namespace pnm::logic
