@@ -447,6 +447,13 @@ int run_sweep(const std::string& grid_path, const std::string& out, unsigned wor
   const std::string csv = sweep::gather(g, points, out);
   std::printf("sweep: results %s%s\n", csv.c_str(),
               failed ? fmt::format(" ({} failed points recorded)", failed).c_str() : "");
+  // Some failing points are results (a batch that does not fit); all of them
+  // failing is a broken sweep (a missing base config, a bad model).
+  if (!points.empty() && failed == points.size()) {
+    std::fprintf(stderr, "pnmsim: sweep: every one of the %zu points failed (see %s/points/*.log)\n", points.size(),
+                 out.c_str());
+    return 1;
+  }
   return 0;
 }
 

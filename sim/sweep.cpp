@@ -174,8 +174,10 @@ std::vector<Point> expand(const Grid& g, const std::string& exe, const std::stri
       cmd += flag.empty() ? " --set " + quote(g.axes[k].key + "=" + p.values[k]) : " " + flag + " " + quote(p.values[k]);
     }
     cmd += " --quiet --stats " + quote(base.string() + ".json");
-    p.command = "(" + cmd + " > " + quote(base.string() + ".log") + " 2>&1; echo $? > " +
-                quote(base.string() + ".rc") + ")";
+    // The line exits with the run's status (for the worker pool, GNU parallel
+    // and Slurm), after recording it for gather().
+    p.command = "(" + cmd + " > " + quote(base.string() + ".log") + " 2>&1; rc=$?; echo $rc > " +
+                quote(base.string() + ".rc") + "; exit $rc)";
   }
   return pts;
 }
