@@ -64,8 +64,6 @@ static fw_error_t err_set(fw_error_t code, const char* msg, uint32_t value) {
 
 // ------------------------------------------------------- descriptor checks --
 
-#define FW_MAX_LAYERS 4096u
-#define FW_MAX_SEQ_LEN (1u << 24)
 
 static int in_logic_mem(uint64_t addr, uint64_t bytes) {
   const uint64_t base = PNM_ADDR_LOGIC_MEM_BASE, size = PNM_ADDR_LOGIC_MEM_SIZE;

@@ -42,6 +42,9 @@ extern "C" {
 #define FW_MAX_JOBS_IN_FLIGHT 3u
 // Slots one step may run (work areas in the descriptor).
 #define FW_MAX_SLOTS 1024u
+// Layers and positions the descriptor check accepts (fw_check_desc).
+#define FW_MAX_LAYERS 4096u
+#define FW_MAX_SEQ_LEN (1u << 24)
 // next[i] of a slot that asked for no logits.
 #define FW_NO_TOKEN 0xFFFFFFFEu
 

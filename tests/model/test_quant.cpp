@@ -14,21 +14,6 @@ namespace {
 
 using test::test_seed;
 
-TEST(Quant, RoundHalfEven) {
-  EXPECT_EQ(round_half_even(0.5f), 0.0f);
-  EXPECT_EQ(round_half_even(1.5f), 2.0f);
-  EXPECT_EQ(round_half_even(2.5f), 2.0f);
-  EXPECT_EQ(round_half_even(-0.5f), 0.0f);
-  EXPECT_EQ(round_half_even(-1.5f), -2.0f);
-  EXPECT_EQ(round_half_even(-2.5f), -2.0f);
-  EXPECT_EQ(round_half_even(126.5f), 126.0f);
-  EXPECT_EQ(round_half_even(0.49999997f), 0.0f);
-  EXPECT_EQ(round_half_even(0.50000006f), 1.0f);
-  EXPECT_EQ(round_half_even(-0.50000006f), -1.0f);
-  EXPECT_EQ(round_half_even(-1e-30f), 0.0f);
-  EXPECT_EQ(round_half_even(3.0f), 3.0f);
-}
-
 TEST(Quant, HalfwayValuesRoundToEven) {
   // max 127 -> scale exactly 1, so v / scale == v.
   const float v[] = {127.0f, 0.5f, 1.5f, 2.5f, -2.5f, -126.5f, 3.49f};

@@ -25,6 +25,12 @@ TEST(Numerics, RoundHalfEvenTiesGoToTheEvenNeighbour) {
   EXPECT_EQ(round_half_even(-2.5f), -2.0f);
   EXPECT_EQ(round_half_even(2.4999998f), 2.0f);
   EXPECT_EQ(round_half_even(2.5000002f), 3.0f);
+  EXPECT_EQ(round_half_even(126.5f), 126.0f);
+  EXPECT_EQ(round_half_even(0.49999997f), 0.0f);
+  EXPECT_EQ(round_half_even(0.50000006f), 1.0f);
+  EXPECT_EQ(round_half_even(-0.50000006f), -1.0f);
+  EXPECT_EQ(round_half_even(-1e-30f), 0.0f);
+  EXPECT_EQ(round_half_even(3.0f), 3.0f);
 }
 
 TEST(Numerics, QuantizeVectorScaleIsMaxOver127AndCodesRoundHalfEven) {

@@ -24,27 +24,30 @@ struct Layout {
 };
 
 // Limits of the registers and the firmware that a shape must meet before any
-// layout is attempted (a huge n_layers must be refused, not laid out):
-// JOB_COLS is 16 bits, JOB_ROWS 24 bits, the firmware runs at most
-// FW_MAX_LAYERS layers and 2^24 positions (decode.c).
+// layout is attempted (a huge n_layers must be refused, not laid out): the
+// JOB_COLS and JOB_ROWS fields, FW_MAX_LAYERS and FW_MAX_SEQ_LEN (decode.h).
 void check_limits(const model::ModelShape& s, const Workload& w) {
   const auto fail = [&](const std::string& what) {
     throw model::ModelError(model::ErrorKind::TooLarge, "model shape: " + what);
   };
-  if (s.dim > 65535 || s.hidden_dim > 65535) {
-    fail("dim " + std::to_string(s.dim) + " / hidden_dim " + std::to_string(s.hidden_dim) +
-         " exceed the 16-bit JOB_COLS register: allowed 1..65535");
+  constexpr uint32_t kCols = regs::pnm::JOB_COLS::VALUE::MASK, kRows = regs::pnm::JOB_ROWS::VALUE::MASK;
+  if (uint32_t(s.dim) > kCols || uint32_t(s.hidden_dim) > kCols) {
+    fail(fmt::format("dim {} / hidden_dim {} exceed the 16-bit JOB_COLS register: allowed 1..{}", s.dim,
+                     s.hidden_dim, kCols));
   }
-  if (s.vocab_size > 0xFFFFFF) {
-    fail("vocab_size " + std::to_string(s.vocab_size) + " exceeds the 24-bit JOB_ROWS register: allowed 1..16777215");
+  if (uint32_t(s.vocab_size) > kRows) {
+    fail(fmt::format("vocab_size {} exceeds the 24-bit JOB_ROWS register: allowed 1..{}", s.vocab_size, kRows));
   }
-  if (s.n_layers > 4096) fail("n_layers " + std::to_string(s.n_layers) + " exceeds the firmware's 4096: allowed 1..4096");
-  if (s.seq_len > (1 << 24)) {
-    fail("seq_len " + std::to_string(s.seq_len) + " exceeds the firmware's 2^24 positions: allowed 1..16777216");
+  if (uint32_t(s.n_layers) > FW_MAX_LAYERS) {
+    fail(fmt::format("n_layers {} exceeds the firmware's {}: allowed 1..{}", s.n_layers, FW_MAX_LAYERS, FW_MAX_LAYERS));
+  }
+  if (uint32_t(s.seq_len) > FW_MAX_SEQ_LEN) {
+    fail(fmt::format("seq_len {} exceeds the firmware's {} positions: allowed 1..{}", s.seq_len, FW_MAX_SEQ_LEN,
+                     FW_MAX_SEQ_LEN));
   }
   if (w.max_slots == 0 || w.max_slots > FW_MAX_SLOTS || w.n_seqs == 0) {
-    fail("workload of " + std::to_string(w.max_slots) + " slots and " + std::to_string(w.n_seqs) +
-         " sequences: allowed 1.." + std::to_string(FW_MAX_SLOTS) + " slots, >= 1 sequence");
+    fail(fmt::format("workload of {} slots and {} sequences: allowed 1..{} slots, >= 1 sequence", w.max_slots,
+                     w.n_seqs, FW_MAX_SLOTS));
   }
 }
 
