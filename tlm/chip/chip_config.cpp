@@ -98,6 +98,15 @@ ChipConfig load_chip_config(const ConfigReader& r) {
   c.cpu = cpu::load_cpu_config(r.child("cpu", false));
   // 1 us .. 9.2e18 ps (about 106 days, just under the largest simulated time, 2^63 ps)
   c.watchdog_ps = r.duration_ps_or("watchdog", ChipConfig::kDefaultWatchdogPs, {1e6, 9.2e18});
+  {
+    // sim.mode: how the flash reads are simulated (tlm/pnm/pnm_unit.hpp,
+    // "Stream mode"); page is the reference, stream is proven against it
+    // (tests/chip/test_stream_mode.cpp, sim/bench/results/stream_vs_page.csv).
+    const ConfigReader sr = r.child("sim", false);
+    c.sim_mode = sr.choice_or("mode", c.sim_mode, {"page", "stream"});
+    sr.finish();
+    c.pnm.stream = c.sim_mode == "stream";
+  }
   const ConfigReader fr = r.child("faults", false);
   if (fr.node().IsMap()) {
     for (const auto& kv : fr.node()) {

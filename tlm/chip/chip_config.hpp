@@ -9,6 +9,7 @@
 //     noc:    {...}
 //     cpu:    {...}
 //     watchdog_s: 100                             # optional, any time unit; see below
+//     sim:    {mode: page}                        # optional: page (default) | stream; see below
 //     faults:                                     # optional fault injection; see below
 //       <name>: {kind: uncorrectable_page | bit_flips | stuck_die | tsv_error, ...}
 //
@@ -19,6 +20,14 @@
 // context 4096, batch 16, 64 VU lanes: 1.48 s), so a real workload never
 // trips it, while a hang (a stuck-busy die, a lost IRQ) ends after a bounded
 // amount of simulated time instead of running on or ending silently.
+//
+// sim.mode: page (default) simulates every flash page read as a TLM
+// transaction; stream (`pnmsim run --fast`) books a PNM unit's reads in
+// batches of up to one round of planes and dies with one transaction each
+// (tlm/pnm/pnm_unit.hpp, "Stream mode"; tlm/flash/flash_channel_model.hpp,
+// read_batch), falling back to page reads where faults or read-retries need
+// them. Values and token ids are the same; times agree within 1% on the
+// proof grid (sim/bench/results/stream_vs_page.csv).
 //
 // faults: each entry is named by its key (the name appears in messages) and
 // has a `kind`; every key is checked against the flash geometry and the
@@ -82,6 +91,7 @@ struct ChipConfig {
   noc::NocConfig noc;
   cpu::CpuConfig cpu;
   uint64_t watchdog_ps = kDefaultWatchdogPs;
+  std::string sim_mode = "page";  // sim.mode: page | stream (sets pnm.stream)
   std::vector<FaultSpec> faults;
 
   unsigned channels() const { return flash.channels; }

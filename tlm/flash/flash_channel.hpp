@@ -20,6 +20,18 @@
 //                           (erase before program).
 //   WRITE or IGNORE, op Erase  erase of the block holding the address, on
 //                           FlashExtension::erase_planes planes; len ignored.
+//   READ,  op ReadBatch     N = batch_issue_ps.size() single-page reads of
+//                           consecutive pages in one call (the stream mode's
+//                           fast path, ChannelModel::read_batch): column 0,
+//                           len = (N-1) pages + 1..page bytes, all N pages in
+//                           one round of planes and dies (same page and block
+//                           index). Page i issues at batch_issue_ps[i]
+//                           (absolute; the annotated delay is ignored) and
+//                           completes at batch_done_ps[i]. When the channel
+//                           cannot book the batch without per-page modelling
+//                           (faults, possible retries, unprogrammed pages) it
+//                           does nothing and answers TLM_OK_RESPONSE with ext
+//                           status Refused: issue the pages one by one.
 //   IGNORE without extension: no operation, TLM_OK_RESPONSE.
 //
 // Timing: the request is issued at sc_time_stamp() + delay; on return, delay
@@ -93,6 +105,7 @@ class FlashChannel : public sc_core::sc_module {
   unsigned int transport_dbg(tlm::tlm_generic_payload& gp);
   void reject(tlm::tlm_generic_payload& gp, FlashExtension* ext, tlm::tlm_response_status rs,
               FlashStatus fs);
+  void read_batch(tlm::tlm_generic_payload& gp, FlashExtension& ext, sc_core::sc_time& delay);
 
   ChannelModel model_;
   std::unique_ptr<PageStore> store_;

@@ -15,6 +15,7 @@ const char* to_string(FlashStatus s) {
     case FlashStatus::NotErased: return "not_erased";
     case FlashStatus::AddressError: return "address_error";
     case FlashStatus::BadRequest: return "bad_request";
+    case FlashStatus::Refused: return "refused";
   }
   return "?";
 }
@@ -64,11 +65,12 @@ ChannelModel::ChannelModel(const FlashConfig& cfg, uint32_t channel)
       rng_(mix64(cfg.seed) ^ mix64(0xF1A5'0000'0000ull + channel)) {
   const size_t planes = size_t(cfg.dies_per_channel()) * cfg.planes_per_die;
   arr_free_.assign(cfg.independent_plane_reads ? planes : cfg.dies_per_channel(), 0);
+  lgamma_t2_ = std::lgamma(double(cfg.ecc_correctable_bits) + 2.0);
   reg_free_.assign(planes, 0);
   cache_free_.assign(planes, 0);
 }
 
-ChannelModel::Block& ChannelModel::block(const PageAddr& a) {
+ChannelModel::Block& ChannelModel::block(const PageAddr& a) const {
   auto [it, inserted] = blocks_.try_emplace(map_.block_id(a));
   Block& b = it->second;
   if (inserted) {
@@ -81,6 +83,7 @@ ChannelModel::Block& ChannelModel::block(const PageAddr& a) {
 }
 
 BlockWear ChannelModel::wear(const PageAddr& a) const {
+  flush_batch_wear();
   BlockWear w;
   auto it = blocks_.find(map_.block_id(a));
   if (it == blocks_.end()) {
@@ -92,6 +95,104 @@ BlockWear ChannelModel::wear(const PageAddr& a) const {
   w.reads_since_erase = it->second.reads;
   w.page_programmed = a.page < cfg_.pages_per_block && programmed(it->second, a.page);
   return w;
+}
+
+void ChannelModel::Bus::book(uint64_t from, uint64_t to, uint64_t busy) {
+  busy_ps += busy;
+  if (to <= from) return;
+  if (iv_.size() > head_ && iv_.back().second >= from) {
+    iv_.back().second = std::max(iv_.back().second, to);
+  } else {
+    iv_.emplace_back(from, to);
+  }
+}
+
+void ChannelModel::flush_batch_wear() const {
+  if (batch_wear_.empty()) return;
+  const uint32_t planes = cfg_.planes_per_die;
+  for (auto& [blk, diff] : batch_wear_) {
+    int64_t reads = 0;
+    for (size_t f = 0; f + 1 < diff.size(); ++f) {
+      reads += diff[f];
+      if (reads == 0) continue;
+      PageAddr a;
+      a.die = uint32_t(f / planes);
+      a.plane = uint32_t(f % planes);
+      a.block = blk;
+      Block& b = block(a);
+      b.reads += uint64_t(reads);
+      n_.max_reads_since_erase = std::max(n_.max_reads_since_erase, b.reads);
+    }
+  }
+  batch_wear_.clear();
+  batch_wear_bound_ = 0;
+}
+
+bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes,
+                              const uint64_t* issue, uint64_t* done) {
+  const uint32_t planes = cfg_.planes_per_die;
+  const uint32_t units = planes * cfg_.dies_per_channel();
+  const uint32_t f0 = a.die * planes + a.plane;
+  const uint32_t page = cfg_.page_size_bytes;
+  if (n == 0 || f0 + n > units || a.column != 0 || a.block >= cfg_.blocks_per_plane ||
+      a.page >= cfg_.pages_per_block || last_bytes == 0 || last_bytes > page)
+    return false;
+  if (fault_ || !stuck_.empty() || !cfg_.preprogrammed || n_.erase_ops != 0) return false;
+
+  // Retry bound: RBER at most the worst P/E count, reads since erase and age
+  // so far; P(a codeword has > t errors) <= P(X = t+1) / (1 - lambda/(t+2))
+  // for X ~ Poisson(lambda), lambda < t + 2.
+  const uint32_t pe = std::max(cfg_.initial_pe_cycles, n_.max_pe_cycles);
+  const double age_h = double(issue[n - 1]) / kPsPerHour + cfg_.retention_hours_at_start;
+  const double rber = rber_with_pe_term(cfg_, rber_pe_term(cfg_, pe),
+                                        n_.max_reads_since_erase + batch_wear_bound_ + 1, age_h);
+  const uint32_t cw_bytes = cfg_.ecc_codeword_bytes;
+  const uint64_t cws = uint64_t(n - 1) * ((page + cw_bytes - 1) / cw_bytes) +
+                       (last_bytes + cw_bytes - 1) / cw_bytes;
+  const double lambda = rber * cw_bytes * 8.0;
+  const double t2 = double(cfg_.ecc_correctable_bits) + 2.0;
+  if (lambda > 0) {
+    if (lambda >= t2) return false;
+    const double log_tail = -lambda + (t2 - 1.0) * std::log(lambda) - lgamma_t2_ -
+                            std::log1p(-lambda / t2);
+    if (std::log(double(cws)) + log_tail > std::log(kBatchRetryBound)) return false;
+  }
+
+  // Timing, array energy and busy times: read_attempt() per page, as a read
+  // without retries would have them.
+  PageAddr pa = a;
+  uint64_t lat_sum = 0;
+  for (uint32_t i = 0; i < n; ++i, ++pa.plane) {
+    if (pa.plane == planes) {
+      pa.plane = 0;
+      ++pa.die;
+    }
+    read_attempt(pa, 1, i + 1 == n ? last_bytes : page, false, issue[i], issue[i], &done[i]);
+    const uint64_t lat = done[i] - issue[i];
+    lat_sum += lat;
+    n_.read_latency_max_ps = std::max(n_.read_latency_max_ps, lat);
+  }
+
+  // Counters, energy, ECC by expectation, wear in bulk.
+  const uint64_t bytes = uint64_t(n - 1) * page + last_bytes;
+  n_.read_ops += n;
+  n_.read_pages += n;
+  n_.read_bytes += bytes;
+  n_.read_latency_sum_ps += lat_sum;
+  n_.last_done_ps = std::max(n_.last_done_ps, done[n - 1]);
+  n_.bus_busy_ps = bus_.busy_ps;
+  n_.codewords_decoded += cws;
+  n_.energy_ecc_pj += cfg_.energy_ecc_decode_pj_per_codeword * double(cws);
+  batch_corrected_frac_ += double(cws) * lambda;
+  const double whole = std::floor(batch_corrected_frac_);
+  n_.corrected_bits += uint64_t(whole);
+  batch_corrected_frac_ -= whole;
+  std::vector<int64_t>& diff = batch_wear_[a.block];
+  if (diff.empty()) diff.assign(size_t(units) + 1, 0);
+  diff[f0] += 1;
+  diff[f0 + n] -= 1;
+  ++batch_wear_bound_;
+  return true;
 }
 
 void ChannelModel::count_rejected(FlashStatus s) {
@@ -311,6 +412,7 @@ OpResult ChannelModel::erase(const OpRequest& r) {
 }
 
 OpResult ChannelModel::execute(const OpRequest& r, PageStatus* status) {
+  flush_batch_wear();
   OpResult bad;
   bad.done_ps = r.issue_ps;
   const PageAddr& a = r.addr;
@@ -339,6 +441,7 @@ OpResult ChannelModel::execute(const OpRequest& r, PageStatus* status) {
 }
 
 void ChannelModel::report(pnm::Stats& s, const std::string& p) const {
+  flush_batch_wear();
   const Counters& c = n_;
   s.set(p + ".read.ops", c.read_ops, "ops");
   s.set(p + ".read.pages", c.read_pages, "pages");

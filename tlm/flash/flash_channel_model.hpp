@@ -90,6 +90,27 @@ class ChannelModel {
   /// on a programmed page (NotErased); such operations take no time.
   OpResult execute(const OpRequest& req, PageStatus* status = nullptr);
 
+  /// A batch of n single-page reads of consecutive pages that share one page
+  /// and block index (flat units f0 .. f0+n-1, f = die * planes + plane, of
+  /// `first`; column 0): page i is issued at issue[i] (non-decreasing), moves
+  /// a full page over the bus, except the last, which moves `last_bytes`.
+  /// done[i] receives its completion time. The timing is read_attempt()'s
+  /// per page, with two simplifications that make it O(1) per page: the
+  /// command of a read never waits for the bus (with cmd_on_data_bus it takes
+  /// the guard slot before a data-out, as under saturation in page mode), and
+  /// data-outs leave the bus in issue order (no gap search). Counters, energy
+  /// and wear (read disturb, booked per block in bulk) are as for n reads.
+  /// ECC is booked by expectation: codewords and decode energy exactly,
+  /// corrected bits as RBER x bits. Returns false and changes nothing when
+  /// that would not be the page-level outcome in distribution: a fault hook
+  /// or stuck die is set, a page may be unprogrammed (not preprogrammed, or
+  /// any erase so far), or the probability that any codeword of the batch
+  /// needs a read-retry exceeds kBatchRetryBound (RBER bounded above by the
+  /// worst P/E count, reads since erase and retention age so far).
+  static constexpr double kBatchRetryBound = 1e-12;
+  bool read_batch(const PageAddr& first, uint32_t n, uint32_t last_bytes, const uint64_t* issue,
+                  uint64_t* done);
+
   void set_fault_hook(FaultHook hook) { fault_ = std::move(hook); }
   /// Fault injection: a stuck-busy die. Reads of `die` issued at or after
   /// `from_ps` complete `delay_ps` later than modelled (the die's ready/busy
@@ -122,7 +143,10 @@ class ChannelModel {
     double energy_read_pj = 0, energy_program_pj = 0, energy_erase_pj = 0,
            energy_transfer_pj = 0, energy_ecc_pj = 0;
   };
-  const Counters& counters() const { return n_; }
+  const Counters& counters() const {
+    flush_batch_wear();
+    return n_;
+  }
   /// Copies counters into `stats` under `prefix` (e.g. "flash.ch0").
   void report(pnm::Stats& stats, const std::string& prefix) const;
 
@@ -140,6 +164,11 @@ class ChannelModel {
     /// Reserves [t, t + len) with t >= earliest and [t - guard, t) also free
     /// (left unreserved); returns t.
     uint64_t reserve(uint64_t earliest, uint64_t len, uint64_t prune_before, uint64_t guard = 0);
+    /// End of the last reservation (0 if none).
+    uint64_t tail() const { return iv_.size() > head_ ? iv_.back().second : 0; }
+    /// Reserves [from, to) after tail() as one interval (a batch's data-outs
+    /// and the gaps between them), adding `busy` to busy_ps.
+    void book(uint64_t from, uint64_t to, uint64_t busy);
     uint64_t busy_ps = 0;
 
    private:
@@ -150,7 +179,10 @@ class ChannelModel {
     uint64_t array_start, array_end;
   };
 
-  Block& block(const PageAddr& a);
+  Block& block(const PageAddr& a) const;
+  /// Applies the reads booked by read_batch to their blocks (lazily, so the
+  /// const observers flush too: blocks_, the pending wear and n_ are mutable).
+  void flush_batch_wear() const;
   bool programmed(const Block& b, uint32_t page) const {
     return (b.programmed[page >> 6] >> (page & 63)) & 1u;
   }
@@ -177,12 +209,18 @@ class ChannelModel {
   std::vector<StuckDie> stuck_;
   Bus bus_;
   std::vector<uint64_t> arr_free_, reg_free_, cache_free_;
-  std::unordered_map<uint64_t, Block> blocks_;
+  mutable std::unordered_map<uint64_t, Block> blocks_;
   // read() keeps the last P/E count's rber_pe_term (wall time only).
   uint32_t pe_term_pe_ = UINT32_MAX;
   double pe_term_ = 0;
   std::vector<uint64_t> done_scratch_;
-  Counters n_;
+  // read_batch's reads not yet applied to blocks_: per block index, a
+  // difference array over the flat units (die * planes + plane).
+  mutable std::unordered_map<uint32_t, std::vector<int64_t>> batch_wear_;
+  mutable uint64_t batch_wear_bound_ = 0;  // most reads any block got from pending batches
+  double batch_corrected_frac_ = 0;
+  double lgamma_t2_ = 0;           // lgamma(t + 2) for the retry bound
+  mutable Counters n_;
 };
 
 }  // namespace pnm::flash

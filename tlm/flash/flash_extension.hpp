@@ -30,6 +30,9 @@ class FlashExtension : public tlm::tlm_extension<FlashExtension> {
   /// storage that is ~4 KiB of hashing per page, which dominated a timing-
   /// only decode (82 % of its wall time). Timing never depends on the data.
   bool want_data = true;
+  /// ReadBatch only: absolute issue time of each page (ps, non-decreasing);
+  /// its size is the number of pages. Capacity reused.
+  std::vector<uint64_t> batch_issue_ps;
 
   // ---- response (set by the target on every transaction carrying it) ----
   FlashStatus status = FlashStatus::Ok;
@@ -41,12 +44,14 @@ class FlashExtension : public tlm::tlm_extension<FlashExtension> {
   uint64_t array_end_ps = 0;
   uint64_t done_ps = 0;               ///< absolute completion time
   std::vector<PageStatus> page_status;  ///< one per plane (reads); capacity reused
+  std::vector<uint64_t> batch_done_ps;  ///< ReadBatch: completion time of each page
 
   void clear_response() {
     status = FlashStatus::Ok;
     pages = retries = corrected_bits = uncorrectable_pages = 0;
     array_start_ps = array_end_ps = done_ps = 0;
     page_status.clear();
+    batch_done_ps.clear();
   }
 
   tlm::tlm_extension_base* clone() const override { return new FlashExtension(*this); }

@@ -17,6 +17,9 @@ enum class FlashOp : uint8_t {
             ///< starts the next read while this page is transferred
   Program,  ///< page program (multi-plane likewise)
   Erase,    ///< block erase of the block containing the address
+  ReadBatch,///< N single-page reads of consecutive pages in one transaction,
+            ///< each with its own issue time (the stream mode's fast path;
+            ///< flash_channel.hpp says when the channel refuses it)
 };
 
 /// Outcome of one operation, reported in the FlashExtension.
@@ -26,6 +29,8 @@ enum class FlashStatus : uint8_t {
   NotErased,       ///< program of a page that is already programmed
   AddressError,    ///< address/length outside the channel
   BadRequest,      ///< malformed: zero length, misaligned, crosses a die, ...
+  Refused,         ///< ReadBatch the channel cannot book without per-page
+                   ///< modelling: nothing was done, issue the pages one by one
 };
 const char* to_string(FlashStatus s);
 

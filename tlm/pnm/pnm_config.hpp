@@ -30,6 +30,10 @@ struct PnmConfig {
   unsigned flash_queue_depth = 128;
   bool functional = true;
   mve::MveConfig mve;
+  // chip.sim.mode == stream (set by the chip loader; not a `pnm:` key): the
+  // flash controller books its reads in batches (FlashOp::ReadBatch) instead
+  // of one TLM call per page. pnm_unit.hpp, "Stream mode".
+  bool stream = false;
 };
 
 // Reads a `pnm:` map (every key optional, checked against its range; the

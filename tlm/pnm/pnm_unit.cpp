@@ -303,7 +303,7 @@ bool PnmUnit::step(uint64_t now, uint64_t& wake) {
   if (advance_mve(now, mve_wake)) progress = true;
   wake = std::min(wake, mve_wake);
   // 3. Read ahead: every page a free buffer slot allows.
-  while (issue_next(now)) progress = true;
+  while (issue(now)) progress = true;
   return progress;
 }
 
@@ -345,7 +345,7 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
         return progress;
       }
       while (j.pages_issued <= j.page_cursor) {
-        if (!issue_next(now)) {
+        if (!issue(now)) {
           // Cannot happen with >= 2 slots: page k's slot is freed by page
           // k - 2, which frees after the first beat of page k - 1.
           throw std::logic_error(std::string(name()) + ": read-ahead deadlock");
@@ -429,32 +429,43 @@ void PnmUnit::finish_job(Job& j) {
   j.state = JobState::Computed;
 }
 
-bool PnmUnit::issue_next(uint64_t now) {
-  if (slot_free_ps_.empty() || jobs_.empty()) return false;
+PnmUnit::Job* PnmUnit::job_to_read() {
+  if (slot_free_ps_.empty() || jobs_.empty()) return nullptr;
   // The job being read: first one (in order) with pages left.
   const uint64_t base = jobs_.front().seq;
   if (issue_seq_ < base) issue_seq_ = base;
   while (issue_seq_ - base < jobs_.size() &&
          jobs_[issue_seq_ - base].pages_issued == jobs_[issue_seq_ - base].pages)
     ++issue_seq_;
-  if (issue_seq_ - base >= jobs_.size()) return false;
-  Job& j = jobs_[issue_seq_ - base];
+  if (issue_seq_ - base >= jobs_.size()) return nullptr;
+  return &jobs_[issue_seq_ - base];
+}
 
-  const uint64_t slot = slot_free_ps_.front();
-  slot_free_ps_.pop_front();
-  uint64_t ctrl = 0;
-  if (inflight_.size() >= cfg_.flash_queue_depth) {
-    ctrl = inflight_.top();
-    inflight_.pop();
-  }
-  const uint64_t other = std::max({last_issue_ps_, ctrl, j.push_ps});
+// Issue time of the next page: after the previous issue (`last`), the job's
+// push, a free controller queue entry (`ctrl`) and a free buffer slot.
+uint64_t PnmUnit::issue_time(const Job& j, uint64_t slot, uint64_t ctrl, uint64_t now,
+                             uint64_t last) {
+  const uint64_t other = std::max({last, ctrl, j.push_ps});
   uint64_t issue = std::max(other, slot);
   if (slot > other) n_.stall_buffer_full_ps += slot - other;
   if (issue < now) {
     ++n_.late_issues;
     issue = now;
   }
-  const uint32_t m = j.pages_issued;
+  return issue;
+}
+
+void PnmUnit::note_read(uint64_t issue, uint64_t done, uint64_t bytes) {
+  ++n_.pages_read;
+  n_.bytes_read += bytes;
+  // Busy = union of [issue, done]; issues never go backwards.
+  const uint64_t from = std::max(issue, flash_covered_ps_);
+  if (done > from) n_.flash_busy_ps += done - from;
+  flash_covered_ps_ = std::max(flash_covered_ps_, done);
+}
+
+// One page read as one TLM transaction; returns its completion time.
+uint64_t PnmUnit::read_page(Job& j, uint32_t m, uint64_t issue, uint64_t now) {
   const uint32_t len = static_cast<uint32_t>(std::min<uint64_t>(page_, j.bytes - uint64_t{m} * page_));
   uint8_t* dst = scratch_.data();
   if (cfg_.functional) {
@@ -477,21 +488,108 @@ bool PnmUnit::issue_next(uint64_t now) {
   }
   n_.retries += fext_.retries;
   n_.uncorrectable_pages += fext_.uncorrectable_pages;
-  ++n_.pages_read;
-  n_.bytes_read += len;
-  // Busy = union of [issue, done]; issues never go backwards.
-  const uint64_t from = std::max(issue, flash_covered_ps_);
-  if (done > from) n_.flash_busy_ps += done - from;
-  flash_covered_ps_ = std::max(flash_covered_ps_, done);
-
+  note_read(issue, done, len);
   if (auto* t = pnm::trace::active()) {
     t->complete("flash", "read", t->track("flash channel", channel_), issue, done - issue,
                 "{\"page\": " + std::to_string(m) + ", \"job\": " + std::to_string(j.seq) + "}");
   }
-  inflight_.push(done);
-  last_issue_ps_ = issue;
   j.ready_ps[m] = done;
+  return done;
+}
+
+bool PnmUnit::issue_next(uint64_t now) {
+  Job* jp = job_to_read();
+  if (!jp) return false;
+  Job& j = *jp;
+  const uint64_t slot = slot_free_ps_.front();
+  slot_free_ps_.pop_front();
+  uint64_t ctrl = 0;
+  if (inflight_.size() >= cfg_.flash_queue_depth) {
+    ctrl = inflight_.top();
+    inflight_.pop();
+  }
+  const uint64_t issue = issue_time(j, slot, ctrl, now, last_issue_ps_);
+  inflight_.push(read_page(j, j.pages_issued, issue, now));
+  last_issue_ps_ = issue;
   ++j.pages_issued;
+  return true;
+}
+
+bool PnmUnit::issue_batch(uint64_t now) {
+  Job* jp = job_to_read();
+  if (!jp) return false;
+  Job& j = *jp;
+  const uint32_t m = j.pages_issued;
+  const uint64_t units = uint64_t{flash_.planes_per_die} * flash_.dies_per_channel();
+  const uint64_t round_left = units - (j.flash / page_ + m) % units;
+  const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(
+      {j.pages - m, round_left, slot_free_ps_.size(), cfg_.flash_queue_depth, kMaxBatch}));
+  // Issue times exactly as issue_next would give them one by one, the
+  // controller queue's completions taken in issue order. n <= queue depth,
+  // so no page waits for a completion of its own batch.
+  std::vector<uint64_t>& iss = fext_.batch_issue_ps;
+  iss.resize(n);
+  size_t inflight = inflight_fifo_.size(), popped = 0;
+  uint64_t last = last_issue_ps_;
+  for (uint32_t i = 0; i < n; ++i) {
+    uint64_t ctrl = 0;
+    if (inflight >= cfg_.flash_queue_depth) {
+      ctrl = inflight_fifo_[popped++];
+      --inflight;
+    }
+    ++inflight;
+    last = iss[i] = issue_time(j, slot_free_ps_[i], ctrl, now, last);
+  }
+  slot_free_ps_.erase(slot_free_ps_.begin(), slot_free_ps_.begin() + n);
+  inflight_fifo_.erase(inflight_fifo_.begin(), inflight_fifo_.begin() + static_cast<std::ptrdiff_t>(popped));
+  last_issue_ps_ = last;
+
+  bool booked = false;
+  if (j.batch_refused_until <= m) {
+    const uint64_t len = std::min<uint64_t>(uint64_t{n} * page_, j.bytes - uint64_t{m} * page_);
+    uint8_t* dst = nullptr;
+    if (cfg_.functional) {
+      if (j.tile.empty()) j.tile.assign(j.bytes, 0);
+      dst = reinterpret_cast<uint8_t*>(j.tile.data()) + uint64_t{m} * page_;
+    } else {
+      if (scratch_.size() < len) scratch_.resize(len);  // never written (want_data false)
+      dst = scratch_.data();
+    }
+    pnm::flash::prepare_read(fgp_, fext_, j.flash + uint64_t{m} * page_, dst,
+                             static_cast<uint32_t>(len));
+    fext_.op = pnm::flash::FlashOp::ReadBatch;
+    fext_.want_data = cfg_.functional;
+    sc_core::sc_time d = pnm::ps_time(iss[0] - now);
+    flash_socket->b_transport(fgp_, d);
+    if (fgp_.get_response_status() != tlm::TLM_OK_RESPONSE) {
+      // A malformed batch is a controller bug, not a flash outcome.
+      throw std::logic_error(std::string(name()) + ": ReadBatch rejected (" +
+                             fgp_.get_response_string() + ")");
+    }
+    booked = fext_.status == pnm::flash::FlashStatus::Ok;
+    if (booked) {
+      const std::vector<uint64_t>& done = fext_.batch_done_ps;
+      for (uint32_t i = 0; i < n; ++i) {
+        const uint64_t bytes = std::min<uint64_t>(page_, j.bytes - uint64_t{m + i} * page_);
+        note_read(iss[i], done[i], bytes);
+        j.ready_ps[m + i] = done[i];
+        inflight_fifo_.push_back(done[i]);
+      }
+      if (auto* t = pnm::trace::active()) {
+        t->complete("flash", "read x" + std::to_string(n), t->track("flash channel", channel_),
+                    iss[0], done[n - 1] - iss[0],
+                    "{\"first_page\": " + std::to_string(m) + ", \"pages\": " + std::to_string(n) +
+                        ", \"job\": " + std::to_string(j.seq) + "}");
+      }
+    } else {
+      j.batch_refused_until = m + n;
+    }
+  }
+  if (!booked) {
+    const std::vector<uint64_t> times(iss.begin(), iss.end());  // read_page reuses fext_
+    for (uint32_t i = 0; i < n; ++i) inflight_fifo_.push_back(read_page(j, m + i, times[i], now));
+  }
+  j.pages_issued += n;
   return true;
 }
 

@@ -64,6 +64,16 @@
 //   Counters (PAGES_READ, RETRIES, stats) count reads when they are issued,
 //   which may be ahead of sc_time_stamp() by the look-ahead.
 //
+// Stream mode (cfg.stream, chip.sim.mode: stream): the same controller, but
+// the pages of a job are issued in batches of up to kMaxBatch (never more
+// than one round of the channel's planes and dies, the free buffer slots or
+// flash_queue_depth), each page's issue time computed as above, and booked
+// with one FlashOp::ReadBatch transaction; completions are taken in issue
+// order (a FIFO, not the page mode's earliest-completion heap). When the
+// channel refuses a batch (a fault hook or stuck die, pages that may need
+// read-retry, unprogrammed pages) the unit reads those pages one by one, as
+// in page mode. One trace span per batch. The MVE side is unchanged.
+//
 // ACT_EPOCH: the gate compares with the largest value written so far (epochs
 // only grow), effective from the write's annotated time.
 #pragma once
@@ -167,6 +177,7 @@ class PnmUnit : public sc_core::sc_module {
     JobState state = JobState::Queued;
     // flash
     uint32_t pages_issued = 0;
+    uint32_t batch_refused_until = 0;  // stream mode: pages before it go one by one
     std::vector<uint64_t> ready_ps;
     bool uncorrectable = false, flash_error = false;
     std::vector<int8_t> tile;  // functional: rows_c x cols weights
@@ -195,6 +206,12 @@ class PnmUnit : public sc_core::sc_module {
   bool step(uint64_t now, uint64_t& wake);
   bool advance_mve(uint64_t now, uint64_t& wake);
   bool issue_next(uint64_t now);
+  bool issue_batch(uint64_t now);
+  bool issue(uint64_t now) { return cfg_.stream ? issue_batch(now) : issue_next(now); }
+  Job* job_to_read();
+  uint64_t issue_time(const Job& j, uint64_t slot, uint64_t ctrl, uint64_t now, uint64_t last);
+  uint64_t read_page(Job& j, uint32_t m, uint64_t issue, uint64_t now);
+  void note_read(uint64_t issue, uint64_t done, uint64_t bytes);
   bool gate_time(uint32_t epoch, uint64_t& t) const;
   void finish_job(Job& j);
   void write_back(Job& j, uint64_t now);
@@ -225,6 +242,8 @@ class PnmUnit : public sc_core::sc_module {
   // Flash controller.
   std::deque<uint64_t> slot_free_ps_;  // free times of buffer slots, in consumption order
   std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<uint64_t>> inflight_;
+  std::deque<uint64_t> inflight_fifo_;  // stream mode
+  static constexpr uint32_t kMaxBatch = 256;
   uint64_t last_issue_ps_ = 0, flash_covered_ps_ = 0;
   uint64_t issue_seq_ = 0;  // job whose pages are being issued
   tlm::tlm_generic_payload fgp_;
