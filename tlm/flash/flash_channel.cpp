@@ -136,40 +136,39 @@ void FlashChannel::read_batch(tlm::tlm_generic_payload& gp, FlashExtension& ext,
   const uint64_t addr = gp.get_address();
   const uint32_t len = gp.get_data_length();
   const uint32_t page = c.page_size_bytes;
-  const size_t n = ext.batch_issue_ps.size();
   if (gp.get_command() != tlm::TLM_READ_COMMAND)
     return reject(gp, &ext, tlm::TLM_COMMAND_ERROR_RESPONSE, FlashStatus::BadRequest);
   if (gp.get_byte_enable_ptr() || gp.get_streaming_width() < len)
     return reject(gp, &ext, tlm::TLM_BURST_ERROR_RESPONSE, FlashStatus::BadRequest);
   if (!map.contains(addr, std::max<uint64_t>(len, 1)))
     return reject(gp, &ext, tlm::TLM_ADDRESS_ERROR_RESPONSE, FlashStatus::AddressError);
-  if (n == 0 || !gp.get_data_ptr() || addr % page != 0 || len <= (n - 1) * page ||
-      len > n * page)
+  if (len == 0 || !gp.get_data_ptr() || addr % page != 0 ||
+      ext.batch_issue_last_ps < ext.batch_issue_first_ps)
     return reject(gp, &ext, tlm::TLM_BURST_ERROR_RESPONSE, FlashStatus::BadRequest);
-  const PageAddr first = map.decode(addr);
-  const uint32_t last_bytes = static_cast<uint32_t>(len - (n - 1) * page);
-  ext.batch_done_ps.resize(n);
-  if (!model_.read_batch(first, static_cast<uint32_t>(n), last_bytes, ext.batch_issue_ps.data(),
-                         ext.batch_done_ps.data())) {
-    ext.batch_done_ps.clear();
+  const uint32_t n = (len + page - 1) / page;
+  const uint32_t last_bytes = len - (n - 1) * page;
+  ChannelModel::Batch b;
+  b.issue_first = ext.batch_issue_first_ps;
+  b.issue_last = ext.batch_issue_last_ps;
+  if (!model_.read_batch(map.decode(addr), n, last_bytes, b)) {
     ext.status = FlashStatus::Refused;
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
   if (ext.want_data) {
-    for (size_t i = 0; i < n; ++i) {
-      const PageAddr pa = map.decode(addr + i * page);
-      store_->read(map.ppn(pa), 0, gp.get_data_ptr() + i * page,
-                   i + 1 == n ? last_bytes : page);
+    for (uint32_t i = 0; i < b.booked; ++i) {
+      const PageAddr pa = map.decode(addr + uint64_t(i) * page);
+      store_->read(map.ppn(pa), 0, gp.get_data_ptr() + uint64_t(i) * page, i + 1 == n ? last_bytes : page);  // booked < n: full pages
     }
   }
   ext.status = FlashStatus::Ok;
-  ext.pages = static_cast<uint32_t>(n);
-  ext.done_ps = ext.batch_done_ps.back();
+  ext.pages = b.booked;
+  ext.batch_done_first_ps = b.done_first;
+  ext.done_ps = b.done_last;
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
   const uint64_t now_ps =
       static_cast<uint64_t>(std::llround(double(sc_core::sc_time_stamp().value()) * ps_per_tick_));
-  delay = sc_core::sc_time(double(ext.done_ps - std::min(ext.done_ps, now_ps)), sc_core::SC_PS);
+  delay = sc_core::sc_time(double(b.done_last - std::min(b.done_last, now_ps)), sc_core::SC_PS);
 }
 
 unsigned int FlashChannel::transport_dbg(tlm::tlm_generic_payload& gp) {

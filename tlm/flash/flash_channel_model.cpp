@@ -1,5 +1,7 @@
 #include "tlm/flash/flash_channel_model.hpp"
 
+#include "tlm/common/time_runs.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -128,22 +130,50 @@ void ChannelModel::flush_batch_wear() const {
   batch_wear_bound_ = 0;
 }
 
-bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes,
-                              const uint64_t* issue, uint64_t* done) {
+bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes, Batch& bt) {
   const uint32_t planes = cfg_.planes_per_die;
   const uint32_t units = planes * cfg_.dies_per_channel();
   const uint32_t f0 = a.die * planes + a.plane;
   const uint32_t page = cfg_.page_size_bytes;
-  if (n == 0 || f0 + n > units || a.column != 0 || a.block >= cfg_.blocks_per_plane ||
+  const bool indep = cfg_.independent_plane_reads;
+  if (n == 0 || f0 + n > units || (!indep && a.plane + n > planes) || a.column != 0 || a.block >= cfg_.blocks_per_plane ||
       a.page >= cfg_.pages_per_block || last_bytes == 0 || last_bytes > page)
     return false;
   if (fault_ || !stuck_.empty() || !cfg_.preprogrammed || n_.erase_ops != 0) return false;
+  {
+    // Keep the line exact within one page transfer: book only the prefix
+    // whose units are ready (free, and the page issued) on a line; where a
+    // unit's readiness leaves it (an earlier batch of another job left its
+    // planes busy on another line), the batch stops, so a later part can
+    // use the bus before an earlier one, as page reads do.
+    const uint64_t tol = cfg_.xfer_ps(page);
+    const TimeRun iss{n, bt.issue_first, bt.issue_last};
+    const double iss_step = n > 1 ? double(bt.issue_last - bt.issue_first) / double(n - 1) : 0.0;
+    const auto ready = [&](uint32_t i) -> int64_t {
+      const uint32_t f = f0 + i;
+      const uint64_t unit = indep ? std::max(arr_free_[f], reg_free_[f]) : reg_free_[f];
+      return std::max(int64_t(unit), int64_t(bt.issue_first) + int64_t(iss_step * double(i)));
+    };
+    if (n > 2) {
+      const int64_t r0 = ready(0), step = ready(1) - r0;
+      for (uint32_t i = 2; i < n; ++i) {
+        const int64_t dev = ready(i) - (r0 + step * int64_t(i));
+        if (dev > int64_t(tol) || -dev > int64_t(tol)) {
+          bt.issue_last = iss.at(i - 1);
+          n = i;
+          last_bytes = page;
+          break;
+        }
+      }
+    }
+  }
+  bt.booked = n;
 
   // Retry bound: RBER at most the worst P/E count, reads since erase and age
   // so far; P(a codeword has > t errors) <= P(X = t+1) / (1 - lambda/(t+2))
   // for X ~ Poisson(lambda), lambda < t + 2.
   const uint32_t pe = std::max(cfg_.initial_pe_cycles, n_.max_pe_cycles);
-  const double age_h = double(issue[n - 1]) / kPsPerHour + cfg_.retention_hours_at_start;
+  const double age_h = double(bt.issue_last) / kPsPerHour + cfg_.retention_hours_at_start;
   const double rber = rber_with_pe_term(cfg_, rber_pe_term(cfg_, pe),
                                         n_.max_reads_since_erase + batch_wear_bound_ + 1, age_h);
   const uint32_t cw_bytes = cfg_.ecc_codeword_bytes;
@@ -158,28 +188,51 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
     if (std::log(double(cws)) + log_tail > std::log(kBatchRetryBound)) return false;
   }
 
-  // Timing, array energy and busy times: read_attempt() per page, as a read
-  // without retries would have them.
-  PageAddr pa = a;
-  uint64_t lat_sum = 0;
-  for (uint32_t i = 0; i < n; ++i, ++pa.plane) {
-    if (pa.plane == planes) {
-      pa.plane = 0;
-      ++pa.die;
+  // Timing of the first and the last page (see the header); the units in
+  // between get free times on the line between theirs.
+  const uint64_t c = cfg_.t_cmd_addr_ps, tr = cfg_.t_read_ps;
+  const uint64_t s = cfg_.cmd_on_data_bus ? c : 0;
+  const uint64_t x = cfg_.xfer_ps(page), x_last = cfg_.xfer_ps(last_bytes);
+  const uint64_t x_bus = x + s;  // per page: data-out plus its command slot
+  const uint32_t fl = f0 + n - 1;
+  const auto arr = [&](uint32_t f) -> uint64_t& { return arr_free_[indep ? f : f / planes]; };
+  const uint64_t ae_f = std::max({bt.issue_first, arr(f0), reg_free_[f0]}) + c + tr;
+  uint64_t ae_l = std::max({bt.issue_last, arr(fl), reg_free_[fl]}) + c + tr;
+  if (!indep) ae_l = std::max(ae_l, ae_f + uint64_t(n - 1) * (c + tr));  // one die's array
+  // The batch's data-outs as one block on the bus, in the earliest gap that
+  // starts after the first page's data is ready and ends no earlier than the
+  // last page's could (Bus::reserve: the gap search of page reads).
+  const uint64_t len = uint64_t(n - 1) * x_bus + x_last;
+  const uint64_t earliest = std::max(ae_f, ae_l + x_last > len ? ae_l + x_last - len : 0) + s;
+  const uint64_t busy0 = bus_.busy_ps;
+  const uint64_t start = bus_.reserve(earliest, len, bt.issue_first, s);
+  bus_.busy_ps = busy0 + uint64_t(n - 1) * x + x_last + (cfg_.cmd_on_data_bus ? uint64_t(n) * c : 0);
+  const uint64_t out_f = start + (n == 1 ? x_last : x);
+  const uint64_t out_l = start + len;
+  {
+    const double d = n > 1 ? double(n - 1) : 1.0;
+    const double out_step = double(out_l - out_f) / d, ae_step = double(std::max(ae_l, ae_f) - ae_f) / d;
+    for (uint32_t i = 0; i < n; ++i) {
+      reg_free_[f0 + i] = out_f + uint64_t(out_step * double(i));
+      if (indep) arr_free_[f0 + i] = ae_f + uint64_t(ae_step * double(i));
     }
-    read_attempt(pa, 1, i + 1 == n ? last_bytes : page, false, issue[i], issue[i], &done[i]);
-    const uint64_t lat = done[i] - issue[i];
-    lat_sum += lat;
-    n_.read_latency_max_ps = std::max(n_.read_latency_max_ps, lat);
   }
+  if (!indep) arr(f0) = std::max(arr(f0), ae_l);
+  n_.array_busy_ps += uint64_t(n) * tr;
+  bt.done_first = out_f + cfg_.t_ecc_decode_ps;
+  bt.done_last = out_l + cfg_.t_ecc_decode_ps;
+  const uint64_t lat_f = bt.done_first - bt.issue_first, lat_l = bt.done_last - bt.issue_last;
+  const uint64_t lat_sum = (lat_f + lat_l) * n / 2;
+  n_.read_latency_max_ps = std::max({n_.read_latency_max_ps, lat_f, lat_l});
 
   // Counters, energy, ECC by expectation, wear in bulk.
   const uint64_t bytes = uint64_t(n - 1) * page + last_bytes;
   n_.read_ops += n;
   n_.read_pages += n;
   n_.read_bytes += bytes;
+  book_array_reads(n, bytes);
   n_.read_latency_sum_ps += lat_sum;
-  n_.last_done_ps = std::max(n_.last_done_ps, done[n - 1]);
+  n_.last_done_ps = std::max(n_.last_done_ps, bt.done_last);
   n_.bus_busy_ps = bus_.busy_ps;
   n_.codewords_decoded += cws;
   n_.energy_ecc_pj += cfg_.energy_ecc_decode_pj_per_codeword * double(cws);
@@ -234,10 +287,14 @@ ChannelModel::ReadTiming ChannelModel::read_attempt(const PageAddr& a, uint32_t 
     (cache ? cache_free_ : reg_free_)[base + i] = t;
     done[i] = t + cfg_.t_ecc_decode_ps;
   }
-  n_.energy_read_pj += cfg_.energy_read_pj_per_page * n;
-  n_.energy_transfer_pj += cfg_.energy_transfer_pj_per_bit * 8.0 * double(bytes) * n;
-  n_.array_reads += n;
+  book_array_reads(n, uint64_t(bytes) * n);
   return {as, ae};
+}
+
+void ChannelModel::book_array_reads(uint64_t pages, uint64_t bytes) {
+  n_.energy_read_pj += cfg_.energy_read_pj_per_page * double(pages);
+  n_.energy_transfer_pj += cfg_.energy_transfer_pj_per_bit * 8.0 * double(bytes);
+  n_.array_reads += pages;
 }
 
 bool ChannelModel::decode(const PageAddr& a, uint32_t attempt, double r, uint32_t bytes,

@@ -90,17 +90,25 @@ class ChannelModel {
   /// on a programmed page (NotErased); such operations take no time.
   OpResult execute(const OpRequest& req, PageStatus* status = nullptr);
 
-  /// A batch of n single-page reads of consecutive pages that share one page
+  /// A batch of n single-page reads of consecutive pages sharing one page
   /// and block index (flat units f0 .. f0+n-1, f = die * planes + plane, of
-  /// `first`; column 0): page i is issued at issue[i] (non-decreasing), moves
-  /// a full page over the bus, except the last, which moves `last_bytes`.
-  /// done[i] receives its completion time. The timing is read_attempt()'s
-  /// per page, with two simplifications that make it O(1) per page: the
-  /// command of a read never waits for the bus (with cmd_on_data_bus it takes
-  /// the guard slot before a data-out, as under saturation in page mode), and
-  /// data-outs leave the bus in issue order (no gap search). Counters, energy
-  /// and wear (read disturb, booked per block in bulk) are as for n reads.
-  /// ECC is booked by expectation: codewords and decode energy exactly,
+  /// `first`; column 0), issued evenly spaced from issue_first to issue_last;
+  /// a full page each over the bus except the last (`last_bytes`). Booked in
+  /// O(1) as a fluid: the times of page i lie on the line between the
+  /// first and the last page's, which are read_attempt()'s for a read that
+  /// waits for its unit (plane, or die without independent_plane_reads) and
+  /// a work-conserving bus (data-outs fill gaps, as Bus::reserve lets them;
+  /// with cmd_on_data_bus a command takes the guard slot before a data-out,
+  /// as under saturation in page mode). Without independent plane reads a
+  /// batch stays within one die (n <= planes - plane), whose array serialises
+  /// the reads. The line is kept within one page transfer of the units'
+  /// readiness (free and issued): the channel books only the prefix of the
+  /// batch up to the first unit off the line (planes another job's batch
+  /// left busy, say) and returns its length in `booked`; the caller issues
+  /// the rest again. done_first/done_last receive the completion times of the
+  /// booked prefix's first and last page. Counters,
+  /// energy and wear (read disturb, booked per block in bulk) are as for n
+  /// reads; ECC by expectation: codewords and decode energy exactly,
   /// corrected bits as RBER x bits. Returns false and changes nothing when
   /// that would not be the page-level outcome in distribution: a fault hook
   /// or stuck die is set, a page may be unprogrammed (not preprogrammed, or
@@ -108,8 +116,12 @@ class ChannelModel {
   /// needs a read-retry exceeds kBatchRetryBound (RBER bounded above by the
   /// worst P/E count, reads since erase and retention age so far).
   static constexpr double kBatchRetryBound = 1e-12;
-  bool read_batch(const PageAddr& first, uint32_t n, uint32_t last_bytes, const uint64_t* issue,
-                  uint64_t* done);
+  struct Batch {
+    uint64_t issue_first = 0, issue_last = 0;  ///< in
+    uint64_t done_first = 0, done_last = 0;    ///< out
+    uint32_t booked = 0;                       ///< out: pages booked (a prefix)
+  };
+  bool read_batch(const PageAddr& first, uint32_t n, uint32_t last_bytes, Batch& b);
 
   void set_fault_hook(FaultHook hook) { fault_ = std::move(hook); }
   /// Fault injection: a stuck-busy die. Reads of `die` issued at or after
@@ -191,6 +203,8 @@ class ChannelModel {
   }
   ReadTiming read_attempt(const PageAddr& a, uint32_t n, uint32_t bytes, bool cache,
                           uint64_t issue, uint64_t prune, uint64_t* done);
+  /// Energy and counters of `pages` array reads moving `bytes` in all.
+  void book_array_reads(uint64_t pages, uint64_t bytes);
   /// Draws errors for one attempt; returns true when ECC corrects all codewords.
   bool decode(const PageAddr& a, uint32_t attempt, double rber, uint32_t bytes, PageStatus& st);
   OpResult read(const OpRequest& r, PageStatus* status);

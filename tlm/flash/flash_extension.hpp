@@ -30,9 +30,9 @@ class FlashExtension : public tlm::tlm_extension<FlashExtension> {
   /// storage that is ~4 KiB of hashing per page, which dominated a timing-
   /// only decode (82 % of its wall time). Timing never depends on the data.
   bool want_data = true;
-  /// ReadBatch only: absolute issue time of each page (ps, non-decreasing);
-  /// its size is the number of pages. Capacity reused.
-  std::vector<uint64_t> batch_issue_ps;
+  /// ReadBatch only: absolute issue times (ps) of the first and the last
+  /// page; the pages in between issue evenly spaced.
+  uint64_t batch_issue_first_ps = 0, batch_issue_last_ps = 0;
 
   // ---- response (set by the target on every transaction carrying it) ----
   FlashStatus status = FlashStatus::Ok;
@@ -44,14 +44,15 @@ class FlashExtension : public tlm::tlm_extension<FlashExtension> {
   uint64_t array_end_ps = 0;
   uint64_t done_ps = 0;               ///< absolute completion time
   std::vector<PageStatus> page_status;  ///< one per plane (reads); capacity reused
-  std::vector<uint64_t> batch_done_ps;  ///< ReadBatch: completion time of each page
+  uint64_t batch_done_first_ps = 0;     ///< ReadBatch: completion of the first page
+                                        ///< (done_ps: of the last)
 
   void clear_response() {
     status = FlashStatus::Ok;
     pages = retries = corrected_bits = uncorrectable_pages = 0;
     array_start_ps = array_end_ps = done_ps = 0;
     page_status.clear();
-    batch_done_ps.clear();
+    batch_done_first_ps = 0;
   }
 
   tlm::tlm_extension_base* clone() const override { return new FlashExtension(*this); }

@@ -57,7 +57,11 @@ PnmUnit::PnmUnit(sc_core::sc_module_name name, const PnmConfig& cfg, unsigned ch
   sram_.assign(cfg.act_sram_bytes, 0);
   slots_ = static_cast<uint32_t>(
       std::min<uint64_t>(std::max<uint64_t>(2, cfg.readahead_bytes / page_), 1u << 30));
-  slot_free_ps_.assign(slots_, 0);
+  if (cfg_.stream) {
+    slot_runs_.push(slots_, 0, 0);
+  } else {
+    slot_free_ps_.assign(slots_, 0);
+  }
   scratch_.assign(page_, 0);
   epochs_.emplace_back(0, 0);  // ACT_EPOCH resets to 0 at time 0
 
@@ -173,7 +177,7 @@ void PnmUnit::push() {
   }
   j.bytes = uint64_t{j.rows_c} * j.cols;
   j.pages = static_cast<uint32_t>((j.bytes + page_ - 1) / page_);
-  j.ready_ps.assign(j.pages, 0);
+  if (!cfg_.stream) j.ready_ps.assign(j.pages, 0);
   j.seq = next_seq_++;
   const bool was_idle = jobs_.empty();
   jobs_.push_back(std::move(j));
@@ -347,9 +351,15 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
       while (j.pages_issued <= j.page_cursor) {
         if (!issue(now)) {
           // Cannot happen with >= 2 slots: page k's slot is freed by page
-          // k - 2, which frees after the first beat of page k - 1.
+          // k - 2, which frees after the first beat of page k - 1 (stream
+          // mode: a batch frees all its slots when consumed).
           throw std::logic_error(std::string(name()) + ": read-ahead deadlock");
         }
+      }
+      if (cfg_.stream) {
+        consume_batch(j, beats_row);
+        progress = true;
+        continue;
       }
       const uint32_t pc = j.page_cursor;
       if (j.ready_ps[pc] > j.t_ps) {
@@ -430,7 +440,7 @@ void PnmUnit::finish_job(Job& j) {
 }
 
 PnmUnit::Job* PnmUnit::job_to_read() {
-  if (slot_free_ps_.empty() || jobs_.empty()) return nullptr;
+  if (free_slots() == 0 || jobs_.empty()) return nullptr;
   // The job being read: first one (in order) with pages left.
   const uint64_t base = jobs_.front().seq;
   if (issue_seq_ < base) issue_seq_ = base;
@@ -443,11 +453,12 @@ PnmUnit::Job* PnmUnit::job_to_read() {
 
 // Issue time of the next page: after the previous issue (`last`), the job's
 // push, a free controller queue entry (`ctrl`) and a free buffer slot.
+// `stall` receives the time it waits for the slot alone.
 uint64_t PnmUnit::issue_time(const Job& j, uint64_t slot, uint64_t ctrl, uint64_t now,
-                             uint64_t last) {
+                             uint64_t last, uint64_t& stall) {
   const uint64_t other = std::max({last, ctrl, j.push_ps});
   uint64_t issue = std::max(other, slot);
-  if (slot > other) n_.stall_buffer_full_ps += slot - other;
+  stall = slot > other ? slot - other : 0;
   if (issue < now) {
     ++n_.late_issues;
     issue = now;
@@ -455,8 +466,8 @@ uint64_t PnmUnit::issue_time(const Job& j, uint64_t slot, uint64_t ctrl, uint64_
   return issue;
 }
 
-void PnmUnit::note_read(uint64_t issue, uint64_t done, uint64_t bytes) {
-  ++n_.pages_read;
+void PnmUnit::note_read(uint64_t issue, uint64_t done, uint64_t pages, uint64_t bytes) {
+  n_.pages_read += pages;
   n_.bytes_read += bytes;
   // Busy = union of [issue, done]; issues never go backwards.
   const uint64_t from = std::max(issue, flash_covered_ps_);
@@ -488,12 +499,11 @@ uint64_t PnmUnit::read_page(Job& j, uint32_t m, uint64_t issue, uint64_t now) {
   }
   n_.retries += fext_.retries;
   n_.uncorrectable_pages += fext_.uncorrectable_pages;
-  note_read(issue, done, len);
+  note_read(issue, done, 1, len);
   if (auto* t = pnm::trace::active()) {
     t->complete("flash", "read", t->track("flash channel", channel_), issue, done - issue,
                 "{\"page\": " + std::to_string(m) + ", \"job\": " + std::to_string(j.seq) + "}");
   }
-  j.ready_ps[m] = done;
   return done;
 }
 
@@ -508,8 +518,12 @@ bool PnmUnit::issue_next(uint64_t now) {
     ctrl = inflight_.top();
     inflight_.pop();
   }
-  const uint64_t issue = issue_time(j, slot, ctrl, now, last_issue_ps_);
-  inflight_.push(read_page(j, j.pages_issued, issue, now));
+  uint64_t stall = 0;
+  const uint64_t issue = issue_time(j, slot, ctrl, now, last_issue_ps_, stall);
+  n_.stall_buffer_full_ps += stall;
+  const uint64_t done = read_page(j, j.pages_issued, issue, now);
+  j.ready_ps[j.pages_issued] = done;
+  inflight_.push(done);
   last_issue_ps_ = issue;
   ++j.pages_issued;
   return true;
@@ -520,31 +534,29 @@ bool PnmUnit::issue_batch(uint64_t now) {
   if (!jp) return false;
   Job& j = *jp;
   const uint32_t m = j.pages_issued;
-  const uint64_t units = uint64_t{flash_.planes_per_die} * flash_.dies_per_channel();
-  const uint64_t round_left = units - (j.flash / page_ + m) % units;
-  const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(
-      {j.pages - m, round_left, slot_free_ps_.size(), cfg_.flash_queue_depth, kMaxBatch}));
-  // Issue times exactly as issue_next would give them one by one, the
-  // controller queue's completions taken in issue order. n <= queue depth,
-  // so no page waits for a completion of its own batch.
-  std::vector<uint64_t>& iss = fext_.batch_issue_ps;
-  iss.resize(n);
-  size_t inflight = inflight_fifo_.size(), popped = 0;
-  uint64_t last = last_issue_ps_;
-  for (uint32_t i = 0; i < n; ++i) {
-    uint64_t ctrl = 0;
-    if (inflight >= cfg_.flash_queue_depth) {
-      ctrl = inflight_fifo_[popped++];
-      --inflight;
-    }
-    ++inflight;
-    last = iss[i] = issue_time(j, slot_free_ps_[i], ctrl, now, last);
-  }
-  slot_free_ps_.erase(slot_free_ps_.begin(), slot_free_ps_.begin() + n);
-  inflight_fifo_.erase(inflight_fifo_.begin(), inflight_fifo_.begin() + static_cast<std::ptrdiff_t>(popped));
-  last_issue_ps_ = last;
+  const uint64_t planes = flash_.planes_per_die;
+  const uint64_t unit = (j.flash / page_ + m) % (planes * flash_.dies_per_channel());
+  const uint64_t round_left = flash_.independent_plane_reads
+                                  ? planes * flash_.dies_per_channel() - unit
+                                  : planes - unit % planes;
+  const uint64_t q = cfg_.flash_queue_depth;
+  const uint32_t n = static_cast<uint32_t>(
+      std::min<uint64_t>({j.pages - m, round_left, slot_runs_.front().n, q, kMaxBatch}));
+  // Issue times of the first and the last page by issue_next's rules; the
+  // controller queue's completions leave in issue order. Page i waits for a
+  // completion once c0 + i >= q; n <= q, so never for one of its own batch.
+  const uint64_t c0 = inflight_runs_.size();
+  const auto waits = [&](uint64_t pages) { return c0 + pages > q ? c0 + pages - q : 0; };
+  const uint64_t w = waits(n);
+  uint64_t stall_f = 0, stall_l = 0;
+  const uint64_t iss_f = issue_time(j, slot_runs_.at(0), w == n ? inflight_runs_.at(0) : 0, now,
+                                    last_issue_ps_, stall_f);
+  uint64_t iss_l = n == 1 ? iss_f
+                          : issue_time(j, slot_runs_.at(n - 1), w ? inflight_runs_.at(w - 1) : 0, now,
+                                       iss_f, stall_l);
 
-  bool booked = false;
+  uint32_t booked = 0;
+  uint64_t d_f = 0, d_l = 0;
   if (j.batch_refused_until <= m) {
     const uint64_t len = std::min<uint64_t>(uint64_t{n} * page_, j.bytes - uint64_t{m} * page_);
     uint8_t* dst = nullptr;
@@ -559,38 +571,86 @@ bool PnmUnit::issue_batch(uint64_t now) {
                              static_cast<uint32_t>(len));
     fext_.op = pnm::flash::FlashOp::ReadBatch;
     fext_.want_data = cfg_.functional;
-    sc_core::sc_time d = pnm::ps_time(iss[0] - now);
+    fext_.batch_issue_first_ps = iss_f;
+    fext_.batch_issue_last_ps = iss_l;
+    sc_core::sc_time d = pnm::ps_time(iss_f - now);
     flash_socket->b_transport(fgp_, d);
     if (fgp_.get_response_status() != tlm::TLM_OK_RESPONSE) {
       // A malformed batch is a controller bug, not a flash outcome.
       throw std::logic_error(std::string(name()) + ": ReadBatch rejected (" +
                              fgp_.get_response_string() + ")");
     }
-    booked = fext_.status == pnm::flash::FlashStatus::Ok;
-    if (booked) {
-      const std::vector<uint64_t>& done = fext_.batch_done_ps;
-      for (uint32_t i = 0; i < n; ++i) {
-        const uint64_t bytes = std::min<uint64_t>(page_, j.bytes - uint64_t{m + i} * page_);
-        note_read(iss[i], done[i], bytes);
-        j.ready_ps[m + i] = done[i];
-        inflight_fifo_.push_back(done[i]);
-      }
-      if (auto* t = pnm::trace::active()) {
-        t->complete("flash", "read x" + std::to_string(n), t->track("flash channel", channel_),
-                    iss[0], done[n - 1] - iss[0],
-                    "{\"first_page\": " + std::to_string(m) + ", \"pages\": " + std::to_string(n) +
-                        ", \"job\": " + std::to_string(j.seq) + "}");
-      }
+    if (fext_.status == pnm::flash::FlashStatus::Ok) {
+      booked = fext_.pages;
+      d_f = fext_.batch_done_first_ps;
+      d_l = fext_.done_ps;
     } else {
       j.batch_refused_until = m + n;
     }
   }
-  if (!booked) {
-    const std::vector<uint64_t> times(iss.begin(), iss.end());  // read_page reuses fext_
-    for (uint32_t i = 0; i < n; ++i) inflight_fifo_.push_back(read_page(j, m + i, times[i], now));
+  if (booked) {
+    // The channel may book a prefix (to its next break): the rest is issued
+    // by the next call, its issue times computed again.
+    if (booked < n) {
+      iss_l = TimeRun{n, iss_f, iss_l}.at(booked - 1);
+      stall_l = TimeRun{n, stall_f, stall_l}.at(booked - 1);
+    }
+    const uint64_t bytes = std::min<uint64_t>(uint64_t{booked} * page_, j.bytes - uint64_t{m} * page_);
+    n_.stall_buffer_full_ps += (stall_f + stall_l) * booked / 2;
+    slot_runs_.pop(booked);
+    inflight_runs_.pop(waits(booked));
+    last_issue_ps_ = iss_l;
+    note_read(iss_f, d_l, booked, bytes);
+    j.ready_runs.push(booked, d_f, d_l);
+    inflight_runs_.push(booked, d_f, d_l);
+    if (auto* t = pnm::trace::active()) {
+      t->complete("flash", "read x" + std::to_string(booked), t->track("flash channel", channel_),
+                  iss_f, d_l - iss_f,
+                  "{\"first_page\": " + std::to_string(m) + ", \"pages\": " + std::to_string(booked) +
+                      ", \"job\": " + std::to_string(j.seq) + "}");
+    }
+    j.pages_issued += booked;
+    return true;
+  }
+  // Refused: page reads at the batch's issue times.
+  const TimeRun issues{n, iss_f, iss_l};
+  n_.stall_buffer_full_ps += (stall_f + stall_l) * n / 2;
+  slot_runs_.pop(n);
+  inflight_runs_.pop(w);
+  last_issue_ps_ = iss_l;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint64_t done = read_page(j, m + i, issues.at(i), now);
+    j.ready_runs.push(1, done, done);
+    inflight_runs_.push(1, done, done);
   }
   j.pages_issued += n;
   return true;
+}
+
+// Stream mode: the MVE consumes the next issued batch of job j (see the
+// header: exact for evenly spaced arrivals and a constant time per page).
+void PnmUnit::consume_batch(Job& j, uint64_t beats_row) {
+  const pnm::mve::Params& mp = engine_->params();
+  const TimeRun r = j.ready_runs.front();
+  j.ready_runs.pop(r.n);
+  const auto beats_before = [&](uint64_t x) {
+    return x / j.cols * beats_row + (x % j.cols) / mp.lanes;
+  };
+  const uint64_t begin = uint64_t{j.page_cursor} * page_;
+  const uint64_t end = std::min<uint64_t>(begin + r.n * page_, j.bytes);
+  // Beats ending in the batch; the stripe's last beat ends with it.
+  const uint64_t beats = (end == j.bytes ? uint64_t{j.rows_c} * beats_row : beats_before(end)) -
+                         beats_before(begin);
+  const uint64_t total = beats * clk_ps_, per_page = total / r.n;
+  const uint64_t start = std::max(j.t_ps, r.first);
+  const uint64_t first = start + per_page;
+  const uint64_t last = std::max(start + total, r.last + per_page);
+  n_.mve_wait_flash_ps += last - (j.t_ps + total);
+  slot_runs_.push(r.n, first, last);
+  j.t_ps = last;
+  j.page_cursor += static_cast<uint32_t>(r.n);
+  j.pages_freed = j.page_cursor;
+  j.rows_done = static_cast<uint32_t>(end / j.cols);
 }
 
 void PnmUnit::write_back(Job& j, uint64_t now) {

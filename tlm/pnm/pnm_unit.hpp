@@ -64,15 +64,23 @@
 //   Counters (PAGES_READ, RETRIES, stats) count reads when they are issued,
 //   which may be ahead of sc_time_stamp() by the look-ahead.
 //
-// Stream mode (cfg.stream, chip.sim.mode: stream): the same controller, but
-// the pages of a job are issued in batches of up to kMaxBatch (never more
-// than one round of the channel's planes and dies, the free buffer slots or
-// flash_queue_depth), each page's issue time computed as above, and booked
-// with one FlashOp::ReadBatch transaction; completions are taken in issue
-// order (a FIFO, not the page mode's earliest-completion heap). When the
-// channel refuses a batch (a fault hook or stuck die, pages that may need
-// read-retry, unprogrammed pages) the unit reads those pages one by one, as
-// in page mode. One trace span per batch. The MVE side is unchanged.
+// Stream mode (cfg.stream, chip.sim.mode: stream): the same controller and
+// MVE, simulated batch by batch instead of page by page. A batch is up to
+// kMaxBatch pages of one job, within one round of the channel's planes and
+// dies (one die without independent plane reads), the free buffer slots and
+// flash_queue_depth. Its pages are taken to issue, complete and be consumed
+// evenly spaced (TimeRuns: first and last time per batch): the first and the
+// last page's issue times follow the rules above (the controller queue's
+// completions in issue order), one FlashOp::ReadBatch transaction books the
+// batch and returns its first and last completion, and the MVE consumes it
+// in the batch's exact beat count: first page at max(MVE, ready_first) + m,
+// last at max(MVE + beats x clk, ready_last + m), m the mean per page, which
+// is exact for evenly spaced arrivals; the batch's buffer slots free on the
+// line between. When the channel refuses a batch (a fault hook or stuck die,
+// pages that may need read-retry, unprogrammed pages) those pages are read
+// one by one at their interpolated issue times, as page reads. One trace
+// span per batch. Token ids and values are those of page mode; the times
+// agree within 1% on the proof grid (tests/chip/test_stream_mode.cpp).
 //
 // ACT_EPOCH: the gate compares with the largest value written so far (epochs
 // only grow), effective from the write's annotated time.
@@ -92,6 +100,7 @@
 
 #include "tlm/common/register_bank.hpp"
 #include "tlm/common/stats.hpp"
+#include "tlm/common/time_runs.hpp"
 #include "tlm/flash/flash_config.hpp"
 #include "tlm/flash/flash_extension.hpp"
 #include "tlm/pnm/mve_engine.hpp"
@@ -178,7 +187,8 @@ class PnmUnit : public sc_core::sc_module {
     // flash
     uint32_t pages_issued = 0;
     uint32_t batch_refused_until = 0;  // stream mode: pages before it go one by one
-    std::vector<uint64_t> ready_ps;
+    std::vector<uint64_t> ready_ps;  // page mode
+    TimeRuns ready_runs;             // stream mode: ready times of issued, unconsumed pages
     bool uncorrectable = false, flash_error = false;
     std::vector<int8_t> tile;  // functional: rows_c x cols weights
     std::vector<int8_t> act;   // functional: activation snapshot (vecs x cols) at MVE start
@@ -209,9 +219,12 @@ class PnmUnit : public sc_core::sc_module {
   bool issue_batch(uint64_t now);
   bool issue(uint64_t now) { return cfg_.stream ? issue_batch(now) : issue_next(now); }
   Job* job_to_read();
-  uint64_t issue_time(const Job& j, uint64_t slot, uint64_t ctrl, uint64_t now, uint64_t last);
+  uint64_t issue_time(const Job& j, uint64_t slot, uint64_t ctrl, uint64_t now, uint64_t last,
+                      uint64_t& stall);
   uint64_t read_page(Job& j, uint32_t m, uint64_t issue, uint64_t now);
-  void note_read(uint64_t issue, uint64_t done, uint64_t bytes);
+  void note_read(uint64_t issue, uint64_t done, uint64_t pages, uint64_t bytes);
+  void consume_batch(Job& j, uint64_t beats_row);
+  uint64_t free_slots() const { return cfg_.stream ? slot_runs_.size() : slot_free_ps_.size(); }
   bool gate_time(uint32_t epoch, uint64_t& t) const;
   void finish_job(Job& j);
   void write_back(Job& j, uint64_t now);
@@ -242,7 +255,7 @@ class PnmUnit : public sc_core::sc_module {
   // Flash controller.
   std::deque<uint64_t> slot_free_ps_;  // free times of buffer slots, in consumption order
   std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<uint64_t>> inflight_;
-  std::deque<uint64_t> inflight_fifo_;  // stream mode
+  TimeRuns inflight_runs_, slot_runs_;  // stream mode: completions in flight, slot frees
   static constexpr uint32_t kMaxBatch = 256;
   uint64_t last_issue_ps_ = 0, flash_covered_ps_ = 0;
   uint64_t issue_seq_ = 0;  // job whose pages are being issued

@@ -1,0 +1,68 @@
+// Runs of evenly spaced times: a FIFO of values given run by run as (count,
+// first, last), the values in between on the line from first to last. The
+// stream mode's form of per-page times (the PNM unit's buffer slot frees,
+// read completions and page ready times; a flash read batch's issue times):
+// O(1) per batch of pages, not per page (tlm/pnm/pnm_unit.hpp, "Stream mode").
+#pragma once
+
+#include <cstdint>
+#include <deque>
+
+namespace pnm {
+
+struct TimeRun {
+  uint64_t n = 0, first = 0, last = 0;
+  // Value i of n (0 <= i < n); last may lie below first.
+  uint64_t at(uint64_t i) const {
+    if (n < 2) return first;
+    const __int128 d = static_cast<__int128>(last) - static_cast<__int128>(first);
+    return static_cast<uint64_t>(static_cast<__int128>(first) + d * static_cast<__int128>(i) /
+                                                                   static_cast<__int128>(n - 1));
+  }
+};
+
+class TimeRuns {
+ public:
+  uint64_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const TimeRun& front() const { return runs_.front(); }
+  void push(uint64_t n, uint64_t first, uint64_t last) {
+    if (n == 0) return;
+    runs_.push_back(TimeRun{n, first, last});
+    size_ += n;
+  }
+  // Value i from the front (i < size()).
+  uint64_t at(uint64_t i) const {
+    for (const TimeRun& r : runs_) {
+      if (i < r.n) return r.at(i);
+      i -= r.n;
+    }
+    return runs_.empty() ? 0 : runs_.back().last;
+  }
+  // Drops the first k values (k <= size()).
+  void pop(uint64_t k) {
+    while (k > 0 && !runs_.empty()) {
+      TimeRun& r = runs_.front();
+      if (k >= r.n) {
+        k -= r.n;
+        size_ -= r.n;
+        runs_.pop_front();
+      } else {
+        r.first = r.at(k);
+        r.n -= k;
+        size_ -= k;
+        k = 0;
+      }
+    }
+  }
+  void clear() {
+    runs_.clear();
+    size_ = 0;
+  }
+
+ private:
+  std::deque<TimeRun> runs_;
+  uint64_t size_ = 0;
+};
+
+}  // namespace pnm
