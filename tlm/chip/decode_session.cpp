@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "firmware/decode/decode.h"
+#include "tlm/common/pnm_regs.hpp"
 #include "tlm/common/sim_time.hpp"
 #include "tlm/common/trace.hpp"
 
@@ -170,6 +171,11 @@ void DecodeSession::run_step(size_t k, const TokenFn& on_token) {
     error_ = fmt::format("{} step {}: firmware {}: {} (layer {}, {} {}, status 0x{:x}, value {})",
                          st.prefill ? "prefill" : "decode", k, fw_error_name(e), info->msg, info->layer,
                          e == FW_ERR_PNM ? "channel" : "unit", info->unit, info->hw_status, info->value);
+    // The firmware knows the unit; the unit recorded the page's flash address.
+    if (e == FW_ERR_PNM && info->value == static_cast<uint32_t>(regs::pnm::err::UNCORRECTABLE)) {
+      const std::string page = chip_.uncorrectable_page(info->unit);
+      if (!page.empty()) error_ += "; first uncorrectable page: " + page;
+    }
     return;
   }
   for (size_t i = 0; i < st.slots.size(); ++i) {
