@@ -104,6 +104,15 @@ void DecodeSession::queue(const RunSpec& spec, TokenFn on_token) {
 void DecodeSession::finish() {
   if (hung_) return;
   const size_t want = size_t(spec_.batch) * size_t(std::max(spec_.tokens, 0));
+  // A block's time passed the largest simulated time (it stopped the
+  // simulation): the run did not finish, and its other errors follow from it.
+  // The kernel's own time at the bound, with no block reporting, is caught too.
+  check_sim_time(now_ps(), "chip (kernel time)", "the simulation");
+  if (!time_overflow_error().empty()) {
+    hung_ = true;
+    error_ = time_overflow_error();
+    return;
+  }
   if (chip_.watchdog_fired()) {
     hung_ = true;
     error_ = chip_.watchdog_error() + (error_.empty() ? "" : " (after: " + error_ + ")");

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "tlm/common/sim_time.hpp"
+
 namespace pnm::flash {
 
 FlashChannel::FlashChannel(sc_core::sc_module_name name, const FlashConfig& cfg, uint32_t channel)
@@ -86,7 +88,15 @@ void FlashChannel::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& d
     ext->page_status.resize(req.planes);
     st = ext->page_status.data();
   }
-  const OpResult res = model_.execute(req, st);
+  OpResult res = model_.execute(req, st);
+  // Every input time is below kMaxSimPs and every op's own time far below it,
+  // so the sum has not wrapped: past the bound, stop with an error, not a
+  // time that later sums would wrap.
+  const char* what = is_read ? "flash read" : op == FlashOp::Program ? "flash program" : "flash erase";
+  if (!check_sim_time(res.done_ps, name(), what)) {
+    res.status = FlashStatus::BadRequest;
+    res.done_ps = req.issue_ps;
+  }
 
   // Data path (skipped for a read whose initiator wants no data).
   const bool data_path = !(is_read && ext && !ext->want_data);
