@@ -642,6 +642,10 @@ const bool kQuietBanner = [] { return setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE"
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
+  // A CPU program that fails (an MMIO error response, e.g. a broken TSV link)
+  // is also a SystemC warning, several lines on stderr; the run reports the
+  // same message as its one-line error, so the warning is only noise here.
+  sc_core::sc_report_handler::set_actions("pnm/cpu", sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
   CLI::App app{"pnmsim: virtual platform of a High Bandwidth Flash + processing-near-memory LLM inference chip"};
   app.require_subcommand(1);
   RunOptions o;
