@@ -166,6 +166,15 @@ void FlashChannel::read_batch(tlm::tlm_generic_payload& gp, FlashExtension& ext,
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
+  // As for one operation (b_transport): no completion past the largest
+  // simulated time; the overflow is recorded and the simulation stops.
+  if (!check_sim_time(*std::max_element(ext.batch_done_ps.begin(), ext.batch_done_ps.end()), name(),
+                      "flash batch read")) {
+    ext.batch_done_ps.clear();
+    ext.status = FlashStatus::Refused;
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
   if (ext.want_data) {
     for (size_t i = 0; i < n; ++i) {
       const PageAddr pa = map.decode(addr + i * page);
