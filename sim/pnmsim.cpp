@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -175,7 +176,25 @@ std::vector<int32_t> parse_ids(const std::string& text, int32_t vocab) {
   return ids;
 }
 
-int run(RunOptions& o) {
+// What a run has checked and loaded before it simulates: prepare() is the
+// whole of a run's input checking, shared by `run` and `sweep --dry-run`.
+struct Prepared {
+  ModelChoice mc;
+  bool timing_only = false;
+  std::string config;
+  chip::ChipConfig cfg;
+  std::unique_ptr<model::Checkpoint> ckpt;
+  model::ModelShape shape;
+  std::unique_ptr<model::Tokenizer> tok;
+  chip::RunSpec spec;
+  chip::Workload work;
+  report::GpuConfig gpu;
+};
+
+// *fit_checks (when given) is set once the inputs are all loaded and the
+// remaining checks are of whether the workload fits the model and chip.
+Prepared prepare(RunOptions& o, bool* fit_checks = nullptr) {
+  Prepared p;
   o.seed = parse_seed("--seed", o.seed_text);
   o.sample_seed = parse_seed("--sample-seed", o.sample_seed_text);
   // CLI11's range checks let NaN through (every comparison with it is false).
@@ -184,8 +203,9 @@ int run(RunOptions& o) {
   require_not_directory("--config", o.config);
   require_not_directory("--gpu", o.gpu);
   require_not_directory("--tokenizer", o.tokenizer);
-  const ModelChoice mc = choose_model(o.model);
-  const bool timing_only = mc.kind == ModelChoice::Kind::Shape;
+  p.mc = choose_model(o.model);
+  const ModelChoice& mc = p.mc;
+  const bool timing_only = p.timing_only = mc.kind == ModelChoice::Kind::Shape;
   const bool functional = !timing_only;
   for (const std::string& set : o.sets) {
     for (const char* owned : {"chip.flash.storage.", "chip.pnm.functional"}) {
@@ -233,7 +253,7 @@ int run(RunOptions& o) {
   if (!o.prompt.empty() && o.tokenizer.empty()) {
     throw UsageError("--prompt needs --tokenizer (a llama2.c tokenizer.bin) to turn the text into token ids");
   }
-  const std::string config =
+  const std::string config = p.config =
       resolve(o.config.empty() ? (timing_only ? "sim/configs/hbf_gen1.yaml" : "sim/configs/tiny.yaml") : o.config);
   if (!fs::exists(config)) throw UsageError("--config " + config + ": no such file");
   require_not_directory("--config", config);
@@ -248,7 +268,7 @@ int run(RunOptions& o) {
     }
     sets.push_back("chip.sim.mode=stream");
   }
-  chip::ChipConfig cfg = chip::load_chip_config(config, sets);
+  chip::ChipConfig& cfg = p.cfg = chip::load_chip_config(config, sets);
   const std::string& kind = cfg.pnm.mve.kind;  // from --mve, --set or the file
   if (timing_only && kind != "tlm") {
     throw UsageError("conflicting options: MVE kind " + kind + " needs weights, but --model " + o.model +
@@ -271,9 +291,8 @@ int run(RunOptions& o) {
   cfg.pnm.mve.fst_path = o.trace_fst;
 
   // The model, checked against the chip before anything is simulated.
-  std::unique_ptr<model::Checkpoint> ckpt;
-  std::unique_ptr<model::QuantizedModel> qm;
-  model::ModelShape shape;
+  std::unique_ptr<model::Checkpoint>& ckpt = p.ckpt;
+  model::ModelShape& shape = p.shape;
   if (timing_only) {
     shape = model::load_shape_yaml(mc.path);
   } else {
@@ -293,15 +312,18 @@ int run(RunOptions& o) {
     ckpt = std::make_unique<model::Checkpoint>(model::Checkpoint::load(path));
     shape = ckpt->shape();
   }
-  std::unique_ptr<model::Tokenizer> tok;
+  std::unique_ptr<model::Tokenizer>& tok = p.tok;
   if (!o.tokenizer.empty()) {
     if (timing_only) throw UsageError("conflicting options: --tokenizer needs a checkpoint, not a timing-only shape");
     tok = std::make_unique<model::Tokenizer>(model::load_tokenizer(o.tokenizer, shape.vocab_size));
   }
+  const std::string gpu_path = resolve(o.gpu.empty() ? "sim/configs/gpu/h100_sxm.yaml" : o.gpu);
+  require_not_directory("--gpu", gpu_path);
+  p.gpu = report::load_gpu_config(gpu_path);
 
   // The workload: the prompt fills positions [context - P, context); decode
   // starts at position `context`.
-  chip::RunSpec spec;
+  chip::RunSpec& spec = p.spec;
   spec.tokens = o.tokens;
   spec.batch = o.batch;
   if (!o.prompt.empty()) spec.prompt = tok->encode(o.prompt);
@@ -326,6 +348,9 @@ int run(RunOptions& o) {
       spec.prompt.push_back(static_cast<int32_t>(v > 2 ? 2 + rng() % (v - 2) : rng() % v));
     }
   }
+  // From here on, the checks are of whether the workload fits the model and
+  // the chip: in a sweep, a point that does not fit is a result.
+  if (fit_checks) *fit_checks = true;
   const int64_t last = context + o.tokens - 1;  // positions the cache must hold
   if (last > shape.seq_len) {
     throw UsageError(fmt::format("--context {} + --tokens {} needs {} positions; the model's max positions "
@@ -333,7 +358,7 @@ int run(RunOptions& o) {
                                  context, o.tokens, last, shape.seq_len, shape.seq_len));
   }
   spec.start_pos = static_cast<uint32_t>(context - int64_t(spec.prompt.size()));
-  chip::Workload work;
+  chip::Workload& work = p.work;
   work.n_seqs = o.batch;
   work.kv_len = static_cast<uint32_t>(last);
   work.max_slots = std::max(o.batch, o.prefill_chunk > 0 ? o.prefill_chunk : cfg.pnm.mve.params.vectors);
@@ -343,10 +368,19 @@ int run(RunOptions& o) {
   }
   const chip::LoadReport planned = chip::plan(cfg, shape, work);
   (void)planned;
-  const std::string gpu_path = resolve(o.gpu.empty() ? "sim/configs/gpu/h100_sxm.yaml" : o.gpu);
-  require_not_directory("--gpu", gpu_path);
-  report::GpuConfig gpu = report::load_gpu_config(gpu_path);
-  if (ckpt) qm = std::make_unique<model::QuantizedModel>(model::quantize_model(*ckpt));
+  return p;
+}
+
+int run(RunOptions& o) {
+  Prepared p = prepare(o);
+  const chip::ChipConfig& cfg = p.cfg;
+  const model::ModelShape& shape = p.shape;
+  const chip::RunSpec& spec = p.spec;
+  const chip::Workload& work = p.work;
+  const std::string& config = p.config;
+  const std::unique_ptr<model::Tokenizer>& tok = p.tok;
+  std::unique_ptr<model::QuantizedModel> qm;
+  if (p.ckpt) qm = std::make_unique<model::QuantizedModel>(model::quantize_model(*p.ckpt));
 
   if (!o.trace_json.empty()) trace::open(o.trace_json);
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
@@ -380,7 +414,7 @@ int run(RunOptions& o) {
 
   Stats stats;
   chip.report(stats, "chip");
-  const report::DecodeReport rep = report::summarize(cfg, shape, session, load, before, mid, stats, gpu, wall);
+  const report::DecodeReport rep = report::summarize(cfg, shape, session, load, before, mid, stats, p.gpu, wall);
   report::add_to_stats(rep, stats);
   if (!o.quiet) std::fputs(report::format(rep, o.model, config).c_str(), stdout);
   std::vector<std::string> texts;
@@ -428,6 +462,130 @@ int run(RunOptions& o) {
   return 0;
 }
 
+// The options of `pnmsim run`; also parses a sweep point's arguments.
+void add_run_options(CLI::App* cmd, RunOptions& o) {
+  cmd->add_option("--config", o.config,
+                      "chip YAML (default: sim/configs/tiny.yaml for tiny/checkpoints, hbf_gen1.yaml for presets)");
+  cmd->add_option("--model", o.model,
+                      "tiny (random dim-64 model); a timing-only shape: a YAML path or a name in "
+                      "sim/configs/models/ (llama2-7b, llama2-13b, llama2-70b, llama3-8b, llama3-70b, "
+                      "llama3.1-405b, ...); or a llama2.c checkpoint path")
+      ->capture_default_str();
+  cmd->add_option("--tokens", o.tokens, "tokens to generate per sequence (the first comes from the prompt)")
+      ->check(CLI::Range(1, 1 << 20))
+      ->capture_default_str();
+  cmd->add_option("--context", o.context,
+                      "start decoding at position N: timing-only shapes take the KV cache as filled; "
+                      "functional models run an N-token prompt first (default: the prompt's length)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
+  cmd->add_option("--batch", o.batch, "sequences decoded together (each weight page read once per step)")
+      ->check(CLI::Range(1u, 65536u))
+      ->capture_default_str();
+  cmd->add_option("--prompt", o.prompt, "prompt text, run as batched prefill (needs --tokenizer)");
+  cmd->add_option("--prompt-ids", o.prompt_ids, "prompt as token ids, e.g. 1,5,9 (run as batched prefill)");
+  cmd->add_option("--prefill-chunk", o.prefill_chunk,
+                      "prompt slots per step (default: max(batch, chip.pnm.mve.vectors))")
+      ->check(CLI::Range(1u, 65536u));
+  cmd->add_option("--mve", o.mve, "MVE in every PNM unit: tlm (golden), rtl (Verilated) or shadow (both, compared)")
+      ->check(CLI::IsMember({"tlm", "rtl", "shadow"}));
+  cmd->add_option("--seed", o.seed_text, "seed of the tiny model (0 .. 2^64-1)")->capture_default_str();
+  cmd->add_option("--set", o.sets, "override a config key, e.g. --set chip.flash.timing.t_read_us=5 (repeatable)");
+  cmd->add_option("--stats", o.stats, "write all stats and the report as JSON");
+  cmd->add_option("--trace-json", o.trace_json, "write a Perfetto/Chrome timeline of transactions");
+  cmd->add_option("--trace-fst", o.trace_fst, "write PNM unit 0's MVE waveform (FST; needs --mve rtl|shadow)");
+  cmd->add_option("--gpu", o.gpu, "GPU baseline YAML (default: sim/configs/gpu/h100_sxm.yaml)");
+  cmd->add_option("--temperature", o.temperature, "sampling temperature; 0 = greedy (argmax)")
+      ->check(CLI::Range(0.0f, 100.0f))
+      ->capture_default_str();
+  cmd->add_option("--top-p", o.top_p, "nucleus sampling threshold (0 or >= 1: off)")
+      ->check(CLI::Range(0.0f, 1.0f))
+      ->capture_default_str();
+  cmd->add_option("--sample-seed", o.sample_seed_text, "seed of the firmware's sampler (mt19937_64; 0 .. 2^64-1)")
+      ->capture_default_str();
+  cmd->add_option("--tokenizer", o.tokenizer, "llama2.c tokenizer.bin: print the generated text");
+  cmd->add_flag("--quiet", o.quiet, "no report or progress, only errors (for sweeps)");
+  cmd->add_flag("--fast", o.fast,
+                "stream mode: flash reads booked in batches, not one transaction per page "
+                "(= --set chip.sim.mode=stream; times within 1% of page mode on the proof grid)");
+}
+
+// An empty value is not "not given": `--stats ""` would otherwise run and
+// write nothing, `--config ""` take the default config.
+void check_empty_values(const CLI::App* cmd) {
+  for (const CLI::Option* opt : cmd->get_options()) {
+    if (opt->get_type_size() == 0) continue;  // a flag takes no value
+    for (const std::string& v : opt->results()) {
+      if (v.empty()) {
+        throw UsageError(opt->get_name() + ": empty value (allowed: a non-empty value; leave the flag out "
+                         "for its default)");
+      }
+    }
+  }
+}
+
+// sweep --dry-run: a point's arguments go through the same parsing and
+// prepare() as `pnmsim run`, so a bad key, value, base config or model is
+// refused now, naming the point, instead of when the point runs. A workload
+// that does not fit (a KV cache beyond the logic memory, a context beyond
+// the model's positions) is a result of the sweep, not an error: it is
+// listed, and the points run (and are recorded as failed).
+// Returns "" or the reason the point will not fit.
+std::string check_point(const sweep::Grid& g, const sweep::Point& pt) {
+  std::string values;
+  for (size_t k = 0; k < g.axes.size() && k < pt.values.size(); ++k) {
+    values += (values.empty() ? "" : ", ") + g.axes[k].key + "=" + pt.values[k];
+  }
+  const std::string where = fmt::format("sweep {}: point {} ({})", g.source, pt.index, values);
+  RunOptions o;
+  bool fit_checks = false;
+  try {
+    CLI::App app{"pnmsim run"};
+    add_run_options(&app, o);
+    std::vector<std::string> args(pt.run_args.rbegin(), pt.run_args.rend());  // CLI11 takes them reversed
+    app.parse(args);
+    check_empty_values(&app);
+    prepare(o, &fit_checks);
+    return "";
+  } catch (const CLI::ParseError& e) {
+    throw UsageError(where + ": " + e.what());
+  } catch (const model::ModelError& e) {
+    if (fit_checks) return e.what();
+    throw UsageError(where + ": model " + o.model + ": " + e.what());
+  } catch (const std::exception& e) {  // UsageError, ConfigError, and the rest of a run's input errors
+    if (fit_checks) return e.what();
+    throw UsageError(where + ": " + e.what());
+  }
+}
+
+// Each metric is a stats path gather() can read: report.<key> (the keys
+// every run writes, listed from the report itself) or chip.<block>... (the
+// chip's stats; which exist depends on the point's config, so only the form
+// is checked).
+void check_metrics(const sweep::Grid& g) {
+  Stats s;
+  report::add_to_stats(report::DecodeReport{}, s);
+  const nlohmann::json report = s.to_json();
+  for (const auto& [column, path] : g.metrics) {
+    const std::string bad = fmt::format("sweep {}: key 'metrics.{}': stats path '{}'", g.source, column, path);
+    std::vector<std::string> parts;
+    std::string part;
+    std::istringstream in(path);
+    while (std::getline(in, part, '.')) parts.push_back(part);
+    const bool well_formed = path.find("..") == std::string::npos && !path.empty() && path.back() != '.' &&
+                             std::none_of(parts.begin(), parts.end(), [](const std::string& x) { return x.empty(); });
+    if (!well_formed || parts.size() < 2 || (parts[0] != "report" && parts[0] != "chip")) {
+      throw UsageError(bad + " is not a report.<key> or chip.<block>.<stat> path (allowed: report.tokens_per_s, "
+                       "report.energy_per_token, ... as in a run's --stats JSON)");
+    }
+    if (parts[0] != "report") continue;
+    const nlohmann::json* node = &report;
+    for (const auto& x : parts) node = node->is_object() && node->contains(x) ? &(*node)[x] : nullptr;
+    if (!node || !(node->is_number() || (node->is_object() && node->contains("value")))) {
+      throw UsageError(bad + ": no such report value (allowed: the report.* keys of a run's --stats JSON)");
+    }
+  }
+}
+
 int run_sweep(const std::string& grid_path, const std::string& out, unsigned workers, bool dry_run, bool gather_only,
           const std::string& exe) {
   if (!fs::exists(grid_path)) throw UsageError("--grid " + grid_path + ": no such file");
@@ -446,7 +604,17 @@ int run_sweep(const std::string& grid_path, const std::string& out, unsigned wor
     fs::remove(probe, ec);
   }
   const sweep::Grid g = sweep::load_grid(grid_path);
+  check_metrics(g);
   const auto points = sweep::expand(g, exe, out);
+  if (dry_run) {
+    unsigned wont_fit = 0;
+    for (const auto& pt : points) {
+      const std::string why = check_point(g, pt);
+      if (why.empty()) continue;
+      if (++wont_fit <= 10) std::printf("sweep: point %u will fail (a result, not an error): %s\n", pt.index, why.c_str());
+    }
+    if (wont_fit > 10) std::printf("sweep: ... %u points will fail in all\n", wont_fit);
+  }
   sweep::write_job_files(points, out);
   std::printf("sweep: %zu points; jobs %s/jobs.txt (GNU parallel: parallel < jobs.txt), Slurm: sbatch %s/slurm.sh\n",
               points.size(), out.c_str(), out.c_str());
@@ -474,53 +642,15 @@ const bool kQuietBanner = [] { return setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE"
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
+  // A CPU program that fails (an MMIO error response, e.g. a broken TSV link)
+  // is also a SystemC warning, several lines on stderr; the run reports the
+  // same message as its one-line error, so the warning is only noise here.
+  sc_core::sc_report_handler::set_actions("pnm/cpu", sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
   CLI::App app{"pnmsim: virtual platform of a High Bandwidth Flash + processing-near-memory LLM inference chip"};
   app.require_subcommand(1);
   RunOptions o;
   auto* run_cmd = app.add_subcommand("run", "decode tokens with the firmware on the simulated chip and report");
-  run_cmd->add_option("--config", o.config,
-                      "chip YAML (default: sim/configs/tiny.yaml for tiny/checkpoints, hbf_gen1.yaml for presets)");
-  run_cmd->add_option("--model", o.model,
-                      "tiny (random dim-64 model); a timing-only shape: a YAML path or a name in "
-                      "sim/configs/models/ (llama2-7b, llama2-13b, llama2-70b, llama3-8b, llama3-70b, "
-                      "llama3.1-405b, ...); or a llama2.c checkpoint path")
-      ->capture_default_str();
-  run_cmd->add_option("--tokens", o.tokens, "tokens to generate per sequence (the first comes from the prompt)")
-      ->check(CLI::Range(1, 1 << 20))
-      ->capture_default_str();
-  run_cmd->add_option("--context", o.context,
-                      "start decoding at position N: timing-only shapes take the KV cache as filled; "
-                      "functional models run an N-token prompt first (default: the prompt's length)")
-      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
-  run_cmd->add_option("--batch", o.batch, "sequences decoded together (each weight page read once per step)")
-      ->check(CLI::Range(1u, 65536u))
-      ->capture_default_str();
-  run_cmd->add_option("--prompt", o.prompt, "prompt text, run as batched prefill (needs --tokenizer)");
-  run_cmd->add_option("--prompt-ids", o.prompt_ids, "prompt as token ids, e.g. 1,5,9 (run as batched prefill)");
-  run_cmd->add_option("--prefill-chunk", o.prefill_chunk,
-                      "prompt slots per step (default: max(batch, chip.pnm.mve.vectors))")
-      ->check(CLI::Range(1u, 65536u));
-  run_cmd->add_option("--mve", o.mve, "MVE in every PNM unit: tlm (golden), rtl (Verilated) or shadow (both, compared)")
-      ->check(CLI::IsMember({"tlm", "rtl", "shadow"}));
-  run_cmd->add_option("--seed", o.seed_text, "seed of the tiny model (0 .. 2^64-1)")->capture_default_str();
-  run_cmd->add_option("--set", o.sets, "override a config key, e.g. --set chip.flash.timing.t_read_us=5 (repeatable)");
-  run_cmd->add_option("--stats", o.stats, "write all stats and the report as JSON");
-  run_cmd->add_option("--trace-json", o.trace_json, "write a Perfetto/Chrome timeline of transactions");
-  run_cmd->add_option("--trace-fst", o.trace_fst, "write PNM unit 0's MVE waveform (FST; needs --mve rtl|shadow)");
-  run_cmd->add_option("--gpu", o.gpu, "GPU baseline YAML (default: sim/configs/gpu/h100_sxm.yaml)");
-  run_cmd->add_option("--temperature", o.temperature, "sampling temperature; 0 = greedy (argmax)")
-      ->check(CLI::Range(0.0f, 100.0f))
-      ->capture_default_str();
-  run_cmd->add_option("--top-p", o.top_p, "nucleus sampling threshold (0 or >= 1: off)")
-      ->check(CLI::Range(0.0f, 1.0f))
-      ->capture_default_str();
-  run_cmd->add_option("--sample-seed", o.sample_seed_text, "seed of the firmware's sampler (mt19937_64; 0 .. 2^64-1)")
-      ->capture_default_str();
-  run_cmd->add_option("--tokenizer", o.tokenizer, "llama2.c tokenizer.bin: print the generated text");
-  run_cmd->add_flag("--quiet", o.quiet, "no report or progress, only errors (for sweeps)");
-  run_cmd->add_flag("--fast", o.fast,
-                    "stream mode: flash reads booked in batches, not one transaction per page "
-                    "(= --set chip.sim.mode=stream; times within 1% of page mode on the proof grid)");
+  add_run_options(run_cmd, o);
 
   std::string grid, out = "sweep_out";
   unsigned workers = std::max(1u, std::thread::hardware_concurrency());
@@ -529,7 +659,9 @@ int sc_main(int argc, char* argv[]) {
   sweep_cmd->add_option("--grid", grid, "sweep YAML (see sim/sweep.hpp)")->required();
   sweep_cmd->add_option("--out", out, "output directory")->capture_default_str();
   sweep_cmd->add_option("--workers", workers, "parallel local runs")->check(CLI::Range(1u, 1024u));
-  sweep_cmd->add_flag("--dry-run", dry_run, "write jobs.txt and slurm.sh only");
+  sweep_cmd->add_flag("--dry-run", dry_run,
+                     "check every point's config, model and flags as its run would (without simulating), "
+                     "then write jobs.txt and slurm.sh only");
   sweep_cmd->add_flag("--gather-only", gather_only, "only gather finished points into results.csv");
 
   try {
@@ -541,6 +673,8 @@ int sc_main(int argc, char* argv[]) {
     return 2;
   }
   try {
+    check_empty_values(run_cmd);
+    check_empty_values(sweep_cmd);
     if (*sweep_cmd) return run_sweep(resolve(grid), out, workers, dry_run, gather_only, fs::absolute(argv[0]).string());
     return run(o);
   } catch (const UsageError& e) {

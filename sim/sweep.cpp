@@ -165,13 +165,27 @@ std::vector<Point> expand(const Grid& g, const std::string& exe, const std::stri
     }
     const fs::path base = out / "points" / std::to_string(i);
     const std::string config = fs::exists(g.config) ? fs::absolute(g.config).string() : g.config;
-    std::string cmd = quote(exe) + " run --config " + quote(config);
-    if (!has_axis(g, "run.model")) cmd += " --model " + quote(g.model);
-    if (!has_axis(g, "run.tokens")) cmd += " --tokens " + std::to_string(g.tokens);
-    for (const auto& a : g.args) cmd += " " + quote(a);
+    // One list of arguments: the shell command (flags bare, values quoted)
+    // and run_args (what sweep --dry-run checks) are both built from it.
+    std::string cmd = quote(exe) + " run";
+    auto add = [&](const std::string& flag, const std::string& value, bool quoted = true) {
+      p.run_args.insert(p.run_args.end(), {flag, value});
+      cmd += " " + flag + " " + (quoted ? quote(value) : value);
+    };
+    add("--config", config);
+    if (!has_axis(g, "run.model")) add("--model", g.model);
+    if (!has_axis(g, "run.tokens")) add("--tokens", std::to_string(g.tokens), false);
+    for (const auto& a : g.args) {
+      p.run_args.push_back(a);
+      cmd += " " + quote(a);
+    }
     for (size_t k = 0; k < g.axes.size(); ++k) {
       const std::string flag = run_flag(g.axes[k].key);
-      cmd += flag.empty() ? " --set " + quote(g.axes[k].key + "=" + p.values[k]) : " " + flag + " " + quote(p.values[k]);
+      if (flag.empty()) {
+        add("--set", g.axes[k].key + "=" + p.values[k]);
+      } else {
+        add(flag, p.values[k]);
+      }
     }
     cmd += " --quiet --stats " + quote(base.string() + ".json");
     // The line exits with the run's status (for the worker pool, GNU parallel

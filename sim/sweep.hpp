@@ -47,6 +47,7 @@ struct Grid {
 struct Point {
   unsigned index = 0;
   std::vector<std::string> values;  // one per axis
+  std::vector<std::string> run_args;  // the arguments after `pnmsim run`, without --quiet and --stats
   std::string command;              // the shell command that runs it
 };
 

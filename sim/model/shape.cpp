@@ -171,6 +171,14 @@ ModelShape from_node(const YAML::Node& root, const std::string& src) {
                    "vocab_size, seq_len, shared_classifier, name, source, notes)");
     }
   }
+  // Free text, but text: a map or list here is a mistake in the file.
+  for (const char* k : {"name", "source", "notes"}) {
+    const YAML::Node n = root[k];
+    if (n && !n.IsScalar() && !n.IsNull()) {
+      config_error(src, k, std::string("must be a text string, got a ") + (n.IsMap() ? "map" : "list") + " (line " +
+                               std::to_string(n.Mark().line + 1) + ")");
+    }
+  }
   ModelShape s;
   s.dim = read_int(root, src, "dim");
   s.hidden_dim = read_int(root, src, "hidden_dim");

@@ -8,6 +8,7 @@
 // own process).
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "sim/model/checkpoint.hpp"
@@ -154,6 +155,43 @@ TEST(ChipFaults, UncorrectablePageInAWeightFailsNamingTheChannel) {
   expect_has(r.error, "uncorrectable");
   expect_has(r.error, "channel 1");
   expect_has(r.error, "'bad_weight' (uncorrectable_page, channel 1 die 0 plane 0 block 0 page 0)");
+  EXPECT_GE(r.uncorrectable, 1u);
+}
+
+// The error names the failing page itself, not only the fault: channel, die,
+// plane, block and page of the first read that stayed uncorrectable. The
+// geometry is shrunk (1 plane, 2 dies, 4 pages per block) so a page that
+// channel 1 holds (every reserved page holds weights, read every token) has
+// a nonzero die, block and page; those are computed here from the address by
+// hand, in the decode order column | plane | die | page | block (flash_types.hpp).
+TEST(ChipFaults, UncorrectablePageErrorNamesDieBlockAndPage) {
+  const auto qm = tiny_qm(test::seed("ChipFaults.UncorrectableWhere", 12));
+  const std::vector<std::string> geometry = {"chip.flash.geometry.planes_per_die=1", "chip.flash.geometry.dies_per_chip=2",
+                                             "chip.flash.geometry.pages_per_block=4"};
+  const uint64_t page_bytes = 4096, planes = 1, dies = 2, pages_per_block = 4;
+  const uint64_t reserved = plan(tiny_chip(geometry), qm.shape).flash_bytes_per_channel;
+  ASSERT_EQ(reserved % page_bytes, 0u);
+  // The last page written whose die, page and block are all nonzero.
+  uint64_t pi = reserved / page_bytes;
+  while (pi-- > 0 && !((pi / planes) % dies && (pi / planes / dies) % pages_per_block && pi / planes / dies / pages_per_block)) {
+  }
+  ASSERT_LT(pi, reserved / page_bytes) << "no such page: the tiny model's layout changed";
+  const uint64_t addr = pi * page_bytes;
+  const uint64_t plane = pi % planes, die = (pi / planes) % dies, page = (pi / planes / dies) % pages_per_block,
+                 block = pi / planes / dies / pages_per_block;
+  ASSERT_GT(die, 0u) << "pick an address that exercises every field";
+  ASSERT_GT(page, 0u);
+  ASSERT_GT(block, 0u);
+  std::vector<std::string> o = geometry;
+  for (const char* kv : {"kind=uncorrectable_page", "channel=1"}) o.push_back(std::string("chip.faults.late.") + kv);
+  o.push_back("chip.faults.late.flash_address=" + std::to_string(addr));
+  const Outcome r = run(tiny_chip(o), qm, 2);
+  EXPECT_FALSE(r.hung);
+  char want[160];
+  std::snprintf(want, sizeof want, "first uncorrectable page: channel 1 die %llu plane %llu block %llu page %llu (flash address 0x%llx)",
+                (unsigned long long)die, (unsigned long long)plane, (unsigned long long)block,
+                (unsigned long long)page, (unsigned long long)addr);
+  expect_has(r.error, want);
   EXPECT_GE(r.uncorrectable, 1u);
 }
 

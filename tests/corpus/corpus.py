@@ -62,20 +62,7 @@ def case(*a, **k):
 # Known defects found by this corpus: (case-name pattern, reason). The
 # reason is printed with each run; fix the defect, then drop the entry (an
 # xfail case that passes fails the suite as XPASS).
-XFAIL = [
-    (r"(logic\.vector_unit\.(exp|div|sincos)_cycles_per_beat|logic\.vector_unit\.sqrt_cycles)__zero$",
-     "0 cycles per beat accepted for exp/div/sincos/sqrt (the op becomes free) while cycles_per_beat "
-     "refuses 0; range in tlm/logic/vector_unit (another engineer's file)"),
-    (r"^models_.*__(name|source|notes)__map$",
-     "a shape file's name/source/notes may be a map (only the numeric keys are type-checked; "
-     "sim/model/shape.cpp belongs to the numerics work)"),
-    (r"^(flag_config_empty|flag_tokenizer_empty|flag_prompt_ids_empty|out_stats_empty)$",
-     "an empty string for --config/--tokenizer/--prompt-ids/--stats is taken as 'not given' and the "
-     "run exits 0 (sim/pnmsim.cpp, another engineer's file)"),
-    (r"^sweep_(axis_unknown_key|axis_bad_value|config_missing|model_unknown|metric_bad_path|run_axis_bad_batch)$",
-     "sweep --dry-run exits 0: a point's keys, values, base config, model and metrics are checked only "
-     "when the point runs (the real run exits 1, see sweep_run_*; sim/sweep.cpp is another engineer's)"),
-]
+XFAIL = []
 
 # ---------------------------------------------------------------------------
 # llama2.c checkpoints and tokenizers
@@ -269,7 +256,7 @@ FRACTION_OK = {"energy_read_pj_per_page", "energy_program_pj_per_page", "energy_
                "mem_capacity_gb", "power_w", "weight_bytes_per_param", "kv_bytes_per_value"}
 # Leaves a file may leave out (a default applies).
 MISSING_OK = {"kv_bytes_per_value", "weight_bytes_per_param", "name", "source", "notes"}
-# Free text: any string is fine, so only the wrong-type (a map) mutation applies.
+# Free text: any string is fine, so only the wrong-type (a map, a list) mutations apply.
 TEXT = {"name", "source", "notes"}
 
 
@@ -289,7 +276,7 @@ def leaf_mutations(path, value, missing_rc):
     key = path[-1]
     out = []
     if key in TEXT:
-        out.append(("map", {"a": 1}))
+        out += [("map", {"a": 1}), ("list", ["a", "b"])]
         return out
     if isinstance(value, bool):
         out += [("string", "maybe"), ("int", 2), ("list", [True])]
@@ -481,6 +468,11 @@ def gen_cli(work, src):
         ("gpu_missing", ["run", "--gpu", "/nonexistent/gpu.yaml"], "/nonexistent/gpu.yaml"),
         ("gpu_dev_null", ["run", "--gpu", "/dev/null"], "/dev/null"),
         ("tokenizer_empty", ["run", "--tokenizer", ""], "--tokenizer"),
+        ("gpu_empty", ["run", "--gpu", ""], "--gpu"),
+        ("trace_json_empty", ["run", "--trace-json", ""], "--trace-json"),
+        ("prompt_text_empty", ["run", "--prompt", ""], "--prompt"),
+        ("seed_empty", ["run", "--seed", ""], "--seed"),
+        ("sweep_grid_empty", ["sweep", "--dry-run", "--grid", ""], "--grid"),
         ("trace_fst_with_shape", ["run", "--model", "llama2-7b", "--trace-fst", os.path.join(d, "x.fst")], "--trace-fst"),
         ("repeated_tokens", ["run", "--tokens", "1", "--tokens", "2"], "--tokens"),
         ("positional_arg", ["run", "extra"], "extra"),

@@ -178,6 +178,14 @@ std::string Chip::busy_report() const {
   return out;
 }
 
+std::string Chip::uncorrectable_page(unsigned c) const {
+  if (c >= pnm_.size() || !pnm_[c]->has_uncorrectable_addr()) return "";
+  const uint64_t addr = pnm_[c]->uncorrectable_addr();
+  const flash::PageAddr a = flash::AddressMap(cfg_.flash).decode(addr);
+  return fmt::format("channel {} die {} plane {} block {} page {} (flash address 0x{:x})", c, a.die, a.plane, a.block,
+                     a.page, addr);
+}
+
 std::string Chip::fault_report() const {
   std::string out;
   for (size_t i = 0; i < cfg_.faults.size(); ++i) {

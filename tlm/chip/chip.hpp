@@ -67,6 +67,9 @@ class Chip : public sc_core::sc_module {
   std::string busy_report() const;
   // "injected faults: 'x' (...): 3 reads; ..." for faults that took effect, or "".
   std::string fault_report() const;
+  // Where PNM unit c's first uncorrectable page read was: "channel C die D
+  // plane P block B page G (flash address 0x...)", or "" if it had none.
+  std::string uncorrectable_page(unsigned c) const;
 
  private:
   void combine_lines();  // AND of the units' idle lines, OR of their errors

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "firmware/decode/decode.h"
+#include "tlm/common/pnm_regs.hpp"
 #include "tlm/common/sim_time.hpp"
 #include "tlm/common/trace.hpp"
 
@@ -103,6 +104,15 @@ void DecodeSession::queue(const RunSpec& spec, TokenFn on_token) {
 void DecodeSession::finish() {
   if (hung_) return;
   const size_t want = size_t(spec_.batch) * size_t(std::max(spec_.tokens, 0));
+  // A block's time passed the largest simulated time (it stopped the
+  // simulation): the run did not finish, and its other errors follow from it.
+  // The kernel's own time at the bound, with no block reporting, is caught too.
+  check_sim_time(now_ps(), "chip (kernel time)", "the simulation");
+  if (!time_overflow_error().empty()) {
+    hung_ = true;
+    error_ = time_overflow_error();
+    return;
+  }
   if (chip_.watchdog_fired()) {
     hung_ = true;
     error_ = chip_.watchdog_error() + (error_.empty() ? "" : " (after: " + error_ + ")");
@@ -170,6 +180,11 @@ void DecodeSession::run_step(size_t k, const TokenFn& on_token) {
     error_ = fmt::format("{} step {}: firmware {}: {} (layer {}, {} {}, status 0x{:x}, value {})",
                          st.prefill ? "prefill" : "decode", k, fw_error_name(e), info->msg, info->layer,
                          e == FW_ERR_PNM ? "channel" : "unit", info->unit, info->hw_status, info->value);
+    // The firmware knows the unit; the unit recorded the page's flash address.
+    if (e == FW_ERR_PNM && info->value == static_cast<uint32_t>(regs::pnm::err::UNCORRECTABLE)) {
+      const std::string page = chip_.uncorrectable_page(info->unit);
+      if (!page.empty()) error_ += "; first uncorrectable page: " + page;
+    }
     return;
   }
   for (size_t i = 0; i < st.slots.size(); ++i) {

@@ -15,7 +15,8 @@
 // sc_start returns, then records the watchdog's message, or, when the
 // simulation ended for another reason before every requested token existed,
 // a message naming the blocks still busy. Either makes failed() true and
-// hung() true.
+// hung() true; so does a block whose time passed the largest simulated time
+// (kMaxSimPs, tlm/common/sim_time.hpp), with that block's message.
 #pragma once
 
 #include <cstdint>

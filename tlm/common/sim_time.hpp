@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include <systemc>
 
@@ -28,5 +29,37 @@ inline sc_core::sc_time ps_time(uint64_t v) {
 
 // The current simulated time in picoseconds.
 inline uint64_t now_ps() { return to_ps(sc_core::sc_time_stamp()); }
+
+// The largest simulated time a run may reach: the kernel's double-based
+// sc_time conversions saturate past 2^63 time steps, and the blocks' integer
+// picosecond sums would wrap at 2^64. Every configured delay is far below
+// 2^63 ps (~107 days), so a time computed from inputs below the bound cannot
+// wrap before a block compares it with the bound.
+constexpr uint64_t kMaxSimPs = uint64_t{1} << 63;
+
+// The first time overflow of this process ("" if none): one line naming the
+// block. A simulation has one kernel per process, so one slot.
+inline std::string& time_overflow_slot() {
+  static std::string s;
+  return s;
+}
+inline const std::string& time_overflow_error() { return time_overflow_slot(); }
+
+// A block whose completion time end_ps (what: e.g. "page read") reaches
+// kMaxSimPs calls this instead of going on with a time that would wrap: the
+// first report is kept and the simulation stops (the run then fails with it,
+// see DecodeSession::finish). Returns false when end_ps overflowed.
+inline bool check_sim_time(uint64_t end_ps, const char* block, const char* what) {
+  if (end_ps < kMaxSimPs) return true;
+  if (time_overflow_slot().empty()) {
+    time_overflow_slot() = std::string(block) + ": simulated time overflow: " + what + " would end at " +
+                           std::to_string(end_ps) + " ps, past the largest simulated time " +
+                           std::to_string(kMaxSimPs) + " ps (2^63; about 107 days)";
+    // The run reports the overflow; the kernel's "stopped by user" note is noise.
+    sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    sc_core::sc_stop();
+  }
+  return false;
+}
 
 }  // namespace pnm

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "tlm/common/sim_time.hpp"
+
 namespace pnm::flash {
 
 FlashChannel::FlashChannel(sc_core::sc_module_name name, const FlashConfig& cfg, uint32_t channel)
@@ -86,7 +88,15 @@ void FlashChannel::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& d
     ext->page_status.resize(req.planes);
     st = ext->page_status.data();
   }
-  const OpResult res = model_.execute(req, st);
+  OpResult res = model_.execute(req, st);
+  // Every input time is below kMaxSimPs and every op's own time far below it,
+  // so the sum has not wrapped: past the bound, stop with an error, not a
+  // time that later sums would wrap.
+  const char* what = is_read ? "flash read" : op == FlashOp::Program ? "flash program" : "flash erase";
+  if (!check_sim_time(res.done_ps, name(), what)) {
+    res.status = FlashStatus::BadRequest;
+    res.done_ps = req.issue_ps;
+  }
 
   // Data path (skipped for a read whose initiator wants no data).
   const bool data_path = !(is_read && ext && !ext->want_data);
@@ -151,6 +161,15 @@ void FlashChannel::read_batch(tlm::tlm_generic_payload& gp, FlashExtension& ext,
   b.issue_first = ext.batch_issue_first_ps;
   b.issue_last = ext.batch_issue_last_ps;
   if (!model_.read_batch(map.decode(addr), n, last_bytes, b)) {
+    ext.status = FlashStatus::Refused;
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
+  // As for one operation (b_transport): no completion past the largest
+  // simulated time; the overflow is recorded and the simulation stops.
+  if (!check_sim_time(*std::max_element(ext.batch_done_ps.begin(), ext.batch_done_ps.end()), name(),
+                      "flash batch read")) {
+    ext.batch_done_ps.clear();
     ext.status = FlashStatus::Refused;
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
     return;

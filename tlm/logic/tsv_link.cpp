@@ -77,6 +77,12 @@ void TsvLink::b_transport(int dir, tlm::tlm_generic_payload& p, sc_core::sc_time
   }
   const sc_core::sc_time start = std::max(t, busy_until_[dir]);
   const sc_core::sc_time xfer = transfer_time(n);
+  // The link's times are below kMaxSimPs, its latency and a transfer far
+  // below it: past the bound, stop with an error rather than wrap.
+  if (!check_sim_time(to_ps(start) + to_ps(latency_) + to_ps(xfer), name(), "TSV transfer")) {
+    p.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return;
+  }
   busy_until_[dir] = start + xfer;
   delay += (start - t) + latency_ + xfer;
   TsvDirStats& s = stats_[dir];

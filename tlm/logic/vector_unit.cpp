@@ -47,15 +47,17 @@ float bits_float(uint32_t b) {
 VuConfig load_vu_config(const ConfigReader& r) {
   VuConfig c;
   const Range<int64_t> cyc{0, 1 << 20};
+  // A per-beat (or per-op) cost of 0 would make the op free: at least 1 cycle.
+  const Range<int64_t> beat{1, 1 << 20};
   c.clk_period_ps = r.duration_ps_or("clk_period", c.clk_period_ps, {1, 1e9});
   c.lanes = static_cast<unsigned>(r.integer_or("lanes", c.lanes, {1, 4096}));
   c.op_overhead_cycles = static_cast<uint64_t>(r.integer_or("op_overhead_cycles", int64_t(c.op_overhead_cycles), cyc));
-  c.cycles_per_beat = static_cast<uint64_t>(r.integer_or("cycles_per_beat", int64_t(c.cycles_per_beat), {1, 1 << 20}));
-  c.exp_cycles_per_beat = static_cast<uint64_t>(r.integer_or("exp_cycles_per_beat", int64_t(c.exp_cycles_per_beat), cyc));
-  c.div_cycles_per_beat = static_cast<uint64_t>(r.integer_or("div_cycles_per_beat", int64_t(c.div_cycles_per_beat), cyc));
+  c.cycles_per_beat = static_cast<uint64_t>(r.integer_or("cycles_per_beat", int64_t(c.cycles_per_beat), beat));
+  c.exp_cycles_per_beat = static_cast<uint64_t>(r.integer_or("exp_cycles_per_beat", int64_t(c.exp_cycles_per_beat), beat));
+  c.div_cycles_per_beat = static_cast<uint64_t>(r.integer_or("div_cycles_per_beat", int64_t(c.div_cycles_per_beat), beat));
   c.sincos_cycles_per_beat =
-      static_cast<uint64_t>(r.integer_or("sincos_cycles_per_beat", int64_t(c.sincos_cycles_per_beat), cyc));
-  c.sqrt_cycles = static_cast<uint64_t>(r.integer_or("sqrt_cycles", int64_t(c.sqrt_cycles), cyc));
+      static_cast<uint64_t>(r.integer_or("sincos_cycles_per_beat", int64_t(c.sincos_cycles_per_beat), beat));
+  c.sqrt_cycles = static_cast<uint64_t>(r.integer_or("sqrt_cycles", int64_t(c.sqrt_cycles), beat));
   c.max_elements = static_cast<uint64_t>(
       r.integer_or("max_elements", int64_t(c.max_elements), {1, int64_t{1} << 30}));
   c.energy_pj_per_lane_cycle = r.real_or("energy_pj_per_lane_cycle", c.energy_pj_per_lane_cycle, {0, 1e6});

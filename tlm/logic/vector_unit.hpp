@@ -92,11 +92,11 @@ struct VuConfig {
   uint64_t clk_period_ps = 1000;          // key clk_period_<unit>
   unsigned lanes = 64;                    // key lanes: fp32 elements per beat (cycle)
   uint64_t op_overhead_cycles = 16;       // key op_overhead_cycles: decode, address setup, drain
-  uint64_t cycles_per_beat = 1;           // key cycles_per_beat: add/mul/compare/convert pass
-  uint64_t exp_cycles_per_beat = 4;       // key exp_cycles_per_beat: expf over one beat
-  uint64_t div_cycles_per_beat = 4;       // key div_cycles_per_beat: fp32 divide over one beat
-  uint64_t sincos_cycles_per_beat = 8;    // key sincos_cycles_per_beat: powf+sinf+cosf per beat of pairs
-  uint64_t sqrt_cycles = 8;               // key sqrt_cycles: one scalar sqrt + reciprocal
+  uint64_t cycles_per_beat = 1;           // key cycles_per_beat: add/mul/compare/convert pass (1 .. 2^20)
+  uint64_t exp_cycles_per_beat = 4;       // key exp_cycles_per_beat: expf over one beat (1 .. 2^20)
+  uint64_t div_cycles_per_beat = 4;       // key div_cycles_per_beat: fp32 divide over one beat (1 .. 2^20)
+  uint64_t sincos_cycles_per_beat = 8;    // key sincos_cycles_per_beat: powf+sinf+cosf per beat of pairs (1 .. 2^20)
+  uint64_t sqrt_cycles = 8;               // key sqrt_cycles: one scalar sqrt + reciprocal (1 .. 2^20)
   uint64_t max_elements = uint64_t{1} << 28;  // key max_elements: largest operand in elements
   double energy_pj_per_lane_cycle = 4.6;  // key energy_pj_per_lane_cycle
   bool use_dmi = true;                    // key use_dmi

@@ -491,6 +491,7 @@ uint64_t PnmUnit::read_page(Job& j, uint32_t m, uint64_t issue, uint64_t now) {
   if (fext_.done_ps > done) done = fext_.done_ps;
   if (fgp_.get_response_status() != tlm::TLM_OK_RESPONSE) {
     if (fext_.status == pnm::flash::FlashStatus::Uncorrectable) {
+      if (!j.uncorrectable) j.bad_addr = j.flash + uint64_t{m} * page_;
       j.uncorrectable = true;
     } else {
       j.flash_error = true;
@@ -687,7 +688,13 @@ void PnmUnit::write_back(Job& j, uint64_t now) {
 }
 
 void PnmUnit::retire(Job& j) {
-  if (j.uncorrectable) set_error(Err::UNCORRECTABLE);
+  if (j.uncorrectable) {
+    set_error(Err::UNCORRECTABLE);
+    if (!has_bad_addr_) {
+      has_bad_addr_ = true;
+      bad_addr_ = j.bad_addr;
+    }
+  }
   if (j.flash_error) set_error(Err::FLASH_RANGE);
   if (j.mve_error) set_error(Err::MVE);
   ++n_.jobs_done;

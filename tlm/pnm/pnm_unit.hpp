@@ -158,6 +158,11 @@ class PnmUnit : public sc_core::sc_module {
   void report(pnm::Stats& stats, const std::string& prefix) const;
   // The first engine failure (ERR_CODE MVE), with its message; empty if none.
   const std::string& engine_error() const { return engine_error_; }
+  // The channel-local flash byte address of the first page read that stayed
+  // uncorrectable (of the first job retired with ERR_CODE UNCORRECTABLE);
+  // meaningful when has_uncorrectable_addr().
+  bool has_uncorrectable_addr() const { return has_bad_addr_; }
+  uint64_t uncorrectable_addr() const { return bad_addr_; }
 
   const PnmCounters& counters() const { return n_; }
   const PnmConfig& config() const { return cfg_; }
@@ -190,6 +195,7 @@ class PnmUnit : public sc_core::sc_module {
     std::vector<uint64_t> ready_ps;  // page mode
     TimeRuns ready_runs;             // stream mode: ready times of issued, unconsumed pages
     bool uncorrectable = false, flash_error = false;
+    uint64_t bad_addr = 0;  // flash address of the first uncorrectable page read
     std::vector<int8_t> tile;  // functional: rows_c x cols weights
     std::vector<int8_t> act;   // functional: activation snapshot (vecs x cols) at MVE start
     // MVE cursor
@@ -233,6 +239,8 @@ class PnmUnit : public sc_core::sc_module {
   PnmConfig cfg_;
   unsigned channel_, channels_;
   std::string engine_error_;
+  bool has_bad_addr_ = false;
+  uint64_t bad_addr_ = 0;
   pnm::flash::FlashConfig flash_;
   std::unique_ptr<pnm::mve::Engine> engine_;
   RegisterBank regs_;
