@@ -167,9 +167,7 @@ void FlashChannel::read_batch(tlm::tlm_generic_payload& gp, FlashExtension& ext,
   }
   // As for one operation (b_transport): no completion past the largest
   // simulated time; the overflow is recorded and the simulation stops.
-  if (!check_sim_time(*std::max_element(ext.batch_done_ps.begin(), ext.batch_done_ps.end()), name(),
-                      "flash batch read")) {
-    ext.batch_done_ps.clear();
+  if (!check_sim_time(b.done_last, name(), "flash batch read")) {
     ext.status = FlashStatus::Refused;
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
