@@ -15,10 +15,21 @@
 // token on the 2-core reference machine, peak memory < 2 GiB for Llama-2-70B.
 // --stats writes the chip's full stats (Chip::report) as JSON, so two builds
 // can be checked for byte-identical simulated results.
+//
+//   bench_decode --table [--tokens N]
+//
+// runs itself once per model (Llama-2-7B, Llama-2-70B, Llama-3.1-405B) and
+// simulation mode (page, stream: chip.sim.mode), one process each (one
+// SystemC elaboration per process), and prints wall time per token in both
+// modes, the ratio page/stream and the simulated tokens/s of each (issue 14;
+// targets on the 2-core reference machine: stream 70B <= 50 ms/token, 405B
+// <= 250 ms, page 70B <= 2 s). sim/bench/results/bench_decode.txt holds a run.
 #include <sys/resource.h>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -39,6 +50,54 @@ double peak_rss_mib() {
   return double(ru.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
+struct Row {
+  double wall_s = 0, sim_ms = 0;
+  bool ok = false;
+};
+
+// One bench_decode run in a child process; parses its two figures.
+Row run_child(const std::string& self, const std::string& model, const std::string& mode, int tokens) {
+  const std::string cmd = "'" + self + "' --model " + model + " --tokens " + std::to_string(tokens) +
+                          " --set chip.sim.mode=" + mode + " 2>&1";
+  Row r;
+  std::FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 512> line{};
+  bool wall = false, sim = false;
+  while (std::fgets(line.data(), line.size(), p)) {
+    const std::string l(line.data());
+    if (l.find("wall time per simulated token") != std::string::npos)
+      wall = std::sscanf(l.c_str() + l.find("token") + 5, "%lf", &r.wall_s) == 1;
+    if (l.find("simulated time per token") != std::string::npos)
+      sim = std::sscanf(l.c_str() + l.find("token") + 5, "%lf", &r.sim_ms) == 1;
+  }
+  r.ok = pclose(p) == 0 && wall && sim;
+  return r;
+}
+
+int table(const std::string& self, int tokens) {
+  std::printf("bench_decode --table: wall time per token, page vs stream mode (chip.sim.mode), %d token(s)\n",
+              tokens);
+  std::printf("  %-15s %14s %14s %10s %14s %14s %9s\n", "model", "page s/token", "stream s/token",
+              "page/strm", "page tok/s", "stream tok/s", "diff");
+  int rc = 0;
+  for (const char* m : {"llama2_7b", "llama2_70b", "llama3_1_405b"}) {
+    const Row pg = run_child(self, m, "page", tokens);
+    const Row st = run_child(self, m, "stream", tokens);
+    if (!pg.ok || !st.ok) {
+      std::printf("  %-15s run failed (page %s, stream %s)\n", m, pg.ok ? "ok" : "failed", st.ok ? "ok" : "failed");
+      rc = 1;
+      continue;
+    }
+    std::printf("  %-15s %14.4f %14.4f %9.1fx %14.2f %14.2f %8.3f%%\n", m, pg.wall_s, st.wall_s,
+                pg.wall_s / st.wall_s, 1e3 / pg.sim_ms, 1e3 / st.sim_ms,
+                100.0 * (st.sim_ms - pg.sim_ms) / pg.sim_ms);
+    std::fflush(stdout);
+  }
+  std::printf("  targets (issue 14): stream 70B <= 0.050 s/token, 405B <= 0.250 s; page 70B <= 2 s\n");
+  return rc;
+}
+
 }  // namespace
 
 int sc_main(int argc, char** argv) {
@@ -48,17 +107,20 @@ int sc_main(int argc, char** argv) {
   std::vector<std::string> overrides;
   std::string stats_path;
   int tokens = 1;
+  bool as_table = false;
   app.add_option("--model", model, "published shape in sim/configs/models/")
       ->check(CLI::IsMember({"llama2_7b", "llama2_13b", "llama3_8b", "llama2_70b", "llama3_70b", "llama3_1_405b"}));
   app.add_option("--tokens", tokens, "greedy tokens to decode")->check(CLI::Range(1, 1 << 20));
   app.add_option("--config", config, "chip YAML")->check(CLI::ExistingFile);
   app.add_option("--set", overrides, "config override chip.x.y=value (repeatable)");
   app.add_option("--stats", stats_path, "write the chip's stats JSON here");
+  app.add_flag("--table", as_table, "7B, 70B and 405B in page and stream mode, one child process each");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  if (as_table) return table(argv[0], tokens);
 
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();

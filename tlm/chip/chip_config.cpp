@@ -101,7 +101,7 @@ ChipConfig load_chip_config(const ConfigReader& r) {
   {
     // sim.mode: how the flash reads are simulated (tlm/pnm/pnm_unit.hpp,
     // "Stream mode"); page is the reference, stream is proven against it
-    // (tests/chip/test_stream_mode.cpp, sim/bench/results/stream_vs_page.csv).
+    // (scripts/stream_proof.py, ctest chip.stream_vs_page; sim/bench/results/stream_vs_page.csv).
     const ConfigReader sr = r.child("sim", false);
     c.sim_mode = sr.choice_or("mode", c.sim_mode, {"page", "stream"});
     sr.finish();

@@ -602,6 +602,7 @@ bool PnmUnit::issue_batch(uint64_t now) {
     inflight_runs_.pop(waits(booked));
     last_issue_ps_ = iss_l;
     note_read(iss_f, d_l, booked, bytes);
+    ++n_.read_batches;
     j.ready_runs.push(booked, d_f, d_l);
     inflight_runs_.push(booked, d_f, d_l);
     if (auto* t = pnm::trace::active()) {
@@ -723,6 +724,7 @@ void PnmUnit::report(pnm::Stats& s, const std::string& p) const {
   s.set(p + ".flash.busy", ns(n_.flash_busy_ps), "ns", "time with a page read in flight");
   s.set(p + ".flash.stall_buffer_full", ns(n_.stall_buffer_full_ps), "ns",
         "reads held back only by a full read-ahead buffer");
+  if (cfg_.stream) s.set(p + ".flash.read_batches", n_.read_batches, "batches", "stream mode: pages booked per transaction");
   s.set(p + ".flash.errors", n_.flash_errors, "reads", "error responses other than uncorrectable");
   s.set(p + ".ecc.retries", n_.retries, "steps");
   s.set(p + ".ecc.uncorrectable_pages", n_.uncorrectable_pages, "pages");

@@ -80,7 +80,7 @@
 // pages that may need read-retry, unprogrammed pages) those pages are read
 // one by one at their interpolated issue times, as page reads. One trace
 // span per batch. Token ids and values are those of page mode; the times
-// agree within 1% on the proof grid (tests/chip/test_stream_mode.cpp).
+// agree within 1% on the proof grid (scripts/stream_proof.py).
 //
 // ACT_EPOCH: the gate compares with the largest value written so far (epochs
 // only grow), effective from the write's annotated time.
@@ -135,6 +135,7 @@ struct PnmCounters {
   uint64_t mve_wait_flash_ps = 0;     // MVE stalled on a page not yet read
   uint64_t writeback_bytes = 0, writeback_errors = 0;
   uint64_t first_push_ps = UINT64_MAX, last_done_ps = 0;
+  uint64_t read_batches = 0;          // stream mode: ReadBatch transactions booked
   uint64_t late_issues = 0;           // reads issued later than computed (should stay 0)
 };
 

@@ -1,0 +1,185 @@
+// ChannelModel::read_batch (the stream mode's fluid batch read) against page
+// reads of the same pages and against the closed form, its refusals, bulk
+// wear, the prefix it books at a readiness break; and TimeRuns, the runs of
+// evenly spaced times it and the PNM unit use. Expected values are computed
+// here, from the config and from the page-level model.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "tests/flash/flash_test_util.hpp"
+#include "tlm/common/time_runs.hpp"
+#include "tlm/flash/flash_channel_model.hpp"
+
+namespace {
+
+using namespace pnm::flash;
+using flash_test::base_yaml;
+using flash_test::cfg_from;
+
+FlashConfig indep_cfg(int planes, const std::string& reliability = "") {
+  std::string y = base_yaml(1, planes, reliability);
+  const std::string key = "    t_cache_copy_ns: 1000\n";
+  y.replace(y.find(key), key.size(), key + "    independent_plane_reads: true\n");
+  return cfg_from(y);
+}
+
+PageAddr at_plane(uint32_t plane, uint32_t page = 0) {
+  PageAddr a;
+  a.plane = plane;
+  a.page = page;
+  return a;
+}
+
+TEST(FlashBatch, IdleBatchEqualsPageReadsAndTheClosedForm) {
+  const FlashConfig f = indep_cfg(4);
+  ChannelModel batch(f, 0), pages(f, 0);
+  ChannelModel::Batch b;
+  b.issue_first = b.issue_last = 1000;
+  ASSERT_TRUE(batch.read_batch(at_plane(0), 4, 4096, b));
+  EXPECT_EQ(b.booked, 4u);
+  uint64_t first = 0, last = 0;
+  for (uint32_t p = 0; p < 4; ++p) {
+    OpRequest r;
+    r.addr = at_plane(p);
+    r.bytes = 4096;
+    r.issue_ps = 1000;
+    const uint64_t d = pages.execute(r).done_ps;
+    (p == 0 ? first : last) = d;
+  }
+  // Closed form (cmd on the data bus, so each data-out is preceded by a
+  // command slot c): the first data-out starts at issue + c + tR + c, then
+  // one page every x + c.
+  const uint64_t c = f.t_cmd_addr_ps, tr = f.t_read_ps, x = f.xfer_ps(4096), dec = f.t_ecc_decode_ps;
+  const uint64_t want_first = 1000 + c + tr + c + x + dec;
+  const uint64_t want_last = want_first + 3 * (x + c);
+  std::printf("batch first %llu last %llu; page reads %llu %llu; formula %llu %llu ps\n",
+              (unsigned long long)b.done_first, (unsigned long long)b.done_last,
+              (unsigned long long)first, (unsigned long long)last, (unsigned long long)want_first,
+              (unsigned long long)want_last);
+  EXPECT_EQ(b.done_first, want_first);
+  EXPECT_EQ(b.done_last, want_last);
+  EXPECT_EQ(first, want_first);
+  EXPECT_EQ(last, want_last);
+  // The same counters as the page reads, ECC decode counted by codeword.
+  const auto& nb = batch.counters();
+  const auto& np = pages.counters();
+  EXPECT_EQ(nb.read_pages, np.read_pages);
+  EXPECT_EQ(nb.read_bytes, np.read_bytes);
+  EXPECT_EQ(nb.array_reads, np.array_reads);
+  EXPECT_EQ(nb.array_busy_ps, np.array_busy_ps);
+  EXPECT_EQ(nb.bus_busy_ps, np.bus_busy_ps);
+  EXPECT_EQ(nb.codewords_decoded, 4u * 4096 / f.ecc_codeword_bytes);
+  EXPECT_DOUBLE_EQ(nb.energy_read_pj + nb.energy_transfer_pj, np.energy_read_pj + np.energy_transfer_pj);
+}
+
+TEST(FlashBatch, WearIsBookedPerBlock) {
+  const FlashConfig f = indep_cfg(4);
+  ChannelModel m(f, 0);
+  uint64_t t = 0;
+  for (uint32_t page = 0; page < 5; ++page) {  // 5 batches over planes 1..3 of block 0
+    ChannelModel::Batch b;
+    b.issue_first = b.issue_last = t;
+    ASSERT_TRUE(m.read_batch(at_plane(1, page), 3, 4096, b));
+    t = b.done_last;
+  }
+  EXPECT_EQ(m.wear(at_plane(0)).reads_since_erase, 0u);
+  for (uint32_t p = 1; p < 4; ++p) EXPECT_EQ(m.wear(at_plane(p)).reads_since_erase, 5u) << "plane " << p;
+  EXPECT_EQ(m.counters().max_reads_since_erase, 5u);
+  EXPECT_EQ(m.counters().read_pages, 15u);
+}
+
+TEST(FlashBatch, RefusedWhenPagesNeedPerPageModelling) {
+  // Fault hook set.
+  {
+    ChannelModel m(indep_cfg(4), 0);
+    m.set_fault_hook([](const FaultSite&) { return std::optional<uint32_t>{}; });
+    ChannelModel::Batch b;
+    EXPECT_FALSE(m.read_batch(at_plane(0), 4, 4096, b));
+    EXPECT_EQ(m.counters().read_pages, 0u);
+  }
+  // A stuck die.
+  {
+    ChannelModel m(indep_cfg(4), 0);
+    m.add_stuck_die(0, 0, 1000);
+    ChannelModel::Batch b;
+    EXPECT_FALSE(m.read_batch(at_plane(0), 4, 4096, b));
+  }
+  // RBER high enough that a retry is likely: 1e-3 x 8192 bits = 8.2 errors
+  // per codeword against t = 8.
+  {
+    ChannelModel m(indep_cfg(4, "  reliability:\n    rber_base: 1.0e-3\n"), 0);
+    ChannelModel::Batch b;
+    EXPECT_FALSE(m.read_batch(at_plane(0), 4, 4096, b));
+    EXPECT_EQ(m.counters().read_pages, 0u);
+  }
+  // But a low one is booked: 1e-6 x 8192 = 0.008 errors per codeword.
+  {
+    ChannelModel m(indep_cfg(4, "  reliability:\n    rber_base: 1.0e-6\n"), 0);
+    ChannelModel::Batch b;
+    EXPECT_TRUE(m.read_batch(at_plane(0), 4, 4096, b));
+  }
+  // After an erase a page may be unprogrammed.
+  {
+    ChannelModel m(indep_cfg(4), 0);
+    OpRequest e;
+    e.op = FlashOp::Erase;
+    e.addr = at_plane(0);
+    ASSERT_EQ(m.execute(e).status, FlashStatus::Ok);
+    ChannelModel::Batch b;
+    EXPECT_FALSE(m.read_batch(at_plane(1), 2, 4096, b));
+  }
+}
+
+TEST(FlashBatch, BooksOnlyThePrefixBeforeAReadinessBreak) {
+  const FlashConfig f = indep_cfg(4);
+  ChannelModel m(f, 0);
+  // Planes 0 and 1 read at time 0: busy until their data-outs end. Planes 2
+  // and 3 idle. A batch over all four issued at 0 books planes 0..1 only;
+  // the idle planes, off the line, are left for the next call.
+  uint64_t plane0_done = 0;
+  for (uint32_t p = 0; p < 2; ++p) {
+    OpRequest r;
+    r.addr = at_plane(p);
+    r.bytes = 4096;
+    const OpResult res = m.execute(r);
+    ASSERT_EQ(res.status, FlashStatus::Ok);
+    if (p == 0) plane0_done = res.done_ps;
+  }
+  ChannelModel::Batch b;
+  ASSERT_TRUE(m.read_batch(at_plane(0, 1), 4, 4096, b));
+  EXPECT_EQ(b.booked, 2u);
+  ChannelModel::Batch rest;
+  ASSERT_TRUE(m.read_batch(at_plane(2, 1), 2, 4096, rest));
+  EXPECT_EQ(rest.booked, 2u);
+  // Plane 0's second read starts after its first data-out (done - decode);
+  // the idle planes' reads start at once.
+  const uint64_t c = f.t_cmd_addr_ps, tr = f.t_read_ps, x = f.xfer_ps(4096), dec = f.t_ecc_decode_ps;
+  EXPECT_GE(b.done_first, plane0_done - dec + c + tr + c + x + dec);
+  EXPECT_GE(rest.done_first, c + tr + c + x + dec);
+  EXPECT_GT(rest.done_last, rest.done_first);
+}
+
+TEST(TimeRuns, ValuesOnTheLineAndPops) {
+  pnm::TimeRuns q;
+  q.push(5, 100, 140);  // 100 110 120 130 140
+  q.push(1, 7, 7);      // 7 (a run may go back in time)
+  q.push(3, 200, 180);  // 200 190 180
+  ASSERT_EQ(q.size(), 9u);
+  const uint64_t want[] = {100, 110, 120, 130, 140, 7, 200, 190, 180};
+  for (uint64_t i = 0; i < 9; ++i) EXPECT_EQ(q.at(i), want[i]) << i;
+  q.pop(3);
+  EXPECT_EQ(q.size(), 6u);
+  EXPECT_EQ(q.front().n, 2u);
+  EXPECT_EQ(q.at(0), 130u);
+  EXPECT_EQ(q.at(1), 140u);
+  q.pop(4);
+  EXPECT_EQ(q.at(0), 190u);
+  EXPECT_EQ(q.at(1), 180u);
+  q.pop(2);
+  EXPECT_TRUE(q.empty());
+}
+
+}  // namespace
