@@ -26,6 +26,7 @@
 // <= 250 ms, page 70B <= 2 s). sim/bench/results/bench_decode.txt holds a run.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -108,12 +109,17 @@ int sc_main(int argc, char** argv) {
   std::string stats_path;
   int tokens = 1;
   bool as_table = false;
+  int32_t kv_positions = 4096;
   app.add_option("--model", model, "published shape in sim/configs/models/")
       ->check(CLI::IsMember({"llama2_7b", "llama2_13b", "llama3_8b", "llama2_70b", "llama3_70b", "llama3_1_405b"}));
   app.add_option("--tokens", tokens, "greedy tokens to decode")->check(CLI::Range(1, 1 << 20));
   app.add_option("--config", config, "chip YAML")->check(CLI::ExistingFile);
   app.add_option("--set", overrides, "config override chip.x.y=value (repeatable)");
   app.add_option("--stats", stats_path, "write the chip's stats JSON here");
+  app.add_option("--kv-positions", kv_positions,
+                 "KV cache sized for this many positions (the shape's seq_len if smaller): a decode at "
+                 "position 0 needs one, and Llama-3.1-405B's 128k would not fit hbf_gen1's logic memory")
+      ->check(CLI::Range(1, 1 << 30));
   app.add_flag("--table", as_table, "7B, 70B and 405B in page and stream mode, one child process each");
   try {
     app.parse(argc, argv);
@@ -130,6 +136,7 @@ int sc_main(int argc, char** argv) {
   try {
     cfg = pnm::chip::load_chip_config(config, overrides);
     shape = pnm::model::load_shape_yaml(std::string(PNMSIM_SOURCE_DIR) + "/sim/configs/models/" + model + ".yaml");
+    shape.seq_len = std::min(shape.seq_len, kv_positions);
     pnm::chip::plan(cfg, shape);  // throws, naming what does not fit and by how much
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_decode: %s\n", e.what());
