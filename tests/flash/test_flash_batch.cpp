@@ -162,6 +162,31 @@ TEST(FlashBatch, BooksOnlyThePrefixBeforeAReadinessBreak) {
   EXPECT_GT(rest.done_last, rest.done_first);
 }
 
+TEST(FlashBatch, LongerThanARoundWhileTheBusBinds) {
+  // 8 planes: a plane reads a page every c + tR + c + x = 30.64 us, the bus
+  // moves one every x + c = 10.44 us, so 8 planes outrun the bus.
+  const FlashConfig f = indep_cfg(8);
+  const uint64_t c = f.t_cmd_addr_ps, x = f.xfer_ps(4096);
+  ChannelModel m(f, 0);
+  ChannelModel::Batch b;
+  ASSERT_TRUE(m.read_batch(at_plane(0), 20, 4096, b));
+  EXPECT_EQ(b.booked, 20u);
+  EXPECT_EQ(b.done_last - b.done_first, 19 * (x + c));  // back to back on the bus
+  // 20 pages over 8 planes of block 0: rounds of 8, 8 and 4.
+  for (uint32_t p = 0; p < 8; ++p)
+    EXPECT_EQ(m.wear(at_plane(p)).reads_since_erase, p < 4 ? 3u : 2u) << "plane " << p;
+  EXPECT_EQ(m.counters().read_pages, 20u);
+}
+
+TEST(FlashBatch, StopsAtTheRoundEndWhenThePlanesBind) {
+  // 2 planes: a round of 2 pages takes a plane cycle (30.64 us) but only
+  // 2 x 10.44 us of bus, so pages come a round at a time: book one round.
+  ChannelModel m(indep_cfg(2), 0);
+  ChannelModel::Batch b;
+  ASSERT_TRUE(m.read_batch(at_plane(0), 6, 4096, b));
+  EXPECT_EQ(b.booked, 2u);
+}
+
 TEST(TimeRuns, ValuesOnTheLineAndPops) {
   pnm::TimeRuns q;
   q.push(5, 100, 140);  // 100 110 120 130 140

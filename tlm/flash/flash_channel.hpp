@@ -23,15 +23,15 @@
 //   READ,  op ReadBatch     N single-page reads of consecutive pages in one
 //                           call (the stream mode's fast path,
 //                           ChannelModel::read_batch): column 0, len = (N-1)
-//                           pages + 1..page bytes, all N pages in one round of
-//                           planes and dies (same page and block index; one
-//                           die without independent_plane_reads). The pages
+//                           pages + 1..page bytes (within one die without
+//                           independent_plane_reads). The pages
 //                           issue evenly spaced from batch_issue_first_ps to
 //                           batch_issue_last_ps (absolute; the annotated
 //                           delay is ignored); the first completes at
 //                           batch_done_first_ps, the last at done_ps (and the
-//                           annotated delay). When the channel
-//                           cannot book the batch without per-page modelling
+//                           annotated delay); ext.pages says how many were
+//                           booked (a prefix: issue the rest again). When
+//                           the channel cannot book the batch without per-page modelling
 //                           (faults, possible retries, unprogrammed pages) it
 //                           does nothing and answers TLM_OK_RESPONSE with ext
 //                           status Refused: issue the pages one by one.

@@ -136,9 +136,12 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
   const uint32_t f0 = a.die * planes + a.plane;
   const uint32_t page = cfg_.page_size_bytes;
   const bool indep = cfg_.independent_plane_reads;
-  if (n == 0 || f0 + n > units || (!indep && a.plane + n > planes) || a.column != 0 || a.block >= cfg_.blocks_per_plane ||
-      a.page >= cfg_.pages_per_block || last_bytes == 0 || last_bytes > page)
+  if (n == 0 || (!indep && a.plane + n > planes) || a.column != 0 ||
+      a.block >= cfg_.blocks_per_plane || a.page >= cfg_.pages_per_block || last_bytes == 0 ||
+      last_bytes > page)
     return false;
+  // Unit of page i (rounds wrap to the next page index).
+  const auto unit = [&](uint32_t i) { return (f0 + i) % units; };
   if (fault_ || !stuck_.empty() || !cfg_.preprogrammed || n_.erase_ops != 0) return false;
   {
     // Keep the line exact within one page transfer: book only the prefix
@@ -147,23 +150,46 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
     // planes busy on another line), the batch stops, so a later part can
     // use the bus before an earlier one, as page reads do.
     const uint64_t tol = cfg_.xfer_ps(page);
+    // Past its round a batch is one fluid only while the bus binds: when the
+    // units (plane reads) bind, pages come a round at a time, a staircase
+    // the line would smooth over; book to the round's end then.
+    const uint64_t per_page_bus = cfg_.xfer_ps(page) + (cfg_.cmd_on_data_bus ? cfg_.t_cmd_addr_ps : 0);
+    const uint64_t cycle = cfg_.t_cmd_addr_ps + cfg_.t_read_ps + per_page_bus;
+    if (n > units - f0 && cycle > uint64_t(units) * per_page_bus) {
+      bt.issue_last = TimeRun{n, bt.issue_first, bt.issue_last}.at(units - f0 - 1);
+      n = units - f0;
+      last_bytes = page;
+    }
     const TimeRun iss{n, bt.issue_first, bt.issue_last};
     const double iss_step = n > 1 ? double(bt.issue_last - bt.issue_first) / double(n - 1) : 0.0;
     const auto ready = [&](uint32_t i) -> int64_t {
-      const uint32_t f = f0 + i;
+      const uint32_t f = unit(i);
       const uint64_t unit = indep ? std::max(arr_free_[f], reg_free_[f]) : reg_free_[f];
       return std::max(int64_t(unit), int64_t(bt.issue_first) + int64_t(iss_step * double(i)));
     };
-    if (n > 2) {
+    // Units of the first round only: later pages follow this batch's own.
+    const uint32_t m = std::min(n, units);
+    if (m > 2) {
+      // Checked at 16 points, not every unit: a unit off the line is (in
+      // practice) a run of units left by one earlier batch, wider than m/16.
       const int64_t r0 = ready(0), step = ready(1) - r0;
-      for (uint32_t i = 2; i < n; ++i) {
+      const uint32_t stride = std::max<uint32_t>(1, m / 16);
+      for (uint32_t i = 2;; i = std::min(i + stride, m - 1)) {
         const int64_t dev = ready(i) - (r0 + step * int64_t(i));
         if (dev > int64_t(tol) || -dev > int64_t(tol)) {
-          bt.issue_last = iss.at(i - 1);
-          n = i;
+          // Back to the first unit off the line within the last stride.
+          uint32_t k = i > stride ? i - stride + 1 : 2;
+          while (k < i) {
+            const int64_t d = ready(k) - (r0 + step * int64_t(k));
+            if (d > int64_t(tol) || -d > int64_t(tol)) break;
+            ++k;
+          }
+          bt.issue_last = iss.at(k - 1);
+          n = k;
           last_bytes = page;
           break;
         }
+        if (i == m - 1) break;
       }
     }
   }
@@ -171,22 +197,41 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
 
   // Retry bound: RBER at most the worst P/E count, reads since erase and age
   // so far; P(a codeword has > t errors) <= P(X = t+1) / (1 - lambda/(t+2))
-  // for X ~ Poisson(lambda), lambda < t + 2.
+  // for X ~ Poisson(lambda), lambda < t + 2. The check is made for a horizon
+  // (kBatchCodewords codewords, 65536 more reads per block, one more hour)
+  // and reused until the batch leaves it: RBER only grows with those.
   const uint32_t pe = std::max(cfg_.initial_pe_cycles, n_.max_pe_cycles);
-  const double age_h = double(bt.issue_last) / kPsPerHour + cfg_.retention_hours_at_start;
-  const double rber = rber_with_pe_term(cfg_, rber_pe_term(cfg_, pe),
-                                        n_.max_reads_since_erase + batch_wear_bound_ + 1, age_h);
+  if (pe != pe_term_pe_) {
+    pe_term_pe_ = pe;
+    pe_term_ = rber_pe_term(cfg_, pe);
+  }
   const uint32_t cw_bytes = cfg_.ecc_codeword_bytes;
   const uint64_t cws = uint64_t(n - 1) * ((page + cw_bytes - 1) / cw_bytes) +
                        (last_bytes + cw_bytes - 1) / cw_bytes;
-  const double lambda = rber * cw_bytes * 8.0;
-  const double t2 = double(cfg_.ecc_correctable_bits) + 2.0;
-  if (lambda > 0) {
+  const uint64_t reads = n_.max_reads_since_erase + batch_wear_bound_ + 1;
+  const auto lambda_at = [&](uint64_t rd, uint64_t t_ps) {
+    const double age_h = double(t_ps) / kPsPerHour + cfg_.retention_hours_at_start;
+    return rber_with_pe_term(cfg_, pe_term_, rd, age_h) * cw_bytes * 8.0;
+  };
+  const auto tail_ok = [&](double lambda, double codewords) {
+    const double t2 = double(cfg_.ecc_correctable_bits) + 2.0;
+    if (lambda <= 0) return true;
     if (lambda >= t2) return false;
-    const double log_tail = -lambda + (t2 - 1.0) * std::log(lambda) - lgamma_t2_ -
-                            std::log1p(-lambda / t2);
-    if (std::log(double(cws)) + log_tail > std::log(kBatchRetryBound)) return false;
+    const double log_tail = -lambda + (t2 - 1.0) * std::log(lambda) - lgamma_t2_ - std::log1p(-lambda / t2);
+    return std::log(codewords) + log_tail <= std::log(kBatchRetryBound);
+  };
+  if (pe != retry_ok_pe_ || reads > retry_ok_reads_ || bt.issue_last > retry_ok_ps_ ||
+      cws > kBatchCodewords) {
+    const uint64_t h_reads = reads + 65536, h_ps = bt.issue_last + uint64_t(kPsPerHour);
+    if (cws <= kBatchCodewords && tail_ok(lambda_at(h_reads, h_ps), double(kBatchCodewords))) {
+      retry_ok_pe_ = pe;
+      retry_ok_reads_ = h_reads;
+      retry_ok_ps_ = h_ps;
+    } else if (!tail_ok(lambda_at(reads, bt.issue_last), double(cws))) {
+      return false;
+    }
   }
+  const double lambda = lambda_at(reads, bt.issue_last);
 
   // Timing of the first and the last page (see the header); the units in
   // between get free times on the line between theirs.
@@ -194,27 +239,47 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
   const uint64_t s = cfg_.cmd_on_data_bus ? c : 0;
   const uint64_t x = cfg_.xfer_ps(page), x_last = cfg_.xfer_ps(last_bytes);
   const uint64_t x_bus = x + s;  // per page: data-out plus its command slot
-  const uint32_t fl = f0 + n - 1;
+  const uint32_t fl = unit(n - 1);
   const auto arr = [&](uint32_t f) -> uint64_t& { return arr_free_[indep ? f : f / planes]; };
   const uint64_t ae_f = std::max({bt.issue_first, arr(f0), reg_free_[f0]}) + c + tr;
-  uint64_t ae_l = std::max({bt.issue_last, arr(fl), reg_free_[fl]}) + c + tr;
+  // The last page waits for its unit: from before the batch, or (a batch
+  // longer than a round) for this batch's page a round earlier.
+  uint64_t ae_l = std::max(bt.issue_last, n > units ? 0 : std::max(arr(fl), reg_free_[fl])) + c + tr;
   if (!indep) ae_l = std::max(ae_l, ae_f + uint64_t(n - 1) * (c + tr));  // one die's array
   // The batch's data-outs as one block on the bus, in the earliest gap that
   // starts after the first page's data is ready and ends no earlier than the
-  // last page's could (Bus::reserve: the gap search of page reads).
+  // last page's could (Bus::reserve: the gap search of page reads). Longer
+  // than a round, each unit reads one page per cmd + tR + data-out, so the
+  // pages are at least (c + tR + s + x) / units apart.
   const uint64_t len = uint64_t(n - 1) * x_bus + x_last;
-  const uint64_t earliest = std::max(ae_f, ae_l + x_last > len ? ae_l + x_last - len : 0) + s;
+  const uint64_t first_x = n == 1 ? x_last : x;
+  const uint64_t span =
+      n > units ? std::max(len, first_x + uint64_t(n - 1) * (c + tr + s + x) / units) : len;
+  const uint64_t earliest = std::max(ae_f, ae_l + x_last > span ? ae_l + x_last - span : 0) + s;
   const uint64_t busy0 = bus_.busy_ps;
-  const uint64_t start = bus_.reserve(earliest, len, bt.issue_first, s);
+  const uint64_t start = bus_.reserve(earliest, span, bt.issue_first, s);
   bus_.busy_ps = busy0 + uint64_t(n - 1) * x + x_last + (cfg_.cmd_on_data_bus ? uint64_t(n) * c : 0);
-  const uint64_t out_f = start + (n == 1 ? x_last : x);
-  const uint64_t out_l = start + len;
+  const uint64_t out_f = start + first_x;
+  const uint64_t out_l = start + span;
   {
-    const double d = n > 1 ? double(n - 1) : 1.0;
-    const double out_step = double(out_l - out_f) / d, ae_step = double(std::max(ae_l, ae_f) - ae_f) / d;
-    for (uint32_t i = 0; i < n; ++i) {
-      reg_free_[f0 + i] = out_f + uint64_t(out_step * double(i));
-      if (indep) arr_free_[f0 + i] = ae_f + uint64_t(ae_step * double(i));
+    // The units of the last round get their register free times on the
+    // line. Their array free times are not written: a read's array ends
+    // before its data-out, so the register's time is the later one every
+    // operation waits for.
+    const uint64_t dist = out_l - out_f, den = n > 1 ? n - 1 : 1;
+    const uint32_t i0 = n > units ? n - units : 0;
+    const uint64_t q = dist / den, r = dist % den;
+    uint64_t v = out_f + q * i0 + r * i0 / den, acc = r * i0 % den;
+    uint32_t f = unit(i0);
+    for (uint32_t i = i0; i < n; ++i) {
+      reg_free_[f] = v;
+      if (++f == units) f = 0;
+      v += q;
+      acc += r;
+      if (acc >= den) {
+        acc -= den;
+        ++v;
+      }
     }
   }
   if (!indep) arr(f0) = std::max(arr(f0), ae_l);
@@ -240,11 +305,25 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
   const double whole = std::floor(batch_corrected_frac_);
   n_.corrected_bits += uint64_t(whole);
   batch_corrected_frac_ -= whole;
-  std::vector<int64_t>& diff = batch_wear_[a.block];
-  if (diff.empty()) diff.assign(size_t(units) + 1, 0);
-  diff[f0] += 1;
-  diff[f0 + n] -= 1;
-  ++batch_wear_bound_;
+  {
+    // One read per page on its block: round by round (page index, then block,
+    // advance when the units wrap).
+    uint32_t f = f0, page_in_block = a.page, blk = a.block;
+    for (uint32_t left = n; left > 0;) {
+      const uint32_t k = std::min(left, units - f);
+      std::vector<int64_t>& diff = batch_wear_[blk];
+      if (diff.empty()) diff.assign(size_t(units) + 1, 0);
+      diff[f] += 1;
+      diff[f + k] -= 1;
+      left -= k;
+      f = 0;
+      if (++page_in_block == cfg_.pages_per_block) {
+        page_in_block = 0;
+        ++blk;
+      }
+    }
+  }
+  batch_wear_bound_ += (n + units - 1) / units + 1;  // rounds a block may have seen
   return true;
 }
 

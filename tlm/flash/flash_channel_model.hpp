@@ -90,31 +90,34 @@ class ChannelModel {
   /// on a programmed page (NotErased); such operations take no time.
   OpResult execute(const OpRequest& req, PageStatus* status = nullptr);
 
-  /// A batch of n single-page reads of consecutive pages sharing one page
-  /// and block index (flat units f0 .. f0+n-1, f = die * planes + plane, of
-  /// `first`; column 0), issued evenly spaced from issue_first to issue_last;
-  /// a full page each over the bus except the last (`last_bytes`). Booked in
-  /// O(1) as a fluid: the times of page i lie on the line between the
-  /// first and the last page's, which are read_attempt()'s for a read that
-  /// waits for its unit (plane, or die without independent_plane_reads) and
-  /// a work-conserving bus (data-outs fill gaps, as Bus::reserve lets them;
-  /// with cmd_on_data_bus a command takes the guard slot before a data-out,
-  /// as under saturation in page mode). Without independent plane reads a
-  /// batch stays within one die (n <= planes - plane), whose array serialises
-  /// the reads. The line is kept within one page transfer of the units'
-  /// readiness (free and issued): the channel books only the prefix of the
-  /// batch up to the first unit off the line (planes another job's batch
-  /// left busy, say) and returns its length in `booked`; the caller issues
-  /// the rest again. done_first/done_last receive the completion times of the
-  /// booked prefix's first and last page. Counters,
-  /// energy and wear (read disturb, booked per block in bulk) are as for n
-  /// reads; ECC by expectation: codewords and decode energy exactly,
-  /// corrected bits as RBER x bits. Returns false and changes nothing when
-  /// that would not be the page-level outcome in distribution: a fault hook
-  /// or stuck die is set, a page may be unprogrammed (not preprogrammed, or
-  /// any erase so far), or the probability that any codeword of the batch
-  /// needs a read-retry exceeds kBatchRetryBound (RBER bounded above by the
-  /// worst P/E count, reads since erase and retention age so far).
+  /// A batch of n single-page reads of consecutive pages from `first`
+  /// (column 0; units f = die * planes + plane in address order, wrapping to
+  /// the next page index), issued evenly spaced from issue_first to
+  /// issue_last; a full page each over the bus except the last (`last_bytes`).
+  /// Booked in O(1) as a fluid: the times of page i lie on the line between
+  /// the first and the last page's, which are read_attempt()'s for a read
+  /// that waits for its unit (plane, or die without independent_plane_reads)
+  /// and a work-conserving bus (the batch's data-outs go as one block into
+  /// the earliest gap, as Bus::reserve places page reads; with
+  /// cmd_on_data_bus a command takes the guard slot before a data-out, as
+  /// under saturation in page mode). Without independent plane reads a batch
+  /// stays within one die (n <= planes - plane), whose array serialises the
+  /// reads. A batch longer than a round of units is one fluid only while the
+  /// bus binds (its pages at least (c + tR + s + x) / units apart); when the
+  /// units bind it is booked to the round's end. The line is kept within one
+  /// page transfer of the first round's unit readiness (free and issued):
+  /// the channel books only the prefix up to the first unit off the line
+  /// (planes another job's batch left busy, say). `booked` returns the pages
+  /// booked; the caller issues the rest again. done_first/done_last receive
+  /// the booked pages' first and last completion. Counters, energy and wear
+  /// (read disturb, booked per block in bulk) are as for the reads; ECC by
+  /// expectation: codewords and decode energy exactly, corrected bits as
+  /// RBER x bits. Returns false and changes nothing when that would not be
+  /// the page-level outcome in distribution: a fault hook or stuck die is
+  /// set, a page may be unprogrammed (not preprogrammed, or any erase so
+  /// far), or the probability that any codeword of the batch needs a
+  /// read-retry exceeds kBatchRetryBound (RBER bounded above by the worst
+  /// P/E count, reads since erase and retention age so far).
   static constexpr double kBatchRetryBound = 1e-12;
   struct Batch {
     uint64_t issue_first = 0, issue_last = 0;  ///< in
@@ -234,6 +237,10 @@ class ChannelModel {
   mutable uint64_t batch_wear_bound_ = 0;  // most reads any block got from pending batches
   double batch_corrected_frac_ = 0;
   double lgamma_t2_ = 0;           // lgamma(t + 2) for the retry bound
+  // read_batch's retry check holds up to these (pe, reads per block, time).
+  static constexpr uint64_t kBatchCodewords = 1u << 20;
+  uint32_t retry_ok_pe_ = UINT32_MAX;
+  uint64_t retry_ok_reads_ = 0, retry_ok_ps_ = 0;
   mutable Counters n_;
 };
 

@@ -250,7 +250,10 @@ void PnmUnit::update_outputs() {
 // ---------------------------------------------------------------------------
 
 void PnmUnit::thread() {
-  quantum_ps_ = to_ps(tlm_utils::tlm_quantumkeeper::get_global_quantum());
+  // Stream mode computes a job to its end before it syncs: its times do not
+  // depend on when the thread wakes (see the header), and a batch is many
+  // quanta long, so a wake per quantum would cost more than the batches.
+  quantum_ps_ = cfg_.stream ? 0 : to_ps(tlm_utils::tlm_quantumkeeper::get_global_quantum());
   for (;;) {
     const uint64_t now = to_ps(sc_core::sc_time_stamp());
     uint64_t wake = kNever;
@@ -535,14 +538,14 @@ bool PnmUnit::issue_batch(uint64_t now) {
   if (!jp) return false;
   Job& j = *jp;
   const uint32_t m = j.pages_issued;
+  // Without independent plane reads a batch stays on one die (its array
+  // serialises the reads); with them it may span rounds of planes and dies.
   const uint64_t planes = flash_.planes_per_die;
-  const uint64_t unit = (j.flash / page_ + m) % (planes * flash_.dies_per_channel());
-  const uint64_t round_left = flash_.independent_plane_reads
-                                  ? planes * flash_.dies_per_channel() - unit
-                                  : planes - unit % planes;
+  const uint64_t die_left = planes - (j.flash / page_ + m) % planes;
   const uint64_t q = cfg_.flash_queue_depth;
-  const uint32_t n = static_cast<uint32_t>(
-      std::min<uint64_t>({j.pages - m, round_left, slot_runs_.front().n, q, kMaxBatch}));
+  const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(
+      {j.pages - m, flash_.independent_plane_reads ? kMaxBatch : die_left, slot_runs_.front().n, q,
+       kMaxBatch}));
   // Issue times of the first and the last page by issue_next's rules; the
   // controller queue's completions leave in issue order. Page i waits for a
   // completion once c0 + i >= q; n <= q, so never for one of its own batch.
@@ -601,7 +604,18 @@ bool PnmUnit::issue_batch(uint64_t now) {
     slot_runs_.pop(booked);
     inflight_runs_.pop(waits(booked));
     last_issue_ps_ = iss_l;
-    note_read(iss_f, d_l, booked, bytes);
+    // Busy: the union of the pages' [issue, done]. When the issues are
+    // further apart than a read takes, the intervals do not touch.
+    const uint64_t lat = (d_f - iss_f + d_l - iss_l) / 2;
+    if (booked > 1 && (iss_l - iss_f) / (booked - 1) >= lat) {
+      const uint64_t overlap = flash_covered_ps_ > iss_f ? std::min(flash_covered_ps_, d_f) - iss_f : 0;
+      n_.pages_read += booked;
+      n_.bytes_read += bytes;
+      n_.flash_busy_ps += booked * lat - std::min(overlap, lat);
+      flash_covered_ps_ = std::max(flash_covered_ps_, d_l);
+    } else {
+      note_read(iss_f, d_l, booked, bytes);
+    }
     ++n_.read_batches;
     j.ready_runs.push(booked, d_f, d_l);
     inflight_runs_.push(booked, d_f, d_l);

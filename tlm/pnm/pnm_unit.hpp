@@ -66,9 +66,8 @@
 //
 // Stream mode (cfg.stream, chip.sim.mode: stream): the same controller and
 // MVE, simulated batch by batch instead of page by page. A batch is up to
-// kMaxBatch pages of one job, within one round of the channel's planes and
-// dies (one die without independent plane reads), the free buffer slots and
-// flash_queue_depth. Its pages are taken to issue, complete and be consumed
+// kMaxBatch pages of one job (on one die without independent plane reads),
+// within one run of buffer slot frees and flash_queue_depth. Its pages are taken to issue, complete and be consumed
 // evenly spaced (TimeRuns: first and last time per batch): the first and the
 // last page's issue times follow the rules above (the controller queue's
 // completions in issue order), one FlashOp::ReadBatch transaction books the
@@ -265,7 +264,7 @@ class PnmUnit : public sc_core::sc_module {
   std::deque<uint64_t> slot_free_ps_;  // free times of buffer slots, in consumption order
   std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<uint64_t>> inflight_;
   TimeRuns inflight_runs_, slot_runs_;  // stream mode: completions in flight, slot frees
-  static constexpr uint32_t kMaxBatch = 256;
+  static constexpr uint32_t kMaxBatch = 1024;
   uint64_t last_issue_ps_ = 0, flash_covered_ps_ = 0;
   uint64_t issue_seq_ = 0;  // job whose pages are being issued
   tlm::tlm_generic_payload fgp_;
