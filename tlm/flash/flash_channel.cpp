@@ -79,9 +79,13 @@ void FlashChannel::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& d
   if (req.planes == 0 || req.planes > c.planes_per_die - req.addr.plane)
     return reject(gp, ext, tlm::TLM_BURST_ERROR_RESPONSE, FlashStatus::BadRequest);
 
+  // With a 1 ps resolution (the default) a tick is a ps: no floating point.
+  const bool ps_ticks = ps_per_tick_ == 1.0;
   const uint64_t now_ps =
-      static_cast<uint64_t>(std::llround(double(sc_core::sc_time_stamp().value()) * ps_per_tick_));
-  req.issue_ps = now_ps + static_cast<uint64_t>(std::llround(double(delay.value()) * ps_per_tick_));
+      ps_ticks ? sc_core::sc_time_stamp().value()
+               : static_cast<uint64_t>(std::llround(double(sc_core::sc_time_stamp().value()) * ps_per_tick_));
+  req.issue_ps = now_ps + (ps_ticks ? delay.value()
+                                    : static_cast<uint64_t>(std::llround(double(delay.value()) * ps_per_tick_)));
 
   PageStatus* st = nullptr;
   if (ext && is_read) {

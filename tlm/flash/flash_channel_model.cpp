@@ -70,10 +70,16 @@ ChannelModel::ChannelModel(const FlashConfig& cfg, uint32_t channel)
   lgamma_t2_ = std::lgamma(double(cfg.ecc_correctable_bits) + 2.0);
   reg_free_.assign(planes, 0);
   cache_free_.assign(planes, 0);
+  block_cache_.assign(planes, {0, nullptr});
 }
 
 ChannelModel::Block& ChannelModel::block(const PageAddr& a) const {
-  auto [it, inserted] = blocks_.try_emplace(map_.block_id(a));
+  // One remembered block per unit: page reads stream over the units of one
+  // block row, so most lookups hit it (map nodes do not move on rehash).
+  const uint64_t id = map_.block_id(a);
+  auto& slot = block_cache_[size_t(a.die) * cfg_.planes_per_die + a.plane];
+  if (slot.second && slot.first == id) return *slot.second;
+  auto [it, inserted] = blocks_.try_emplace(id);
   Block& b = it->second;
   if (inserted) {
     b.pe = cfg_.initial_pe_cycles;
@@ -81,6 +87,7 @@ ChannelModel::Block& ChannelModel::block(const PageAddr& a) const {
     b.has_data = cfg_.preprogrammed;
     b.programmed.assign((cfg_.pages_per_block + 63) / 64, cfg_.preprogrammed ? ~uint64_t(0) : 0);
   }
+  slot = {id, &b};
   return b;
 }
 

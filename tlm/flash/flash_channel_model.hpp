@@ -227,6 +227,7 @@ class ChannelModel {
   Bus bus_;
   std::vector<uint64_t> arr_free_, reg_free_, cache_free_;
   mutable std::unordered_map<uint64_t, Block> blocks_;
+  mutable std::vector<std::pair<uint64_t, Block*>> block_cache_;  // per unit (block()'s)
   // read() keeps the last P/E count's rber_pe_term (wall time only).
   uint32_t pe_term_pe_ = UINT32_MAX;
   double pe_term_ = 0;

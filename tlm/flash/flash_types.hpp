@@ -61,7 +61,17 @@ class AddressMap {
         dies_(c.dies_per_channel()),
         ppb_(c.pages_per_block),
         bpp_(c.blocks_per_plane),
-        bytes_(c.bytes_per_channel()) {}
+        bytes_(c.bytes_per_channel()) {
+    const auto pow2 = [](uint64_t v) { return v != 0 && (v & (v - 1)) == 0; };
+    const auto log2 = [](uint64_t v) { return uint32_t(__builtin_ctzll(v)); };
+    pow2_ = pow2(page_) && pow2(planes_) && pow2(dies_) && pow2(ppb_);
+    if (pow2_) {
+      sh_page_ = log2(page_);
+      sh_planes_ = log2(planes_);
+      sh_dies_ = log2(dies_);
+      sh_ppb_ = log2(ppb_);
+    }
+  }
 
   uint64_t bytes() const { return bytes_; }
   bool contains(uint64_t addr, uint64_t len) const {
@@ -69,6 +79,17 @@ class AddressMap {
   }
   PageAddr decode(uint64_t addr) const {
     PageAddr a;
+    if (pow2_) {  // the same fields by shifts and masks (every shipped preset)
+      uint64_t pi = addr >> sh_page_;
+      a.column = uint32_t(addr & (page_ - 1));
+      a.plane = uint32_t(pi & (planes_ - 1));
+      pi >>= sh_planes_;
+      a.die = uint32_t(pi & (dies_ - 1));
+      pi >>= sh_dies_;
+      a.page = uint32_t(pi & (ppb_ - 1));
+      a.block = uint32_t(pi >> sh_ppb_);
+      return a;
+    }
     uint64_t pi = addr / page_;
     a.column = uint32_t(addr % page_);
     a.plane = uint32_t(pi % planes_);
@@ -94,6 +115,8 @@ class AddressMap {
 
  private:
   uint64_t page_, planes_, dies_, ppb_, bpp_, bytes_;
+  bool pow2_ = false;
+  uint32_t sh_page_ = 0, sh_planes_ = 0, sh_dies_ = 0, sh_ppb_ = 0;
 };
 
 /// Per-page read status (one per plane of a multi-plane read).
