@@ -116,6 +116,27 @@ void ChannelModel::Bus::book(uint64_t from, uint64_t to, uint64_t busy) {
   }
 }
 
+uint64_t ChannelModel::UnitLine::at(uint32_t unit, uint32_t units, bool& hit) const {
+  const uint32_t k = (unit + units - f) % units;
+  hit = k < count;
+  return hit ? out_first + dist * (i0 + k) / den : 0;
+}
+
+uint64_t ChannelModel::reg_free(uint32_t f) const {
+  const uint32_t units = cfg_.planes_per_die * cfg_.dies_per_channel();
+  for (auto it = unit_lines_.rbegin(); it != unit_lines_.rend(); ++it) {
+    bool hit = false;
+    const uint64_t v = it->at(f, units, hit);
+    if (hit) return v;
+  }
+  return reg_free_[f];
+}
+
+void ChannelModel::apply_line(const UnitLine& l) {
+  const uint32_t units = cfg_.planes_per_die * cfg_.dies_per_channel();
+  for (uint32_t k = 0; k < l.count; ++k) reg_free_[(l.f + k) % units] = l.out_first + l.dist * (l.i0 + k) / l.den;
+}
+
 void ChannelModel::flush_batch_wear() const {
   if (batch_wear_.empty()) return;
   const uint32_t planes = cfg_.planes_per_die;
@@ -171,7 +192,7 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
     const double iss_step = n > 1 ? double(bt.issue_last - bt.issue_first) / double(n - 1) : 0.0;
     const auto ready = [&](uint32_t i) -> int64_t {
       const uint32_t f = unit(i);
-      const uint64_t unit = indep ? std::max(arr_free_[f], reg_free_[f]) : reg_free_[f];
+      const uint64_t unit = indep ? std::max(arr_free_[f], reg_free(f)) : reg_free(f);
       return std::max(int64_t(unit), int64_t(bt.issue_first) + int64_t(iss_step * double(i)));
     };
     // Units of the first round only: later pages follow this batch's own.
@@ -248,10 +269,10 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
   const uint64_t x_bus = x + s;  // per page: data-out plus its command slot
   const uint32_t fl = unit(n - 1);
   const auto arr = [&](uint32_t f) -> uint64_t& { return arr_free_[indep ? f : f / planes]; };
-  const uint64_t ae_f = std::max({bt.issue_first, arr(f0), reg_free_[f0]}) + c + tr;
+  const uint64_t ae_f = std::max({bt.issue_first, arr(f0), reg_free(f0)}) + c + tr;
   // The last page waits for its unit: from before the batch, or (a batch
   // longer than a round) for this batch's page a round earlier.
-  uint64_t ae_l = std::max(bt.issue_last, n > units ? 0 : std::max(arr(fl), reg_free_[fl])) + c + tr;
+  uint64_t ae_l = std::max(bt.issue_last, n > units ? 0 : std::max(arr(fl), reg_free(fl))) + c + tr;
   if (!indep) ae_l = std::max(ae_l, ae_f + uint64_t(n - 1) * (c + tr));  // one die's array
   // The batch's data-outs as one block on the bus, in the earliest gap that
   // starts after the first page's data is ready and ends no earlier than the
@@ -270,24 +291,23 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
   const uint64_t out_l = start + span;
   {
     // The units of the last round get their register free times on the
-    // line. Their array free times are not written: a read's array ends
+    // line, kept as the line (UnitLine) until a page operation needs the
+    // array. Their array free times are not written: a read's array ends
     // before its data-out, so the register's time is the later one every
     // operation waits for.
-    const uint64_t dist = out_l - out_f, den = n > 1 ? n - 1 : 1;
-    const uint32_t i0 = n > units ? n - units : 0;
-    const uint64_t q = dist / den, r = dist % den;
-    uint64_t v = out_f + q * i0 + r * i0 / den, acc = r * i0 % den;
-    uint32_t f = unit(i0);
-    for (uint32_t i = i0; i < n; ++i) {
-      reg_free_[f] = v;
-      if (++f == units) f = 0;
-      v += q;
-      acc += r;
-      if (acc >= den) {
-        acc -= den;
-        ++v;
-      }
+    UnitLine l;
+    l.i0 = n > units ? n - units : 0;
+    l.f = unit(l.i0);
+    l.count = n - l.i0;
+    l.out_first = out_f;
+    l.dist = out_l - out_f;
+    l.den = n > 1 ? n - 1 : 1;
+    if (l.count == units) unit_lines_.clear();  // covers every unit
+    if (unit_lines_.size() == kMaxUnitLines) {
+      apply_line(unit_lines_.front());
+      unit_lines_.erase(unit_lines_.begin());
     }
+    unit_lines_.push_back(l);
   }
   if (!indep) arr(f0) = std::max(arr(f0), ae_l);
   n_.array_busy_ps += uint64_t(n) * tr;
@@ -556,6 +576,8 @@ OpResult ChannelModel::erase(const OpRequest& r) {
 
 OpResult ChannelModel::execute(const OpRequest& r, PageStatus* status) {
   flush_batch_wear();
+  for (const UnitLine& l : unit_lines_) apply_line(l);
+  unit_lines_.clear();
   OpResult bad;
   bad.done_ps = r.issue_ps;
   const PageAddr& a = r.addr;

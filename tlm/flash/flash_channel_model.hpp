@@ -226,6 +226,18 @@ class ChannelModel {
   std::vector<StuckDie> stuck_;
   Bus bus_;
   std::vector<uint64_t> arr_free_, reg_free_, cache_free_;
+  // read_batch's register free times of the units its last round used, as
+  // the line they lie on (unit f + k holds out_first + dist * (i0 + k) /
+  // den), newest last; execute() applies them to reg_free_ first.
+  struct UnitLine {
+    uint32_t f = 0, count = 0, i0 = 0;
+    uint64_t out_first = 0, dist = 0, den = 1;
+    uint64_t at(uint32_t unit, uint32_t units, bool& hit) const;
+  };
+  static constexpr size_t kMaxUnitLines = 8;
+  std::vector<UnitLine> unit_lines_;
+  uint64_t reg_free(uint32_t f) const;  // reg_free_[f] with the lines applied
+  void apply_line(const UnitLine& l);
   mutable std::unordered_map<uint64_t, Block> blocks_;
   mutable std::vector<std::pair<uint64_t, Block*>> block_cache_;  // per unit (block()'s)
   // read() keeps the last P/E count's rber_pe_term (wall time only).
