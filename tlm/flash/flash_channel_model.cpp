@@ -117,7 +117,7 @@ void ChannelModel::Bus::book(uint64_t from, uint64_t to, uint64_t busy) {
 }
 
 uint64_t ChannelModel::UnitLine::at(uint32_t unit, uint32_t units, bool& hit) const {
-  const uint32_t k = (unit + units - f) % units;
+  const uint32_t k = unit >= f ? unit - f : unit + units - f;
   hit = k < count;
   return hit ? out_first + dist * (i0 + k) / den : 0;
 }
@@ -302,7 +302,16 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
     l.out_first = out_f;
     l.dist = out_l - out_f;
     l.den = n > 1 ? n - 1 : 1;
-    if (l.count == units) unit_lines_.clear();  // covers every unit
+    if (l.count == units) {
+      unit_lines_.clear();  // covers every unit
+    } else {
+      // Drop older lines inside this one's range: they are hidden.
+      const auto inside = [&](const UnitLine& o) {
+        const uint32_t k = o.f >= l.f ? o.f - l.f : o.f + units - l.f;
+        return k + o.count <= l.count;
+      };
+      unit_lines_.erase(std::remove_if(unit_lines_.begin(), unit_lines_.end(), inside), unit_lines_.end());
+    }
     if (unit_lines_.size() == kMaxUnitLines) {
       apply_line(unit_lines_.front());
       unit_lines_.erase(unit_lines_.begin());
