@@ -334,12 +334,8 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
       j.state = JobState::Running;
       progress = true;
     }
-    // Beats whose last byte lies before byte x of the stripe (rows padded
-    // to whole beats of `lanes` bytes).
+    // Weight beats per row (rows padded to whole beats of `lanes` bytes).
     const uint64_t beats_row = pnm::mve::beats_per_row(mp, j.cols);
-    const auto beats_before = [&](uint64_t x) {
-      return x / j.cols * beats_row + (x % j.cols) / mp.lanes;
-    };
     while (j.page_cursor < j.pages) {
       if (quantum_ps_ != 0 && j.t_ps > now + quantum_ps_) {
         // Sync like a quantum keeper: sleep until the kernel has caught up
@@ -369,9 +365,13 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
         n_.mve_wait_flash_ps += j.ready_ps[pc] - j.t_ps;
         j.t_ps = j.ready_ps[pc];
       }
-      const uint64_t begin = uint64_t{pc} * page_;
-      const uint64_t end = std::min<uint64_t>(begin + page_, j.bytes);
-      const uint64_t beats = beats_before(end) - beats_before(begin);  // beats ending in this page
+      const uint64_t end = std::min<uint64_t>(uint64_t{pc} * page_ + page_, j.bytes);
+      // beats_before(end), with one division; beats_before(begin) is the
+      // previous page's.
+      const uint64_t row = end / j.cols, col = end - row * j.cols;
+      const uint64_t bb_end = row * beats_row + col / mp.lanes;
+      const uint64_t beats = bb_end - j.beats_before_cursor;  // beats ending in this page
+      j.beats_before_cursor = bb_end;
       // A beat that straddles into this page was the last use of the
       // previous page: that page frees after this page's first beat.
       if (j.pages_freed < pc && beats > 0) {
@@ -379,12 +379,14 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
         ++j.pages_freed;
       }
       j.t_ps += beats * clk_ps_;
-      // This page frees now if its last byte ends a beat (or the stripe).
-      if (end == j.bytes || beats_before(end) > beats_before(end - 1)) {
+      // This page frees now if its last byte ends a beat (or the stripe):
+      // beats_before(end) > beats_before(end - 1) exactly when end's column
+      // is a multiple of the lanes (0 included).
+      if (end == j.bytes || col % mp.lanes == 0) {
         slot_free_ps_.push_back(j.t_ps);
         ++j.pages_freed;
       }
-      j.rows_done = static_cast<uint32_t>(end / j.cols);
+      j.rows_done = static_cast<uint32_t>(row);
       ++j.page_cursor;
       progress = true;
     }

@@ -201,6 +201,7 @@ class PnmUnit : public sc_core::sc_module {
     // MVE cursor
     uint64_t start_ps = 0, t_ps = 0, end_ps = 0;
     uint32_t page_cursor = 0, rows_done = 0, pages_freed = 0;
+    uint64_t beats_before_cursor = 0;  // weight beats ending before page_cursor's first byte
     std::vector<int32_t> out;  // the engine's order: out[r * vecs + v]
     uint64_t wb_done_ps = 0;
     bool mve_error = false;
