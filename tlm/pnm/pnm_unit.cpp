@@ -545,9 +545,42 @@ bool PnmUnit::issue_batch(uint64_t now) {
   const uint64_t planes = flash_.planes_per_die;
   const uint64_t die_left = planes - (j.flash / page_ + m) % planes;
   const uint64_t q = cfg_.flash_queue_depth;
-  const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(
-      {j.pages - m, flash_.independent_plane_reads ? kMaxBatch : die_left, slot_runs_.front().n, q,
-       kMaxBatch}));
+  // After a refusal, page by page (n = 1: each issue time exact) until the
+  // refused pages are read.
+  const uint32_t n = j.batch_refused_until > m
+                         ? 1u
+                         : static_cast<uint32_t>(std::min<uint64_t>(
+                               {j.pages - m, flash_.independent_plane_reads ? kMaxBatch : die_left,
+                                slot_runs_.front().n, q, kMaxBatch}));
+  if (n == 1 && j.batch_refused_until > m) {
+    // A page read of a refused batch, as issue_next reads it: the
+    // controller queue frees at the earliest completion in flight (page
+    // reads' completions are kept in inflight_, a heap, as in page mode:
+    // read-retries finish them out of order).
+    uint64_t ctrl = 0;
+    if (inflight_runs_.size() + inflight_.size() >= q) {
+      if (!inflight_.empty() && (inflight_runs_.empty() || inflight_.top() <= inflight_runs_.at(0))) {
+        ctrl = inflight_.top();
+        inflight_.pop();
+      } else {
+        ctrl = inflight_runs_.at(0);
+        inflight_runs_.pop(1);
+      }
+    }
+    uint64_t stall = 0;
+    const uint64_t issue = issue_time(j, slot_runs_.at(0), ctrl, now, last_issue_ps_, stall);
+    n_.stall_buffer_full_ps += stall;
+    slot_runs_.pop(1);
+    last_issue_ps_ = issue;
+    const uint64_t done = read_page(j, m, issue, now);
+    j.ready_runs.push(1, done, done);
+    inflight_.push(done);
+    j.pages_issued += 1;
+    return true;
+  }
+  // Page reads' completions still in flight join the batches', after them
+  // (those were issued earlier), earliest first.
+  for (; !inflight_.empty(); inflight_.pop()) inflight_runs_.push(1, inflight_.top(), inflight_.top());
   // Issue times of the first and the last page by issue_next's rules; the
   // controller queue's completions leave in issue order. Page i waits for a
   // completion once c0 + i >= q; n <= q, so never for one of its own batch.
@@ -591,7 +624,8 @@ bool PnmUnit::issue_batch(uint64_t now) {
       d_f = fext_.batch_done_first_ps;
       d_l = fext_.done_ps;
     } else {
-      j.batch_refused_until = m + n;
+      // Try batches again only after a while: the cause (faults, RBER) lasts.
+      j.batch_refused_until = m + std::max<uint32_t>(n, kRefusedPages);
     }
   }
   if (booked) {
@@ -630,18 +664,16 @@ bool PnmUnit::issue_batch(uint64_t now) {
     j.pages_issued += booked;
     return true;
   }
-  // Refused: page reads at the batch's issue times.
-  const TimeRun issues{n, iss_f, iss_l};
-  n_.stall_buffer_full_ps += (stall_f + stall_l) * n / 2;
-  slot_runs_.pop(n);
-  inflight_runs_.pop(w);
-  last_issue_ps_ = iss_l;
-  for (uint32_t i = 0; i < n; ++i) {
-    const uint64_t done = read_page(j, m + i, issues.at(i), now);
-    j.ready_runs.push(1, done, done);
-    inflight_runs_.push(1, done, done);
-  }
-  j.pages_issued += n;
+  // Refused just now: the first page as a page read at its exact issue
+  // time; the rest of the batch follows one call at a time (above).
+  n_.stall_buffer_full_ps += stall_f;
+  slot_runs_.pop(1);
+  inflight_runs_.pop(waits(1));
+  last_issue_ps_ = iss_f;
+  const uint64_t done = read_page(j, m, iss_f, now);
+  j.ready_runs.push(1, done, done);
+  inflight_.push(done);
+  j.pages_issued += 1;
   return true;
 }
 

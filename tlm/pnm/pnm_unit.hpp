@@ -77,8 +77,10 @@
 // is exact for evenly spaced arrivals; the batch's buffer slots free on the
 // line between. When the channel refuses a batch (a fault hook or stuck die,
 // pages that may need read-retry, unprogrammed pages) those pages are read
-// one by one at their interpolated issue times, as page reads. One trace
-// span per batch. Token ids and values are those of page mode; the times
+// one by one as page reads, each at its own issue time, their completions
+// kept in page mode's heap (read-retries finish them out of order), so a
+// run where every page needs read-retry is simulated as in page mode. One
+// trace span per batch. Token ids and values are those of page mode; the times
 // agree within 1% on the proof grid (scripts/stream_proof.py).
 //
 // ACT_EPOCH: the gate compares with the largest value written so far (epochs
@@ -263,9 +265,11 @@ class PnmUnit : public sc_core::sc_module {
 
   // Flash controller.
   std::deque<uint64_t> slot_free_ps_;  // free times of buffer slots, in consumption order
+  // Completions of page reads in flight (page mode; stream mode's fallback).
   std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<uint64_t>> inflight_;
   TimeRuns inflight_runs_, slot_runs_;  // stream mode: completions in flight, slot frees
   static constexpr uint32_t kMaxBatch = 1024;
+  static constexpr uint32_t kRefusedPages = 256;  // page reads after a refused batch
   uint64_t last_issue_ps_ = 0, flash_covered_ps_ = 0;
   uint64_t issue_seq_ = 0;  // job whose pages are being issued
   tlm::tlm_generic_payload fgp_;
