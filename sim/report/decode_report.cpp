@@ -80,6 +80,14 @@ DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape& sha
     bytes += d(p + ".flash.bytes_read");
     macs += d(p + ".macs");
     r.e_flash += d(f + ".energy.total") * 1e-12;
+    // Placement in_die: the units' sensing and bus traffic are the flash
+    // side's (their MACs are e_mve's); their compute is the engines' time.
+    bus += d(p + ".in_die.time.bus_busy") * 1e-9;
+    array += d(p + ".in_die.time.array_busy") * 1e-9;
+    if (const double units = after.has(p + ".in_die.units") ? after.value(p + ".in_die.units") : 0; units > 0)
+      mve += d(p + ".in_die.time.unit_busy") * 1e-9 / units;
+    r.e_flash += (d(p + ".in_die.energy.read") + d(p + ".in_die.energy.bus")) * 1e-12;
+    r.flash_reads += d(p + ".in_die.pages");
     r.e_tsv += (d(t + ".down.energy") + d(t + ".up.energy")) * 1e-12;
     r.flash_reads += d(f + ".read.pages");
     r.retries += d(f + ".ecc.retries");
@@ -107,7 +115,10 @@ DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape& sha
   r.e_mem = (d("chip.logic.memory.energy.total") +
              d("chip.logic.vu.dmi_bytes") * 8.0 * cfg.logic.memory.energy_pj_per_bit) * 1e-12 / n;
   r.e_vu = d("chip.logic.vu.energy") * 1e-12 / n;
-  r.e_mve = macs * cfg.pnm.mve.energy_pj_per_mac * 1e-12 / n;
+  r.e_mve = macs *
+            (cfg.pnm.placement == pnmu::Placement::InDie ? cfg.pnm.in_die.energy_pj_per_mac
+                                                         : cfg.pnm.mve.energy_pj_per_mac) *
+            1e-12 / n;
   r.e_total = r.e_flash + r.e_tsv + r.e_mem + r.e_vu + r.e_mve;
   r.flash_reads /= n;
   r.load_s = load.load_time_ps * 1e-12;

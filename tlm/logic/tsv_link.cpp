@@ -101,6 +101,47 @@ void TsvLink::b_transport(int dir, tlm::tlm_generic_payload& p, sc_core::sc_time
   out(dir)->b_transport(p, delay);
 }
 
+bool TsvLink::carry(Dir dir, uint64_t bytes, uint64_t ready_ps, uint64_t& arrival_ps) {
+  uint64_t first = 0;
+  return carry_run(dir, 1, bytes, bytes, ready_ps, ready_ps, first, arrival_ps);
+}
+
+bool TsvLink::carry_run(Dir dir, uint64_t n, uint64_t bytes, uint64_t last_bytes, uint64_t first_ready_ps,
+                        uint64_t last_ready_ps, uint64_t& first_arrival_ps, uint64_t& last_arrival_ps) {
+  if (n == 0) return true;
+  if (fault_[dir].on) {
+    Fault& f = fault_[dir];
+    if (f.seen + n > f.after && last_ready_ps >= f.from_ps) {
+      f.seen += n;
+      stats_[dir].injected_errors += n;
+      return false;
+    }
+    f.seen += n;
+  }
+  const uint64_t x = to_ps(transfer_time(bytes)), x_last = to_ps(transfer_time(last_bytes));
+  const uint64_t lat = to_ps(latency_), busy = to_ps(busy_until_[dir]);
+  const uint64_t s_first = std::max(first_ready_ps, busy);
+  const uint64_t s_last = n == 1 ? s_first : std::max(last_ready_ps, s_first + (n - 1) * x);
+  if (!check_sim_time(s_last + x_last + lat, name(), "TSV transfer")) return false;
+  busy_until_[dir] = ps_time(s_last + x_last);
+  first_arrival_ps = s_first + (n == 1 ? x_last : x) + lat;
+  last_arrival_ps = s_last + x_last + lat;
+  const uint64_t total = (n - 1) * bytes + last_bytes;
+  TsvDirStats& s = stats_[dir];
+  s.transactions += n;
+  s.bytes += total;
+  s.beats += (n - 1) * beats(bytes) + beats(last_bytes);
+  s.busy_ps += (n - 1) * x + x_last;
+  s.wait_ps += ((s_first - first_ready_ps) + (s_last - std::min(s_last, last_ready_ps))) * n / 2;
+  s.energy_pj += static_cast<double>(total) * 8.0 * cfg_.energy_pj_per_bit;
+  if (auto* tr = trace::active()) {
+    tr->complete("tsv", n == 1 ? "carry" : "carry x" + std::to_string(n),
+                 tr->track("tsv", std::string(name()) + (dir == kDown ? " down" : " up")), s_first,
+                 s_last + x_last - s_first, "{\"bytes\": " + std::to_string(total) + "}");
+  }
+  return true;
+}
+
 unsigned TsvLink::transport_dbg(int dir, tlm::tlm_generic_payload& p) {
   return out(dir)->transport_dbg(p);
 }

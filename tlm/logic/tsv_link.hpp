@@ -91,6 +91,21 @@ class TsvLink : public sc_core::sc_module {
   sc_core::sc_time transfer_time(uint64_t bytes) const;
   sc_core::sc_time idle_delay(uint64_t bytes) const;  // latency + transfer
 
+  // Transfers booked by a call instead of a payload through the sockets
+  // (placement logic_die: pnmu::TsvWeightPath carries every weight page up
+  // the link). carry: `bytes` ready at ready_ps cross after the direction's
+  // earlier transfers, with the formulas above (start = max(ready,
+  // busy_until), busy_until = start + transfer); returns the arrival time
+  // start + transfer + latency, or false under an injected fault (the
+  // transfer is then not made). carry_run: n transfers of `bytes` each (the
+  // last of `last_bytes` <= bytes), ready evenly spaced from first_ready to
+  // last_ready, booked in O(1) as a fluid: exact when they are evenly spaced,
+  // as a stream-mode read batch is. Same stats, energy and trace as
+  // b_transport (one transaction per transfer).
+  bool carry(Dir dir, uint64_t bytes, uint64_t ready_ps, uint64_t& arrival_ps);
+  bool carry_run(Dir dir, uint64_t n, uint64_t bytes, uint64_t last_bytes, uint64_t first_ready_ps,
+                 uint64_t last_ready_ps, uint64_t& first_arrival_ps, uint64_t& last_arrival_ps);
+
   // Fault injection: direction `dir` fails every transfer issued at or after
   // from_ps once after_transfers transfers have passed in that direction.
   void inject_error(Dir dir, uint64_t after_transfers, uint64_t from_ps);
