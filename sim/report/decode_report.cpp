@@ -105,7 +105,17 @@ DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape& sha
   r.cpu_s = d("chip.cpu.busy_time_ps") * 1e-12 / ns;
   r.cpu_mmio_s = d("chip.cpu.mmio.time_ps") * 1e-12 / ns;
   r.weight_bytes_per_token = bytes / n;
-  r.roofline_gbps = cfg.flash.bus_bytes_per_s() * C / 1e9;
+  // The bandwidth the weights must cross (CHIP.md, "Placement"): the bus;
+  // for logic_die also the TSV link; for in_die the arrays (every plane of
+  // every die sensing a page per tR).
+  double weight_path_bps = cfg.flash.bus_bytes_per_s();
+  if (cfg.pnm.placement == pnmu::Placement::LogicDie) {
+    weight_path_bps = std::min(weight_path_bps, cfg.logic.tsv.width_bits / 8.0 * cfg.logic.tsv.data_rate_mts * 1e6);
+  } else if (cfg.pnm.placement == pnmu::Placement::InDie && cfg.flash.t_read_ps > 0) {
+    weight_path_bps = double(cfg.flash.dies_per_channel()) * cfg.flash.planes_per_die * cfg.flash.page_size_bytes /
+                      (double(cfg.flash.t_read_ps) * 1e-12);
+  }
+  r.roofline_gbps = weight_path_bps * C / 1e9;
   r.achieved_gbps = r.decode_s > 0 ? bytes / r.decode_s / 1e9 : 0;
   r.efficiency = r.roofline_gbps > 0 ? r.achieved_gbps / r.roofline_gbps : 0;
   r.e_flash /= n;
