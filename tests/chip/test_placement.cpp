@@ -13,6 +13,7 @@
 
 #include "sim/model/checkpoint.hpp"
 #include "sim/model/decoder.hpp"
+#include "sim/model/sampler.hpp"
 #include "sim/model/shape.hpp"
 #include "tests/common/test_seed.hpp"
 #include "tlm/chip/decode_session.hpp"
@@ -97,6 +98,51 @@ TEST(Placement, InDieInShadowModeMatchesReference) {
   if (!mve::rtl_available()) GTEST_SKIP() << "built without PNMSIM_WITH_RTL";
   expect_reference_tokens({"chip.pnm.placement=in_die", "chip.pnm.mve.kind=shadow", "chip.flash.geometry.channels=2"},
                           "Placement.InDieShadow", 4);
+}
+
+// Batch and prefill in the dies: 3 sampled sequences, a 3-token prompt in one
+// 9-slot prefill step (jobs of up to 4 vectors: n * K activation bytes, 4 * n
+// bytes per row segment), then 3-slot decode steps; each sequence equals its
+// reference run.
+std::vector<int32_t> reference_run(const model::QuantizedModel& qm, const std::vector<int32_t>& prompt, int tokens,
+                                   float temperature, uint64_t seed) {
+  model::ReferenceDecoder dec(qm);
+  model::Sampler sampler(temperature, 0.9f, seed);
+  std::vector<int32_t> out;
+  int32_t pos = 0;
+  const std::vector<float>* logits = nullptr;
+  for (int32_t t : prompt) logits = &dec.forward(t, pos++);
+  for (int k = 0; k < tokens; ++k) {
+    out.push_back(sampler.sample(*logits));
+    if (k + 1 < tokens) logits = &dec.forward(out.back(), pos++);
+  }
+  return out;
+}
+
+TEST(Placement, InDieBatchAndPrefillMatchReferencePerSequence) {
+  const model::QuantizedModel qm = tiny_model(test::seed("Placement.InDieBatch", 31));
+  const ChipConfig cfg = load_chip_config(kRoot + "/sim/configs/tiny.yaml",
+                                          {"chip.pnm.placement=in_die", "chip.pnm.in_die.units_per_die=4"});
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
+  Chip chip("chip", cfg);
+  RunSpec spec;
+  spec.prompt = {1, 33, 7};
+  spec.tokens = 3;
+  spec.batch = 3;
+  Workload w;
+  w.max_slots = 9;
+  w.n_seqs = spec.batch;
+  w.kv_len = static_cast<uint32_t>(spec.prompt.size() + spec.tokens - 1);
+  DecodeSession session(chip, load_model(chip, qm, w));
+  session.set_sampling(0.9f, 0.9f, 70);
+  session.queue(spec);
+  sc_core::sc_start();
+  ASSERT_EQ(session.error(), "");
+  for (uint32_t b = 0; b < spec.batch; ++b)
+    EXPECT_EQ(session.generated(b), reference_run(qm, spec.prompt, 3, 0.9f, 70 + b)) << "sequence " << b;
+  Stats s;
+  chip.pnm(0).report(s, "p");
+  EXPECT_GT(s.value("p.in_die.partial_bytes"), 0);
 }
 
 // ---------------------------------------------------------------------------

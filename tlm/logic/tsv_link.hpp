@@ -36,6 +36,8 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -99,9 +101,10 @@ class TsvLink : public sc_core::sc_module {
   // start + transfer + latency, or false under an injected fault (the
   // transfer is then not made). carry_run: n transfers of `bytes` each (the
   // last of `last_bytes` <= bytes), ready evenly spaced from first_ready to
-  // last_ready, booked in O(1) as a fluid: exact when they are evenly spaced,
-  // as a stream-mode read batch is. Same stats, energy and trace as
-  // b_transport (one transaction per transfer).
+  // last_ready (a stream-mode read batch), each booked at its ready time.
+  // Same stats, energy and trace as b_transport (one transaction per
+  // transfer). From the first carry on, the direction is reserved as
+  // intervals (below), for carried transfers and payloads alike.
   bool carry(Dir dir, uint64_t bytes, uint64_t ready_ps, uint64_t& arrival_ps);
   bool carry_run(Dir dir, uint64_t n, uint64_t bytes, uint64_t last_bytes, uint64_t first_ready_ps,
                  uint64_t last_ready_ps, uint64_t& first_arrival_ps, uint64_t& last_arrival_ps);
@@ -122,6 +125,14 @@ class TsvLink : public sc_core::sc_module {
   TsvConfig cfg_;
   sc_core::sc_time latency_;
   std::array<sc_core::sc_time, 2> busy_until_{};
+  // A direction that has carried transfers keeps its busy time as reserved
+  // intervals instead (a transfer takes the first gap of its length from its
+  // ready time): the weight path books pages ahead of the kernel, and a
+  // payload (a result write-back) must not queue behind a page booked for
+  // later. Intervals that end before the kernel time are dropped.
+  uint64_t reserve(int dir, uint64_t ready_ps, uint64_t len_ps);  // returns the start
+  std::array<bool, 2> intervals_on_{};
+  std::array<std::vector<std::pair<uint64_t, uint64_t>>, 2> iv_;
   std::array<TsvDirStats, 2> stats_{};
   struct Fault {
     bool on = false;

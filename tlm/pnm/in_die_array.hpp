@@ -13,7 +13,10 @@
 //     one job's vectors;
 //   - the channel bus (io_rate x width), shared by read commands,
 //     activations and partial sums, reserved as intervals (a transfer may use
-//     a gap before a later, already reserved one).
+//     a gap before a later, already reserved one). It is the same physical
+//     bus as the flash channel model's, kept here: under in_die nothing else
+//     uses the bus while the units run (the load phase programs the weights
+//     through the channel model before any job).
 //
 // One job (the channel's stripe of an R x K matrix, CHIP.md's layout, which
 // does not change: page k of the stripe sits where AddressMap puts it):

@@ -465,7 +465,10 @@ void PnmUnit::run_in_die(Job& j) {
     gp.set_data_length(static_cast<unsigned>(j.bytes));
     gp.set_streaming_width(static_cast<unsigned>(j.bytes));
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    if (flash_socket->transport_dbg(gp) != j.bytes) j.flash_error = true, ++n_.flash_errors;
+    if (flash_socket->transport_dbg(gp) != j.bytes) {
+      j.flash_error = true;
+      ++n_.flash_errors;
+    }
     pnm::mve::Job mj;
     mj.id = j.seq;
     mj.rows = j.rows_c;
