@@ -153,9 +153,10 @@ struct Step {
   std::vector<uint64_t> act_bytes, partial_bytes, pages, tsv_up, read_bytes, wb_bytes;
 };
 
-Step run_7b(const std::vector<std::string>& overrides, ChipConfig* cfg_out) {
+Step run_7b(const std::vector<std::string>& overrides, ChipConfig* cfg_out,
+            const std::string& chip_yaml = "cambricon_s.yaml") {
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
-  const ChipConfig cfg = load_chip_config(kRoot + "/sim/configs/cambricon_s.yaml", overrides);
+  const ChipConfig cfg = load_chip_config(kRoot + "/sim/configs/" + chip_yaml, overrides);
   *cfg_out = cfg;
   const auto shape = model::load_shape_yaml(kRoot + "/sim/configs/models/llama2_7b.yaml");
   Chip chip("chip", cfg);
@@ -227,6 +228,34 @@ TEST(Placement, InDieIsBoundByTheArraysAndMovesOnlyActivationsAndPartials) {
   // the vector unit and the last pages' partials cost the rest; within 25%.
   EXPECT_LE(r.s, array_bound * 1.25) << "in_die should stay near the array bound";
   EXPECT_LT(r.s, bus_bound / 3) << "in_die does not move weights over the 1 GB/s bus";
+}
+
+// hbf_gen1: one die of 64 independently read planes per channel, 16 units of
+// 4 planes each (hbf_gen1.yaml's in_die section): still the arrays bind
+// (64 x 4 KiB / 2 us = 131 GB/s per channel, units 16 x 16 GB/s).
+TEST(Placement, InDieWithManyPlanesIsBoundByTheArrays) {
+  ChipConfig cfg;
+  const Step r = run_7b({"chip.pnm.placement=in_die"}, &cfg, "hbf_gen1.yaml");
+  ASSERT_GT(r.s, 0);
+  const flash::FlashConfig& f = cfg.flash;
+  ASSERT_TRUE(f.independent_plane_reads);
+  double bound = 0, bus_bound = 0;
+  for (unsigned c = 0; c < cfg.channels(); ++c) {
+    uint64_t pages = 0, bytes = 0;
+    for (const Stripe& s : stripes(c, cfg.channels())) {
+      pages += (s.rows * s.cols + f.page_size_bytes - 1) / f.page_size_bytes;
+      bytes += s.rows * s.cols;
+    }
+    // Each plane senses one page per cmd + tR.
+    const double planes = double(f.dies_per_channel()) * f.planes_per_die;
+    bound = std::max(bound, std::ceil(double(pages) / planes) * double(f.t_read_ps + f.t_cmd_addr_ps) * 1e-12);
+    bus_bound = std::max(bus_bound, double(bytes) / f.bus_bytes_per_s());
+  }
+  std::printf("Llama-2-7B step on hbf_gen1, in_die: %.3f ms; array bound %.3f ms; bus bound (controller) %.3f ms\n",
+              r.s * 1e3, bound * 1e3, bus_bound * 1e3);
+  EXPECT_GE(r.s, bound);
+  EXPECT_LE(r.s, bound * 1.3);
+  EXPECT_LT(r.s, bus_bound) << "131 GB/s of arrays beat the 102.4 GB/s bus";
 }
 
 TEST(Placement, ControllerIsBoundByTheChannelBus) {
