@@ -80,6 +80,14 @@ DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape& sha
     bytes += d(p + ".flash.bytes_read");
     macs += d(p + ".macs");
     r.e_flash += d(f + ".energy.total") * 1e-12;
+    // Placement in_die: the units' sensing and bus traffic are the flash
+    // side's (their MACs are e_mve's); their compute is the engines' time.
+    bus += d(p + ".in_die.time.bus_busy") * 1e-9;
+    array += d(p + ".in_die.time.array_busy") * 1e-9;
+    if (const double units = after.has(p + ".in_die.units") ? after.value(p + ".in_die.units") : 0; units > 0)
+      mve += d(p + ".in_die.time.unit_busy") * 1e-9 / units;
+    r.e_flash += (d(p + ".in_die.energy.read") + d(p + ".in_die.energy.bus")) * 1e-12;
+    r.flash_reads += d(p + ".in_die.pages");
     r.e_tsv += (d(t + ".down.energy") + d(t + ".up.energy")) * 1e-12;
     r.flash_reads += d(f + ".read.pages");
     r.retries += d(f + ".ecc.retries");
@@ -97,7 +105,17 @@ DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape& sha
   r.cpu_s = d("chip.cpu.busy_time_ps") * 1e-12 / ns;
   r.cpu_mmio_s = d("chip.cpu.mmio.time_ps") * 1e-12 / ns;
   r.weight_bytes_per_token = bytes / n;
-  r.roofline_gbps = cfg.flash.bus_bytes_per_s() * C / 1e9;
+  // The bandwidth the weights must cross (CHIP.md, "Placement"): the bus;
+  // for logic_die also the TSV link; for in_die the arrays (every plane of
+  // every die sensing a page per tR).
+  double weight_path_bps = cfg.flash.bus_bytes_per_s();
+  if (cfg.pnm.placement == pnmu::Placement::LogicDie) {
+    weight_path_bps = std::min(weight_path_bps, cfg.logic.tsv.width_bits / 8.0 * cfg.logic.tsv.data_rate_mts * 1e6);
+  } else if (cfg.pnm.placement == pnmu::Placement::InDie && cfg.flash.t_read_ps > 0) {
+    weight_path_bps = double(cfg.flash.dies_per_channel()) * cfg.flash.planes_per_die * cfg.flash.page_size_bytes /
+                      (double(cfg.flash.t_read_ps) * 1e-12);
+  }
+  r.roofline_gbps = weight_path_bps * C / 1e9;
   r.achieved_gbps = r.decode_s > 0 ? bytes / r.decode_s / 1e9 : 0;
   r.efficiency = r.roofline_gbps > 0 ? r.achieved_gbps / r.roofline_gbps : 0;
   r.e_flash /= n;
@@ -107,7 +125,10 @@ DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape& sha
   r.e_mem = (d("chip.logic.memory.energy.total") +
              d("chip.logic.vu.dmi_bytes") * 8.0 * cfg.logic.memory.energy_pj_per_bit) * 1e-12 / n;
   r.e_vu = d("chip.logic.vu.energy") * 1e-12 / n;
-  r.e_mve = macs * cfg.pnm.mve.energy_pj_per_mac * 1e-12 / n;
+  r.e_mve = macs *
+            (cfg.pnm.placement == pnmu::Placement::InDie ? cfg.pnm.in_die.energy_pj_per_mac
+                                                         : cfg.pnm.mve.energy_pj_per_mac) *
+            1e-12 / n;
   r.e_total = r.e_flash + r.e_tsv + r.e_mem + r.e_vu + r.e_mve;
   r.flash_reads /= n;
   r.load_s = load.load_time_ps * 1e-12;

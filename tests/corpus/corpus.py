@@ -245,7 +245,7 @@ ZERO_OK = {"seed", "retention_hours_at_start", "initial_pe_cycles", "rber_base",
            "energy_pj_per_lane_cycle", "max_read_retries", "t_cmd_addr_ns", "t_cache_copy_ns",
            "t_decode_ns", "op_overhead_cycles", "readahead_bytes", "hop_latency_ns", "latency_ns",
            "t_access_ns", "power_w", "shadow_stop_after", "retry_rber_factor", "t_erase_ms",
-           "t_prog_us", "correctable_bits_per_codeword"}
+           "t_prog_us", "correctable_bits_per_codeword", "energy_pj_per_mac"}
 # Leaves where a huge value is a meaningful setting.
 HUGE_OK = {"seed", "retention_hours_at_start", "endurance_pe_cycles", "mem_capacity_gb", "power_w",
            "mem_bw_gbps", "shadow_stop_after"}
@@ -348,6 +348,8 @@ def gen_yaml(work, src):
         ("yaml_chip", "hbf_gen1.yaml", lambda p: chip_args(p, ["--model", "llama2-7b"])),
         ("yaml_flash", "flash/hbf_gen1.yaml", flash_args),
         ("yaml_flash", "flash/onfi5_tlc.yaml", flash_args),
+        ("yaml_flash", "flash/cambricon_s.yaml", flash_args),
+        ("yaml_chip", "cambricon_s.yaml", lambda p: chip_args(p, ["--model", "llama2-7b"])),
         ("yaml_gpu", "gpu/h100_sxm.yaml", lambda p: ["run", "--tokens", "1", "--gpu", p]),
         ("yaml_shape", "models/llama2_7b.yaml", lambda p: ["run", "--tokens", "1", "--model", p]),
         ("yaml_shape", "models/tiny.yaml", lambda p: ["run", "--tokens", "1", "--model", p]),
@@ -427,6 +429,29 @@ def gen_cli(work, src):
             ("storage_mode_bogus", "chip.flash.storage.mode=cloud", "mode"),
             ("name_map", "chip.name={a: 1}", "name")]:
         case("set_%s" % name, "set", ["run", "--tokens", "1", "--set", val], msg=msg)
+
+    # PNM placement (issue 12): unknown names, placements that do not fit the
+    # geometry, faults the placement cannot see.
+    cfg = os.path.join(src, "sim", "configs")
+    for name, args, msg in [
+            ("placement_unknown", ["--set", "chip.pnm.placement=near_memory"], "chip.pnm.placement"),
+            ("placement_upper", ["--set", "chip.pnm.placement=IN_DIE"], "chip.pnm.placement"),
+            ("placement_empty", ["--set", "chip.pnm.placement="], "placement"),
+            ("placement_list", ["--set", "chip.pnm.placement=[in_die]"], "chip.pnm.placement"),
+            ("in_die_units_not_dividing_planes", ["--set", "chip.pnm.placement=in_die",
+                                                  "--set", "chip.pnm.in_die.units_per_die=3"], "units_per_die"),
+            ("in_die_units_beyond_planes", ["--config", os.path.join(cfg, "cambricon_s.yaml"), "--model", "llama2-7b",
+                                            "--set", "chip.pnm.in_die.units_per_die=4"], "units_per_die"),
+            ("in_die_units_beyond_planes_one_plane", ["--set", "chip.pnm.placement=in_die",
+                                                      "--set", "chip.flash.geometry.planes_per_die=1",
+                                                      "--set", "chip.pnm.in_die.units_per_die=2"], "units_per_die"),
+            ("in_die_unknown_key", ["--set", "chip.pnm.in_die.units=2"], "chip.pnm.in_die.units"),
+            ("in_die_with_page_fault", ["--config", os.path.join(cfg, "faults_example.yaml"),
+                                        "--set", "chip.pnm.placement=in_die"], "chip.faults."),
+            ("in_die_with_stuck_die", ["--set", "chip.pnm.placement=in_die",
+                                       "--set", "chip.faults.s.kind=stuck_die", "--set", "chip.faults.s.channel=0",
+                                       "--set", "chip.faults.s.die=0"], "chip.faults.s")]:
+        case("set_%s" % name, "set", ["run", "--tokens", "1"] + args, msg=msg)
 
     ck = os.path.join(work, "ckpt", "good.bin")
     flags = [

@@ -50,7 +50,14 @@ Chip::Chip(sc_core::sc_module_name name, const ChipConfig& cfg)
     tsv_[c]->down_init.bind(pnm_[c]->tgt_socket);
     pnm_[c]->init_socket.bind(tsv_[c]->up_tgt);
     tsv_[c]->up_init.bind(noc_->tgt_socket);
-    pnm_[c]->flash_socket.bind(flash_[c]->tgt_socket);
+    if (cfg_.pnm.placement == pnmu::Placement::LogicDie) {
+      weight_path_.push_back(
+          std::make_unique<TsvWeightPath>(("wpath" + n).c_str(), *tsv_[c], cfg_.flash.page_size_bytes));
+      pnm_[c]->flash_socket.bind(weight_path_[c]->tgt_socket);
+      weight_path_[c]->init_socket.bind(flash_[c]->tgt_socket);
+    } else {
+      pnm_[c]->flash_socket.bind(flash_[c]->tgt_socket);
+    }
     pnm_[c]->idle_o(unit_idle_[c]);
     pnm_[c]->error_o(unit_error_[c]);
   }

@@ -5,6 +5,10 @@
 //   vu  ──┼──► noc (addr::REGIONS) ─┤
 //   tsv[c].up ┘                     └── PNM c ──► tsv[c].down ──► pnm[c] ──► flash[c]
 //                                                              pnm[c].init ──► tsv[c].up
+// Placement (cfg.pnm.placement, CHIP.md "Placement"): logic_die puts a
+// TsvWeightPath (pnm[c].flash ──► path[c] ──► flash[c]) that carries every
+// weight page up tsv[c]; in_die gives each unit an InDieArray (no bus
+// transfer of weights); controller is the diagram above.
 //
 // Usable by tests, benchmarks and the CLI: construct, (load a model), then
 // queue firmware programs on cpu() and sc_start().
@@ -26,6 +30,7 @@
 #include <systemc>
 
 #include "tlm/chip/chip_config.hpp"
+#include "tlm/chip/tsv_weight_path.hpp"
 #include "tlm/common/stats.hpp"
 #include "tlm/flash/flash_channel.hpp"
 #include "tlm/logic/irq_controller.hpp"
@@ -85,6 +90,7 @@ class Chip : public sc_core::sc_module {
   std::vector<std::unique_ptr<flash::FlashChannel>> flash_;
   std::vector<std::unique_ptr<logic::TsvLink>> tsv_;
   std::vector<std::unique_ptr<pnmu::PnmUnit>> pnm_;
+  std::vector<std::unique_ptr<TsvWeightPath>> weight_path_;  // placement logic_die only
 
   sc_core::sc_vector<sc_core::sc_signal<bool>> unit_idle_, unit_error_;
   sc_core::sc_signal<bool> pnm_idle_{"pnm_idle", true}, pnm_error_{"pnm_error"}, vu_idle_{"vu_idle", true};

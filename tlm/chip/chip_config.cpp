@@ -123,6 +123,24 @@ ChipConfig load_chip_config(const ConfigReader& r) {
                                           std::to_string(regs::addr::PNM_COUNT) + " (allowed: 1 .. " +
                                           std::to_string(regs::addr::PNM_COUNT) + ")");
   }
+  if (c.pnm.placement == pnmu::Placement::InDie) {
+    const unsigned u = c.pnm.in_die.units_per_die, planes = c.flash.planes_per_die;
+    if (u > planes || planes % u != 0) {
+      r.fail("pnm.in_die.units_per_die",
+             "= " + std::to_string(u) + " does not fit the geometry: placement in_die needs units_per_die to divide "
+             "flash.geometry.planes_per_die (" + std::to_string(planes) + "): allowed 1 .. " + std::to_string(planes) +
+             ", a divisor of it");
+    }
+    for (const FaultSpec& f : c.faults) {
+      if (f.kind != FaultSpec::Kind::TsvError) {
+        // The in-die units sense pages themselves (InDieArray): no page read
+        // reaches the flash channel model's ECC or its stuck-die hook.
+        r.fail("faults." + f.name, std::string("kind ") + FaultSpec::kind_name(f.kind) +
+                                       " acts on the controller's page reads, which placement in_die does not make: "
+                                       "allowed with pnm.placement controller or logic_die (tsv_error with any)");
+      }
+    }
+  }
   // The activation SRAM's own limits are checked by the PNM loader; only
   // checks that need two blocks' sections live here.
   if (c.pnm.readahead_bytes != 0 && c.pnm.readahead_bytes < 2ull * c.flash.page_size_bytes) {

@@ -4,7 +4,8 @@
 //   chip:
 //     name: hbf_gen1
 //     flash:  {preset: hbf_gen1, ...overrides}   # tlm/flash: channel count, timing, storage
-//     pnm:    {...}                               # tlm/pnm: queue, read-ahead, activation SRAM, mve
+//     pnm:    {...}                               # tlm/pnm: queue, read-ahead, activation SRAM, mve,
+//                                                 # placement (in_die | controller | logic_die), in_die
 //     logic:  {memory: {...}, tsv: {...}, vector_unit: {...}}
 //     noc:    {...}
 //     cpu:    {...}
@@ -48,6 +49,10 @@
 //                       after_transfers (default 0), from_<unit> (default 0):
 //                       the TSV link answers an error response for every later
 //                       transfer in that direction.
+//
+// pnm.placement in_die: pnm.in_die.units_per_die must divide
+// flash.geometry.planes_per_die, and faults other than tsv_error are
+// rejected (the in-die units read no page through the channel model).
 //
 // The channel count is the flash's (one PNM unit per flash channel), so it is
 // stated once. Cross-block checks run here, at load, and name the key.

@@ -75,8 +75,9 @@ void TsvLink::b_transport(int dir, tlm::tlm_generic_payload& p, sc_core::sc_time
       return;
     }
   }
-  const sc_core::sc_time start = std::max(t, busy_until_[dir]);
   const sc_core::sc_time xfer = transfer_time(n);
+  const sc_core::sc_time start =
+      intervals_on_[dir] ? ps_time(reserve(dir, to_ps(t), to_ps(xfer))) : std::max(t, busy_until_[dir]);
   // The link's times are below kMaxSimPs, its latency and a transfer far
   // below it: past the bound, stop with an error rather than wrap.
   if (!check_sim_time(to_ps(start) + to_ps(latency_) + to_ps(xfer), name(), "TSV transfer")) {
@@ -99,6 +100,92 @@ void TsvLink::b_transport(int dir, tlm::tlm_generic_payload& p, sc_core::sc_time
                  "{\"bytes\": " + std::to_string(n) + "}");
   }
   out(dir)->b_transport(p, delay);
+}
+
+uint64_t TsvLink::reserve(int dir, uint64_t t, uint64_t len) {
+  auto& iv = iv_[dir];
+  const uint64_t prune = now_ps();
+  size_t head = 0;
+  while (head < iv.size() && iv[head].second <= prune) ++head;
+  if (head > 0) iv.erase(iv.begin(), iv.begin() + static_cast<std::ptrdiff_t>(head));
+  if (len == 0) return t;
+  size_t i = static_cast<size_t>(
+      std::upper_bound(iv.begin(), iv.end(), t,
+                       [](uint64_t v, const std::pair<uint64_t, uint64_t>& p) { return v < p.second; }) -
+      iv.begin());
+  for (; i < iv.size(); ++i) {
+    if (t + len <= iv[i].first) break;
+    t = std::max(t, iv[i].second);
+  }
+  const uint64_t e = t + len;
+  const bool merge_prev = i > 0 && iv[i - 1].second == t;
+  const bool merge_next = i < iv.size() && iv[i].first == e;
+  if (merge_prev && merge_next) {
+    iv[i - 1].second = iv[i].second;
+    iv.erase(iv.begin() + static_cast<std::ptrdiff_t>(i));
+  } else if (merge_prev) {
+    iv[i - 1].second = e;
+  } else if (merge_next) {
+    iv[i].first = t;
+  } else {
+    iv.insert(iv.begin() + static_cast<std::ptrdiff_t>(i), {t, e});
+  }
+  return t;
+}
+
+bool TsvLink::carry(Dir dir, uint64_t bytes, uint64_t ready_ps, uint64_t& arrival_ps) {
+  uint64_t first = 0;
+  return carry_run(dir, 1, bytes, bytes, ready_ps, ready_ps, first, arrival_ps);
+}
+
+bool TsvLink::carry_run(Dir dir, uint64_t n, uint64_t bytes, uint64_t last_bytes, uint64_t first_ready_ps,
+                        uint64_t last_ready_ps, uint64_t& first_arrival_ps, uint64_t& last_arrival_ps) {
+  if (n == 0) return true;
+  if (fault_[dir].on) {
+    Fault& f = fault_[dir];
+    if (f.seen + n > f.after && last_ready_ps >= f.from_ps) {
+      f.seen += n;
+      stats_[dir].injected_errors += n;
+      return false;
+    }
+    f.seen += n;
+  }
+  const uint64_t x = to_ps(transfer_time(bytes)), x_last = to_ps(transfer_time(last_bytes));
+  const uint64_t lat = to_ps(latency_);
+  if (!intervals_on_[dir]) {
+    intervals_on_[dir] = true;
+    const uint64_t busy = to_ps(busy_until_[dir]);
+    if (busy > 0) iv_[dir].emplace_back(0, busy);
+  }
+  uint64_t s_first = 0, s_last = 0, wait = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint64_t ready =
+        n == 1 ? first_ready_ps
+               : first_ready_ps + static_cast<uint64_t>(double(last_ready_ps - first_ready_ps) * double(i) / double(n - 1));
+    const uint64_t len = i + 1 == n ? x_last : x;
+    const uint64_t st = reserve(dir, ready, len);
+    wait += st - ready;
+    if (i == 0) s_first = st;
+    s_last = st;
+  }
+  if (!check_sim_time(s_last + x_last + lat, name(), "TSV transfer")) return false;
+  busy_until_[dir] = std::max(busy_until_[dir], ps_time(s_last + x_last));
+  first_arrival_ps = s_first + (n == 1 ? x_last : x) + lat;
+  last_arrival_ps = s_last + x_last + lat;
+  const uint64_t total = (n - 1) * bytes + last_bytes;
+  TsvDirStats& s = stats_[dir];
+  s.transactions += n;
+  s.bytes += total;
+  s.beats += (n - 1) * beats(bytes) + beats(last_bytes);
+  s.busy_ps += (n - 1) * x + x_last;
+  s.wait_ps += wait;
+  s.energy_pj += static_cast<double>(total) * 8.0 * cfg_.energy_pj_per_bit;
+  if (auto* tr = trace::active()) {
+    tr->complete("tsv", n == 1 ? "carry" : "carry x" + std::to_string(n),
+                 tr->track("tsv", std::string(name()) + (dir == kDown ? " down" : " up")), s_first,
+                 s_last + x_last - s_first, "{\"bytes\": " + std::to_string(total) + "}");
+  }
+  return true;
 }
 
 unsigned TsvLink::transport_dbg(int dir, tlm::tlm_generic_payload& p) {

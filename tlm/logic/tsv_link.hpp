@@ -36,6 +36,8 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -91,6 +93,22 @@ class TsvLink : public sc_core::sc_module {
   sc_core::sc_time transfer_time(uint64_t bytes) const;
   sc_core::sc_time idle_delay(uint64_t bytes) const;  // latency + transfer
 
+  // Transfers booked by a call instead of a payload through the sockets
+  // (placement logic_die: pnmu::TsvWeightPath carries every weight page up
+  // the link). carry: `bytes` ready at ready_ps cross after the direction's
+  // earlier transfers, with the formulas above (start = max(ready,
+  // busy_until), busy_until = start + transfer); returns the arrival time
+  // start + transfer + latency, or false under an injected fault (the
+  // transfer is then not made). carry_run: n transfers of `bytes` each (the
+  // last of `last_bytes` <= bytes), ready evenly spaced from first_ready to
+  // last_ready (a stream-mode read batch), each booked at its ready time.
+  // Same stats, energy and trace as b_transport (one transaction per
+  // transfer). From the first carry on, the direction is reserved as
+  // intervals (below), for carried transfers and payloads alike.
+  bool carry(Dir dir, uint64_t bytes, uint64_t ready_ps, uint64_t& arrival_ps);
+  bool carry_run(Dir dir, uint64_t n, uint64_t bytes, uint64_t last_bytes, uint64_t first_ready_ps,
+                 uint64_t last_ready_ps, uint64_t& first_arrival_ps, uint64_t& last_arrival_ps);
+
   // Fault injection: direction `dir` fails every transfer issued at or after
   // from_ps once after_transfers transfers have passed in that direction.
   void inject_error(Dir dir, uint64_t after_transfers, uint64_t from_ps);
@@ -107,6 +125,14 @@ class TsvLink : public sc_core::sc_module {
   TsvConfig cfg_;
   sc_core::sc_time latency_;
   std::array<sc_core::sc_time, 2> busy_until_{};
+  // A direction that has carried transfers keeps its busy time as reserved
+  // intervals instead (a transfer takes the first gap of its length from its
+  // ready time): the weight path books pages ahead of the kernel, and a
+  // payload (a result write-back) must not queue behind a page booked for
+  // later. Intervals that end before the kernel time are dropped.
+  uint64_t reserve(int dir, uint64_t ready_ps, uint64_t len_ps);  // returns the start
+  std::array<bool, 2> intervals_on_{};
+  std::array<std::vector<std::pair<uint64_t, uint64_t>>, 2> iv_;
   std::array<TsvDirStats, 2> stats_{};
   struct Fault {
     bool on = false;

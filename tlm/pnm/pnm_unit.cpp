@@ -63,6 +63,7 @@ PnmUnit::PnmUnit(sc_core::sc_module_name name, const PnmConfig& cfg, unsigned ch
     slot_free_ps_.assign(slots_, 0);
   }
   scratch_.assign(page_, 0);
+  if (cfg_.placement == Placement::InDie) in_die_ = std::make_unique<InDieArray>(flash, cfg_.in_die);
   epochs_.emplace_back(0, 0);  // ACT_EPOCH resets to 0 at time 0
 
   tgt_socket.register_b_transport(this, &PnmUnit::b_transport);
@@ -333,6 +334,10 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
       j.t_ps = j.start_ps + j.vecs * row_ps;  // activation load: n x B beats
       j.state = JobState::Running;
       progress = true;
+      if (in_die_) {
+        run_in_die(j);
+        continue;
+      }
     }
     // Weight beats per row (rows padded to whole beats of `lanes` bytes).
     const uint64_t beats_row = pnm::mve::beats_per_row(mp, j.cols);
@@ -441,6 +446,66 @@ void PnmUnit::finish_job(Job& j) {
   n_.rows += j.rows_c;
   n_.macs += j.bytes * j.vecs;
   j.ready_ps = {};
+  j.state = JobState::Computed;
+}
+
+// Placement in_die: the whole job on the in-die units (InDieArray); the
+// engine computes the values (functional) from the stripe read with
+// transport_dbg, as one job, which equals the sum of the in-die partials.
+void PnmUnit::run_in_die(Job& j) {
+  InDieJob ij;
+  ij.flash = j.flash;
+  ij.bytes = j.bytes;
+  ij.cols = j.cols;
+  ij.vecs = j.vecs;
+  ij.push_ps = j.push_ps;
+  ij.start_ps = j.start_ps;
+  j.end_ps = std::max(in_die_->run(ij), j.start_ps);
+  if (cfg_.functional) {
+    j.tile.assign(j.bytes, 0);
+    tlm::tlm_generic_payload gp;
+    gp.set_command(tlm::TLM_READ_COMMAND);
+    gp.set_address(j.flash);
+    gp.set_data_ptr(reinterpret_cast<unsigned char*>(j.tile.data()));
+    gp.set_data_length(static_cast<unsigned>(j.bytes));
+    gp.set_streaming_width(static_cast<unsigned>(j.bytes));
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    if (flash_socket->transport_dbg(gp) != j.bytes) {
+      j.flash_error = true;
+      ++n_.flash_errors;
+    }
+    pnm::mve::Job mj;
+    mj.id = j.seq;
+    mj.rows = j.rows_c;
+    mj.cols = j.cols;
+    mj.vectors = j.vecs;
+    mj.act = j.act.data();
+    mj.weights = j.tile.data();
+    mj.issue_time_ps = j.start_ps;
+    try {
+      pnm::mve::Result r = engine_->run(mj);
+      if (r.status != pnm::mve::Err::NONE && r.status != pnm::mve::Err::STRB) {
+        j.mve_error = true;
+        if (engine_error_.empty())
+          engine_error_ = "job " + std::to_string(j.seq) + ": MVE rejected it (err " +
+                          std::to_string(static_cast<unsigned>(r.status)) + ")";
+      } else {
+        j.out = std::move(r.out);
+      }
+    } catch (const std::exception& e) {
+      j.mve_error = true;
+      if (engine_error_.empty()) engine_error_ = "job " + std::to_string(j.seq) + ": " + e.what();
+    }
+    j.tile = {};
+    j.act = {};
+  }
+  n_.pages_read += j.pages;
+  n_.bytes_read += j.bytes;
+  n_.rows += j.rows_c;
+  n_.macs += j.bytes * j.vecs;
+  mve_free_ps_ = j.end_ps;
+  j.t_ps = j.end_ps;
+  j.page_cursor = j.pages;
   j.state = JobState::Computed;
 }
 
@@ -785,6 +850,7 @@ void PnmUnit::report(pnm::Stats& s, const std::string& p) const {
   s.set(p + ".readahead.pages", uint64_t{slots_}, "pages", "read-ahead buffer");
   s.set(p + ".time.first_push", ns(n_.first_push_ps == UINT64_MAX ? 0 : n_.first_push_ps), "ns");
   s.set(p + ".time.last_done", ns(n_.last_done_ps), "ns");
+  if (in_die_) in_die_->report(s, p + ".in_die");
 }
 
 }  // namespace pnm::pnmu

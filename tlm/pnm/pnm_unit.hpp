@@ -83,6 +83,16 @@
 // trace span per batch. Token ids and values are those of page mode; the times
 // agree within 1% on the proof grid (scripts/stream_proof.py).
 //
+// Placement (cfg.placement, tlm/chip/CHIP.md "Placement"): controller is
+// all of the above. logic_die is the same unit; the chip puts a TsvWeightPath
+// between flash_socket and the channel, so a page is ready when it has also
+// crossed the TSV link. in_die: no page crosses the bus; when a job starts
+// (the MVE rule above), InDieArray books its reads, activations, in-die
+// compute and partial sums, and the job ends when the last partial reached
+// the controller (then write-back as above). A functional unit reads the
+// stripe with transport_dbg and computes its int32 results with its engine
+// (exact integer sums, equal to the reduced in-die partials).
+//
 // ACT_EPOCH: the gate compares with the largest value written so far (epochs
 // only grow), effective from the write's annotated time.
 #pragma once
@@ -104,6 +114,7 @@
 #include "tlm/common/time_runs.hpp"
 #include "tlm/flash/flash_config.hpp"
 #include "tlm/flash/flash_extension.hpp"
+#include "tlm/pnm/in_die_array.hpp"
 #include "tlm/pnm/mve_engine.hpp"
 #include "tlm/pnm/pnm_config.hpp"
 
@@ -226,7 +237,11 @@ class PnmUnit : public sc_core::sc_module {
   bool advance_mve(uint64_t now, uint64_t& wake);
   bool issue_next(uint64_t now);
   bool issue_batch(uint64_t now);
-  bool issue(uint64_t now) { return cfg_.stream ? issue_batch(now) : issue_next(now); }
+  bool issue(uint64_t now) {
+    if (in_die_) return false;  // placement in_die: the dies read (InDieArray)
+    return cfg_.stream ? issue_batch(now) : issue_next(now);
+  }
+  void run_in_die(Job& j);
   Job* job_to_read();
   uint64_t issue_time(const Job& j, uint64_t slot, uint64_t ctrl, uint64_t now, uint64_t last,
                       uint64_t& stall);
@@ -278,6 +293,9 @@ class PnmUnit : public sc_core::sc_module {
 
   // MVE.
   uint64_t mve_free_ps_ = 0;
+
+  // Placement in_die: the channel's in-die units (null otherwise).
+  std::unique_ptr<InDieArray> in_die_;
 
   PnmCounters n_;
 };
