@@ -22,44 +22,6 @@ const char* to_string(FlashStatus s) {
   return "?";
 }
 
-uint64_t ChannelModel::Bus::reserve(uint64_t t, uint64_t len, uint64_t prune_before,
-                                    uint64_t guard) {
-  while (head_ < iv_.size() && iv_[head_].second <= prune_before) ++head_;
-  if (head_ > 64 && head_ * 2 > iv_.size()) {
-    iv_.erase(iv_.begin(), iv_.begin() + static_cast<std::ptrdiff_t>(head_));
-    head_ = 0;
-  }
-  if (len == 0) return t;
-  // Find the earliest free window [t - guard, t + len); only [t, t + len) is
-  // reserved. First interval ending after t - guard (ends are sorted since
-  // intervals are disjoint).
-  uint64_t g = t - std::min(t, guard);
-  size_t i = static_cast<size_t>(
-      std::upper_bound(iv_.begin() + static_cast<std::ptrdiff_t>(head_), iv_.end(), g,
-                       [](uint64_t v, const std::pair<uint64_t, uint64_t>& p) { return v < p.second; }) -
-      iv_.begin());
-  for (; i < iv_.size(); ++i) {
-    if (g + guard + len <= iv_[i].first) break;
-    g = std::max(g, iv_[i].second);
-  }
-  t = std::max(t, g + guard);
-  busy_ps += len;
-  const uint64_t e = t + len;
-  const bool merge_prev = i > head_ && iv_[i - 1].second == t;
-  const bool merge_next = i < iv_.size() && iv_[i].first == e;
-  if (merge_prev && merge_next) {
-    iv_[i - 1].second = iv_[i].second;
-    iv_.erase(iv_.begin() + static_cast<std::ptrdiff_t>(i));
-  } else if (merge_prev) {
-    iv_[i - 1].second = e;
-  } else if (merge_next) {
-    iv_[i].first = t;
-  } else {
-    iv_.insert(iv_.begin() + static_cast<std::ptrdiff_t>(i), {t, e});
-  }
-  return t;
-}
-
 ChannelModel::ChannelModel(const FlashConfig& cfg, uint32_t channel)
     : cfg_(cfg),
       channel_(channel),
@@ -104,16 +66,6 @@ BlockWear ChannelModel::wear(const PageAddr& a) const {
   w.reads_since_erase = it->second.reads;
   w.page_programmed = a.page < cfg_.pages_per_block && programmed(it->second, a.page);
   return w;
-}
-
-void ChannelModel::Bus::book(uint64_t from, uint64_t to, uint64_t busy) {
-  busy_ps += busy;
-  if (to <= from) return;
-  if (iv_.size() > head_ && iv_.back().second >= from) {
-    iv_.back().second = std::max(iv_.back().second, to);
-  } else {
-    iv_.emplace_back(from, to);
-  }
 }
 
 uint64_t ChannelModel::UnitLine::at(uint32_t unit, uint32_t units, bool& hit) const {

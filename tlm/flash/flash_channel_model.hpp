@@ -45,6 +45,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tlm/common/interval_schedule.hpp"
 #include "tlm/common/stats.hpp"
 #include "tlm/flash/flash_config.hpp"
 #include "tlm/flash/flash_reliability.hpp"
@@ -173,23 +174,8 @@ class ChannelModel {
     bool has_data = false;
     std::vector<uint64_t> programmed;  ///< one bit per page
   };
-  // Bus reservations: disjoint, sorted, touching intervals merged.
-  class Bus {
-   public:
-    /// Reserves [t, t + len) with t >= earliest and [t - guard, t) also free
-    /// (left unreserved); returns t.
-    uint64_t reserve(uint64_t earliest, uint64_t len, uint64_t prune_before, uint64_t guard = 0);
-    /// End of the last reservation (0 if none).
-    uint64_t tail() const { return iv_.size() > head_ ? iv_.back().second : 0; }
-    /// Reserves [from, to) after tail() as one interval (a batch's data-outs
-    /// and the gaps between them), adding `busy` to busy_ps.
-    void book(uint64_t from, uint64_t to, uint64_t busy);
-    uint64_t busy_ps = 0;
-
-   private:
-    std::vector<std::pair<uint64_t, uint64_t>> iv_;
-    size_t head_ = 0;
-  };
+  // The channel bus: data-outs (and commands with cmd_on_data_bus).
+  using Bus = pnm::IntervalSchedule;
   struct ReadTiming {
     uint64_t array_start, array_end;
   };

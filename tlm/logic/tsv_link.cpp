@@ -103,34 +103,7 @@ void TsvLink::b_transport(int dir, tlm::tlm_generic_payload& p, sc_core::sc_time
 }
 
 uint64_t TsvLink::reserve(int dir, uint64_t t, uint64_t len) {
-  auto& iv = iv_[dir];
-  const uint64_t prune = now_ps();
-  size_t head = 0;
-  while (head < iv.size() && iv[head].second <= prune) ++head;
-  if (head > 0) iv.erase(iv.begin(), iv.begin() + static_cast<std::ptrdiff_t>(head));
-  if (len == 0) return t;
-  size_t i = static_cast<size_t>(
-      std::upper_bound(iv.begin(), iv.end(), t,
-                       [](uint64_t v, const std::pair<uint64_t, uint64_t>& p) { return v < p.second; }) -
-      iv.begin());
-  for (; i < iv.size(); ++i) {
-    if (t + len <= iv[i].first) break;
-    t = std::max(t, iv[i].second);
-  }
-  const uint64_t e = t + len;
-  const bool merge_prev = i > 0 && iv[i - 1].second == t;
-  const bool merge_next = i < iv.size() && iv[i].first == e;
-  if (merge_prev && merge_next) {
-    iv[i - 1].second = iv[i].second;
-    iv.erase(iv.begin() + static_cast<std::ptrdiff_t>(i));
-  } else if (merge_prev) {
-    iv[i - 1].second = e;
-  } else if (merge_next) {
-    iv[i].first = t;
-  } else {
-    iv.insert(iv.begin() + static_cast<std::ptrdiff_t>(i), {t, e});
-  }
-  return t;
+  return iv_[dir].reserve(t, len, now_ps());
 }
 
 bool TsvLink::carry(Dir dir, uint64_t bytes, uint64_t ready_ps, uint64_t& arrival_ps) {
@@ -155,7 +128,7 @@ bool TsvLink::carry_run(Dir dir, uint64_t n, uint64_t bytes, uint64_t last_bytes
   if (!intervals_on_[dir]) {
     intervals_on_[dir] = true;
     const uint64_t busy = to_ps(busy_until_[dir]);
-    if (busy > 0) iv_[dir].emplace_back(0, busy);
+    iv_[dir].book(0, busy, 0);
   }
   uint64_t s_first = 0, s_last = 0, wait = 0;
   for (uint64_t i = 0; i < n; ++i) {

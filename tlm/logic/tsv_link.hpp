@@ -45,6 +45,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "tlm/common/config.hpp"
+#include "tlm/common/interval_schedule.hpp"
 #include "tlm/common/stats.hpp"
 
 namespace pnm::logic {
@@ -132,7 +133,7 @@ class TsvLink : public sc_core::sc_module {
   // later. Intervals that end before the kernel time are dropped.
   uint64_t reserve(int dir, uint64_t ready_ps, uint64_t len_ps);  // returns the start
   std::array<bool, 2> intervals_on_{};
-  std::array<std::vector<std::pair<uint64_t, uint64_t>>, 2> iv_;
+  std::array<pnm::IntervalSchedule, 2> iv_;
   std::array<TsvDirStats, 2> stats_{};
   struct Fault {
     bool on = false;

@@ -24,36 +24,9 @@ InDieArray::InDieArray(const pnm::flash::FlashConfig& flash, const InDieConfig& 
 }
 
 uint64_t InDieArray::bus_reserve(uint64_t t, uint64_t len) {
-  while (bus_head_ < bus_.size() && bus_[bus_head_].second <= prune_ps_) ++bus_head_;
-  if (bus_head_ > 64 && bus_head_ * 2 > bus_.size()) {
-    bus_.erase(bus_.begin(), bus_.begin() + static_cast<std::ptrdiff_t>(bus_head_));
-    bus_head_ = 0;
-  }
-  if (len == 0) return t;
-  // The first interval ending after t, then the first gap of len from there.
-  size_t i = static_cast<size_t>(
-      std::upper_bound(bus_.begin() + static_cast<std::ptrdiff_t>(bus_head_), bus_.end(), t,
-                       [](uint64_t v, const std::pair<uint64_t, uint64_t>& p) { return v < p.second; }) -
-      bus_.begin());
-  for (; i < bus_.size(); ++i) {
-    if (t + len <= bus_[i].first) break;
-    t = std::max(t, bus_[i].second);
-  }
+  const uint64_t start = bus_.reserve(t, len, prune_ps_);
   n_.bus_busy_ps += len;
-  const uint64_t e = t + len;
-  const bool merge_prev = i > bus_head_ && bus_[i - 1].second == t;
-  const bool merge_next = i < bus_.size() && bus_[i].first == e;
-  if (merge_prev && merge_next) {
-    bus_[i - 1].second = bus_[i].second;
-    bus_.erase(bus_.begin() + static_cast<std::ptrdiff_t>(i));
-  } else if (merge_prev) {
-    bus_[i - 1].second = e;
-  } else if (merge_next) {
-    bus_[i].first = t;
-  } else {
-    bus_.insert(bus_.begin() + static_cast<std::ptrdiff_t>(i), {t, e});
-  }
-  return t;
+  return start;
 }
 
 uint64_t InDieArray::run(const InDieJob& j) {

@@ -56,6 +56,7 @@
 #include <utility>
 #include <vector>
 
+#include "tlm/common/interval_schedule.hpp"
 #include "tlm/common/stats.hpp"
 #include "tlm/flash/flash_config.hpp"
 #include "tlm/flash/flash_types.hpp"
@@ -113,8 +114,7 @@ class InDieArray {
     uint64_t in_reg = 0;
   };
   std::vector<DieOp> die_op_;
-  std::vector<std::pair<uint64_t, uint64_t>> bus_;
-  size_t bus_head_ = 0;
+  pnm::IntervalSchedule bus_;
   uint64_t prune_ps_ = 0;
   uint64_t job_seq_ = 0;
   InDieCounters n_;

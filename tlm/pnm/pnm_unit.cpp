@@ -401,40 +401,44 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
   return progress;
 }
 
+// Runs the engine on the job's tile and activation snapshot (functional
+// units); `cycles` gets the engine's count when it succeeds. An engine that
+// fails (a shadow mismatch, an RTL that does not finish) fails the job with
+// ERR_CODE MVE; the message is kept for the report. Nothing may escape the
+// SC_THREAD.
+void PnmUnit::run_engine(Job& j, uint64_t& cycles) {
+  pnm::mve::Job mj;
+  mj.id = j.seq;
+  mj.rows = j.rows_c;
+  mj.cols = j.cols;
+  mj.vectors = j.vecs;
+  mj.act = j.act.data();
+  mj.weights = j.tile.data();
+  mj.issue_time_ps = j.start_ps;
+  try {
+    pnm::mve::Result r = engine_->run(mj);
+    if (r.status != pnm::mve::Err::NONE && r.status != pnm::mve::Err::STRB) {
+      j.mve_error = true;
+      if (engine_error_.empty()) {
+        engine_error_ = "job " + std::to_string(j.seq) + ": MVE rejected it (err " +
+                        std::to_string(static_cast<unsigned>(r.status)) + ")";
+      }
+    } else {
+      j.out = std::move(r.out);
+      cycles = r.cycles;
+    }
+  } catch (const std::exception& e) {
+    j.mve_error = true;
+    if (engine_error_.empty()) engine_error_ = "job " + std::to_string(j.seq) + ": " + e.what();
+  }
+  j.tile = {};
+  j.act = {};
+}
+
 void PnmUnit::finish_job(Job& j) {
   const pnm::mve::Params& mp = engine_->params();
   uint64_t cycles = pnm::mve::job_cycles(mp, j.rows_c, j.cols, false, j.vecs);
-  if (cfg_.functional) {
-    pnm::mve::Job mj;
-    mj.id = j.seq;
-    mj.rows = j.rows_c;
-    mj.cols = j.cols;
-    mj.vectors = j.vecs;
-    mj.act = j.act.data();
-    mj.weights = j.tile.data();
-    mj.issue_time_ps = j.start_ps;
-    // An engine that fails (a shadow mismatch, an RTL that does not finish)
-    // fails the job with ERR_CODE MVE; the message is kept for the report.
-    // Nothing may escape this SC_THREAD.
-    try {
-      pnm::mve::Result r = engine_->run(mj);
-      if (r.status != pnm::mve::Err::NONE && r.status != pnm::mve::Err::STRB) {
-        j.mve_error = true;
-        if (engine_error_.empty()) {
-          engine_error_ = "job " + std::to_string(j.seq) + ": MVE rejected it (err " +
-                          std::to_string(static_cast<unsigned>(r.status)) + ")";
-        }
-      } else {
-        j.out = std::move(r.out);
-        cycles = r.cycles;
-      }
-    } catch (const std::exception& e) {
-      j.mve_error = true;
-      if (engine_error_.empty()) engine_error_ = "job " + std::to_string(j.seq) + ": " + e.what();
-    }
-    j.tile = {};
-    j.act = {};
-  }
+  if (cfg_.functional) run_engine(j, cycles);
   // The row stream took B * rows_c cycles after the n x B-beat activation
   // load; the rest of the engine's count follows the last row.
   const uint64_t b = pnm::mve::beats_per_row(mp, j.cols);
@@ -474,30 +478,8 @@ void PnmUnit::run_in_die(Job& j) {
       j.flash_error = true;
       ++n_.flash_errors;
     }
-    pnm::mve::Job mj;
-    mj.id = j.seq;
-    mj.rows = j.rows_c;
-    mj.cols = j.cols;
-    mj.vectors = j.vecs;
-    mj.act = j.act.data();
-    mj.weights = j.tile.data();
-    mj.issue_time_ps = j.start_ps;
-    try {
-      pnm::mve::Result r = engine_->run(mj);
-      if (r.status != pnm::mve::Err::NONE && r.status != pnm::mve::Err::STRB) {
-        j.mve_error = true;
-        if (engine_error_.empty())
-          engine_error_ = "job " + std::to_string(j.seq) + ": MVE rejected it (err " +
-                          std::to_string(static_cast<unsigned>(r.status)) + ")";
-      } else {
-        j.out = std::move(r.out);
-      }
-    } catch (const std::exception& e) {
-      j.mve_error = true;
-      if (engine_error_.empty()) engine_error_ = "job " + std::to_string(j.seq) + ": " + e.what();
-    }
-    j.tile = {};
-    j.act = {};
+    uint64_t cycles = 0;  // the in-die units' time is in_die_'s
+    run_engine(j, cycles);
   }
   n_.pages_read += j.pages;
   n_.bytes_read += j.bytes;

@@ -251,6 +251,7 @@ class PnmUnit : public sc_core::sc_module {
   uint64_t free_slots() const { return cfg_.stream ? slot_runs_.size() : slot_free_ps_.size(); }
   bool gate_time(uint32_t epoch, uint64_t& t) const;
   void finish_job(Job& j);
+  void run_engine(Job& j, uint64_t& cycles);
   void write_back(Job& j, uint64_t now);
   void retire(Job& j);
 
