@@ -55,8 +55,6 @@ class IntervalSchedule {
     }
     return t;
   }
-  // End of the last reservation (0 if none).
-  uint64_t tail() const { return iv_.size() > head_ ? iv_.back().second : 0; }
   // Reserves [from, to) after tail() as one interval, adding `busy` to busy_ps.
   void book(uint64_t from, uint64_t to, uint64_t busy) {
     busy_ps += busy;

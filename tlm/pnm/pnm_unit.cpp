@@ -518,13 +518,25 @@ uint64_t PnmUnit::issue_time(const Job& j, uint64_t slot, uint64_t ctrl, uint64_
   return issue;
 }
 
-void PnmUnit::note_read(uint64_t issue, uint64_t done, uint64_t pages, uint64_t bytes) {
+// Counts `pages` reads issued evenly from issue_first to issue_last and
+// completing evenly from done_first to done_last (one page: first == last).
+// Busy = the union of the reads' [issue, done]; issues never go backwards.
+// When the issues are further apart than a read takes, the intervals of a
+// batch do not touch.
+void PnmUnit::note_read(uint64_t issue_first, uint64_t issue_last, uint64_t done_first,
+                        uint64_t done_last, uint64_t pages, uint64_t bytes) {
   n_.pages_read += pages;
   n_.bytes_read += bytes;
-  // Busy = union of [issue, done]; issues never go backwards.
-  const uint64_t from = std::max(issue, flash_covered_ps_);
-  if (done > from) n_.flash_busy_ps += done - from;
-  flash_covered_ps_ = std::max(flash_covered_ps_, done);
+  const uint64_t lat = (done_first - issue_first + done_last - issue_last) / 2;
+  if (pages > 1 && (issue_last - issue_first) / (pages - 1) >= lat) {
+    const uint64_t overlap =
+        flash_covered_ps_ > issue_first ? std::min(flash_covered_ps_, done_first) - issue_first : 0;
+    n_.flash_busy_ps += pages * lat - std::min(overlap, lat);
+  } else {
+    const uint64_t from = std::max(issue_first, flash_covered_ps_);
+    if (done_last > from) n_.flash_busy_ps += done_last - from;
+  }
+  flash_covered_ps_ = std::max(flash_covered_ps_, done_last);
 }
 
 // One page read as one TLM transaction; returns its completion time.
@@ -552,7 +564,7 @@ uint64_t PnmUnit::read_page(Job& j, uint32_t m, uint64_t issue, uint64_t now) {
   }
   n_.retries += fext_.retries;
   n_.uncorrectable_pages += fext_.uncorrectable_pages;
-  note_read(issue, done, 1, len);
+  note_read(issue, issue, done, done, 1, len);
   if (auto* t = pnm::trace::active()) {
     t->complete("flash", "read", t->track("flash channel", channel_), issue, done - issue,
                 "{\"page\": " + std::to_string(m) + ", \"job\": " + std::to_string(j.seq) + "}");
@@ -592,18 +604,11 @@ bool PnmUnit::issue_batch(uint64_t now) {
   const uint64_t planes = flash_.planes_per_die;
   const uint64_t die_left = planes - (j.flash / page_ + m) % planes;
   const uint64_t q = cfg_.flash_queue_depth;
-  // After a refusal, page by page (n = 1: each issue time exact) until the
-  // refused pages are read.
-  const uint32_t n = j.batch_refused_until > m
-                         ? 1u
-                         : static_cast<uint32_t>(std::min<uint64_t>(
-                               {j.pages - m, flash_.independent_plane_reads ? kMaxBatch : die_left,
-                                slot_runs_.front().n, q, kMaxBatch}));
-  if (n == 1 && j.batch_refused_until > m) {
-    // A page read of a refused batch, as issue_next reads it: the
-    // controller queue frees at the earliest completion in flight (page
-    // reads' completions are kept in inflight_, a heap, as in page mode:
-    // read-retries finish them out of order).
+  if (j.batch_refused_until > m) {
+    // After a refusal, page by page until the refused pages are read, as
+    // issue_next reads them: the controller queue frees at the earliest
+    // completion in flight (page reads' completions are kept in inflight_,
+    // a heap, as in page mode: read-retries finish them out of order).
     uint64_t ctrl = 0;
     if (inflight_runs_.size() + inflight_.size() >= q) {
       if (!inflight_.empty() && (inflight_runs_.empty() || inflight_.top() <= inflight_runs_.at(0))) {
@@ -616,15 +621,12 @@ bool PnmUnit::issue_batch(uint64_t now) {
     }
     uint64_t stall = 0;
     const uint64_t issue = issue_time(j, slot_runs_.at(0), ctrl, now, last_issue_ps_, stall);
-    n_.stall_buffer_full_ps += stall;
-    slot_runs_.pop(1);
-    last_issue_ps_ = issue;
-    const uint64_t done = read_page(j, m, issue, now);
-    j.ready_runs.push(1, done, done);
-    inflight_.push(done);
-    j.pages_issued += 1;
+    read_refused_page(j, issue, stall, now);
     return true;
   }
+  const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(
+      {j.pages - m, flash_.independent_plane_reads ? kMaxBatch : die_left, slot_runs_.front().n, q,
+       kMaxBatch}));
   // Page reads' completions still in flight join the batches', after them
   // (those were issued earlier), earliest first.
   for (; !inflight_.empty(); inflight_.pop()) inflight_runs_.push(1, inflight_.top(), inflight_.top());
@@ -643,7 +645,7 @@ bool PnmUnit::issue_batch(uint64_t now) {
 
   uint32_t booked = 0;
   uint64_t d_f = 0, d_l = 0;
-  if (j.batch_refused_until <= m) {
+  {
     const uint64_t len = std::min<uint64_t>(uint64_t{n} * page_, j.bytes - uint64_t{m} * page_);
     uint8_t* dst = nullptr;
     if (cfg_.functional) {
@@ -687,18 +689,7 @@ bool PnmUnit::issue_batch(uint64_t now) {
     slot_runs_.pop(booked);
     inflight_runs_.pop(waits(booked));
     last_issue_ps_ = iss_l;
-    // Busy: the union of the pages' [issue, done]. When the issues are
-    // further apart than a read takes, the intervals do not touch.
-    const uint64_t lat = (d_f - iss_f + d_l - iss_l) / 2;
-    if (booked > 1 && (iss_l - iss_f) / (booked - 1) >= lat) {
-      const uint64_t overlap = flash_covered_ps_ > iss_f ? std::min(flash_covered_ps_, d_f) - iss_f : 0;
-      n_.pages_read += booked;
-      n_.bytes_read += bytes;
-      n_.flash_busy_ps += booked * lat - std::min(overlap, lat);
-      flash_covered_ps_ = std::max(flash_covered_ps_, d_l);
-    } else {
-      note_read(iss_f, d_l, booked, bytes);
-    }
+    note_read(iss_f, iss_l, d_f, d_l, booked, bytes);
     ++n_.read_batches;
     j.ready_runs.push(booked, d_f, d_l);
     inflight_runs_.push(booked, d_f, d_l);
@@ -713,15 +704,21 @@ bool PnmUnit::issue_batch(uint64_t now) {
   }
   // Refused just now: the first page as a page read at its exact issue
   // time; the rest of the batch follows one call at a time (above).
-  n_.stall_buffer_full_ps += stall_f;
-  slot_runs_.pop(1);
   inflight_runs_.pop(waits(1));
-  last_issue_ps_ = iss_f;
-  const uint64_t done = read_page(j, m, iss_f, now);
+  read_refused_page(j, iss_f, stall_f, now);
+  return true;
+}
+
+// Stream mode: the next page of j as a page read issued at `issue` (the
+// controller queue entry it waited for already taken).
+void PnmUnit::read_refused_page(Job& j, uint64_t issue, uint64_t stall, uint64_t now) {
+  n_.stall_buffer_full_ps += stall;
+  slot_runs_.pop(1);
+  last_issue_ps_ = issue;
+  const uint64_t done = read_page(j, j.pages_issued, issue, now);
   j.ready_runs.push(1, done, done);
   inflight_.push(done);
   j.pages_issued += 1;
-  return true;
 }
 
 // Stream mode: the MVE consumes the next issued batch of job j (see the
@@ -819,7 +816,7 @@ void PnmUnit::report(pnm::Stats& s, const std::string& p) const {
   s.set(p + ".flash.busy", ns(n_.flash_busy_ps), "ns", "time with a page read in flight");
   s.set(p + ".flash.stall_buffer_full", ns(n_.stall_buffer_full_ps), "ns",
         "reads held back only by a full read-ahead buffer");
-  if (cfg_.stream) s.set(p + ".flash.read_batches", n_.read_batches, "batches", "stream mode: pages booked per transaction");
+  if (cfg_.stream) s.set(p + ".flash.read_batches", n_.read_batches, "transactions", "stream mode: ReadBatch transactions booked");
   s.set(p + ".flash.errors", n_.flash_errors, "reads", "error responses other than uncorrectable");
   s.set(p + ".ecc.retries", n_.retries, "steps");
   s.set(p + ".ecc.uncorrectable_pages", n_.uncorrectable_pages, "pages");

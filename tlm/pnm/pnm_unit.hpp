@@ -246,7 +246,9 @@ class PnmUnit : public sc_core::sc_module {
   uint64_t issue_time(const Job& j, uint64_t slot, uint64_t ctrl, uint64_t now, uint64_t last,
                       uint64_t& stall);
   uint64_t read_page(Job& j, uint32_t m, uint64_t issue, uint64_t now);
-  void note_read(uint64_t issue, uint64_t done, uint64_t pages, uint64_t bytes);
+  void note_read(uint64_t issue_first, uint64_t issue_last, uint64_t done_first, uint64_t done_last,
+                 uint64_t pages, uint64_t bytes);
+  void read_refused_page(Job& j, uint64_t issue, uint64_t stall, uint64_t now);
   void consume_batch(Job& j, uint64_t beats_row);
   uint64_t free_slots() const { return cfg_.stream ? slot_runs_.size() : slot_free_ps_.size(); }
   bool gate_time(uint32_t epoch, uint64_t& t) const;
