@@ -39,7 +39,9 @@
 #include "sim/report/decode_report.hpp"
 #include "sim/report/gpu_baseline.hpp"
 #include "sim/sweep.hpp"
+#include "sim/model/photon.hpp"
 #include "tlm/chip/decode_session.hpp"
+#include "tlm/chip/photon_session.hpp"
 #include "tlm/common/trace.hpp"
 #include "tlm/pnm/mve_config.hpp"
 
@@ -371,7 +373,111 @@ Prepared prepare(RunOptions& o, bool* fit_checks = nullptr) {
   return p;
 }
 
+// Writes the stats JSON (with the generated ids) to o.stats, when asked.
+void write_stats(const RunOptions& o, const Stats& stats, const report::DecodeReport& rep,
+                 const std::vector<int32_t>& prompt, const std::vector<std::string>& texts) {
+  if (o.stats.empty()) return;
+  nlohmann::json j = stats.to_json();
+  j["generated"]["token_ids"] = rep.token_ids;
+  j["generated"]["prompt_ids"] = prompt;
+  if (!texts.empty()) j["generated"]["text"] = texts;
+  std::FILE* f = std::fopen(o.stats.c_str(), "w");
+  const std::string text = j.dump(2) + "\n";
+  if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fclose(f) != 0) {
+    throw std::runtime_error("cannot write stats to " + o.stats);
+  }
+  if (!o.quiet) std::printf("stats: %s\n", o.stats.c_str());
+}
+
+// A timing-only PHOTON shape (kind: photon): the PHOTON program at a context
+// taken as encoded, every sequence in lockstep. The decode phase is tokens
+// 1..tokens-1; with tokens = P_L + 1 it is one whole period of the schedule
+// (one coarse update, every window), so its tokens/s is the steady rate.
+int run_photon(RunOptions& o, const std::string& path) {
+  if (!o.prompt.empty() || !o.prompt_ids.empty() || !o.tokenizer.empty() || o.temperature != 0.0f) {
+    throw UsageError("conflicting options: a PHOTON shape runs timing-only and greedy (no --prompt, --prompt-ids, "
+                     "--tokenizer or --temperature; its functional form is tested in tests/chip/test_photon.cpp)");
+  }
+  if (!o.trace_fst.empty()) throw UsageError("conflicting options: --trace-fst needs weights; a PHOTON shape has none");
+  const model::PhotonShape shape = model::load_photon_yaml(path);
+  std::vector<std::string> sets = o.sets;
+  if (!o.mve.empty()) sets.push_back("chip.pnm.mve.kind=" + o.mve);
+  if (o.fast) sets.push_back("chip.sim.mode=stream");
+  const std::string config = resolve(o.config.empty() ? "sim/configs/hbf_gen1.yaml" : o.config);
+  if (!fs::exists(config)) throw UsageError("--config " + config + ": no such file");
+  chip::ChipConfig cfg = chip::load_chip_config(config, sets);
+  if (cfg.pnm.mve.kind != "tlm") throw UsageError("conflicting options: a PHOTON shape is timing-only: --mve tlm");
+  cfg.flash.storage_mode = flash::StorageMode::TimingOnly;
+  cfg.flash.preprogrammed = true;
+  cfg.pnm.functional = false;
+  const int64_t P = shape.tokens_per(shape.levels_n());
+  const int64_t context = o.context;
+  if (context + o.tokens - 1 > shape.seq_len) {
+    throw UsageError(fmt::format("--context {} + --tokens {} needs {} positions; {} has seq_len {}", context, o.tokens,
+                                 context + o.tokens - 1, path, shape.seq_len));
+  }
+  chip::PhotonWorkload work;
+  work.n_seqs = o.batch;
+  work.coarse_len = uint32_t(std::max<int64_t>(1, (context + o.tokens + P - 1) / P));
+  const report::GpuConfig gpu = report::load_gpu_config(resolve(o.gpu.empty() ? "sim/configs/gpu/h100_sxm.yaml" : o.gpu));
+  (void)chip::plan_photon(cfg, shape, work);
+
+  if (!o.trace_json.empty()) trace::open(o.trace_json);
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
+  chip::Chip chip("chip", cfg);
+  const auto wall0 = std::chrono::steady_clock::now();
+  const chip::LoadedPhoton loaded = chip::load_photon_shape(chip, shape, work);
+  sc_core::sc_start(sc_core::sc_time(static_cast<double>(loaded.report.load_time_ps), sc_core::SC_PS));
+  Stats before, mid;
+  chip.report(before, "chip");
+  chip::PhotonSession session(chip, loaded);
+  session.on_prefill_done([&] { chip.report(mid, "chip"); });
+  chip::RunSpec spec;
+  spec.prompt.clear();
+  spec.start_pos = uint32_t(context);
+  spec.tokens = o.tokens;
+  spec.batch = o.batch;
+  Progress progress("decoding", o.tokens * int(o.batch), !o.quiet);
+  int done = 0;
+  session.queue(spec, [&](const chip::TokenRecord&) { progress.update(++done); });
+  sc_core::sc_start();
+  progress.finish();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  trace::close();
+  session.finish();
+  if (session.hung() || session.failed()) {
+    std::fprintf(stderr, "pnmsim: %s\n", session.error().c_str());
+    return 1;
+  }
+  Stats stats;
+  chip.report(stats, "chip");
+  report::DecodeReport rep = report::summarize(cfg, nullptr, session, loaded.report, before, mid, stats, gpu, wall);
+  // PHOTON's cache is not tokens x a per-token size: the coarsest encoder's
+  // positions plus the fixed windows (PhotonShape::kv_bytes).
+  const double gib = 1024.0 * 1024.0 * 1024.0;
+  rep.kv_bytes = double(shape.kv_bytes(context + o.tokens - 1)) * rep.batch;
+  rep.max_batch = double(loaded.report.kv.max_seqs);
+  rep.tokens_per_s_per_kv_gib = rep.kv_bytes > 0 ? rep.aggregate_tokens_per_s / (rep.kv_bytes / gib) : 0;
+  report::add_to_stats(rep, stats);
+  stats.set("report.photon.levels", uint64_t(shape.levels_n()), "levels");
+  stats.set("report.photon.tokens_per_coarse_position", uint64_t(P), "tokens", "P_L");
+  stats.set("report.photon.params", shape.n_params(), "values");
+  stats.set("report.photon.global_kv_bytes", double(shape.global_kv_bytes(context + o.tokens - 1)), "B",
+            "per sequence: the coarsest encoder's cache");
+  stats.set("report.photon.local_kv_bytes", double(shape.local_kv_bytes()), "B",
+            "per sequence: the local decoders' windows (independent of the context)");
+  stats.set("report.photon.bytes_per_seq", double(loaded.report.kv.bytes_per_seq), "B",
+            "logic memory one more sequence takes (caches, work areas, buffers)");
+  if (!o.quiet) std::fputs(report::format(rep, shape.name, config).c_str(), stdout);
+  write_stats(o, stats, rep, {}, {});
+  return 0;
+}
+
 int run(RunOptions& o) {
+  if (const ModelChoice mc = choose_model(o.model);
+      mc.kind == ModelChoice::Kind::Shape && model::is_photon_yaml(mc.path)) {
+    return run_photon(o, mc.path);
+  }
   Prepared p = prepare(o);
   const chip::ChipConfig& cfg = p.cfg;
   const model::ModelShape& shape = p.shape;
@@ -414,7 +520,7 @@ int run(RunOptions& o) {
 
   Stats stats;
   chip.report(stats, "chip");
-  const report::DecodeReport rep = report::summarize(cfg, shape, session, load, before, mid, stats, p.gpu, wall);
+  const report::DecodeReport rep = report::summarize(cfg, &shape, session, load, before, mid, stats, p.gpu, wall);
   report::add_to_stats(rep, stats);
   if (!o.quiet) std::fputs(report::format(rep, o.model, config).c_str(), stdout);
   std::vector<std::string> texts;
@@ -427,18 +533,7 @@ int run(RunOptions& o) {
       }
     }
   }
-  if (!o.stats.empty()) {
-    nlohmann::json j = stats.to_json();
-    j["generated"]["token_ids"] = rep.token_ids;
-    j["generated"]["prompt_ids"] = spec.prompt;
-    if (tok) j["generated"]["text"] = texts;
-    std::FILE* f = std::fopen(o.stats.c_str(), "w");
-    const std::string text = j.dump(2) + "\n";
-    if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fclose(f) != 0) {
-      throw std::runtime_error("cannot write stats to " + o.stats);
-    }
-    if (!o.quiet) std::printf("stats: %s\n", o.stats.c_str());
-  }
+  write_stats(o, stats, rep, spec.prompt, texts);
   if (!o.trace_json.empty() && !o.quiet) std::printf("timeline: %s (open in ui.perfetto.dev)\n", o.trace_json.c_str());
   if (!o.trace_fst.empty() && !o.quiet) {
     std::printf("waveform: %s (gtkwave %s testbench/mve/mve.gtkw; PNM unit 0's MVE)\n", o.trace_fst.c_str(),

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 
+#include "firmware/decode/fw_internal.h"
 #include "firmware/hal/hal.h"
 #include "firmware/hal/pnm_regs.h"
 
@@ -62,6 +63,8 @@ static fw_error_t err_set(fw_error_t code, const char* msg, uint32_t value) {
   return code;
 }
 
+fw_error_t fw_i_err(fw_error_t code, const char* msg, uint32_t value) { return err_set(code, msg, value); }
+
 // ------------------------------------------------------- descriptor checks --
 
 
@@ -95,8 +98,9 @@ fw_error_t fw_check_desc(const pnm_model_desc_t* m) {
   if (m->hidden_dim == 0u || m->hidden_dim > PNM_PNM_JOB_COLS_VALUE_MASK) {
     return err_set(FW_ERR_DESC, "hidden_dim outside 1..65535 (JOB_COLS width)", m->hidden_dim);
   }
-  if (m->vocab_size == 0u || m->vocab_size > PNM_PNM_JOB_ROWS_VALUE_MASK) {
-    return err_set(FW_ERR_DESC, "vocab_size outside 1..2^24-1 (JOB_ROWS width)", m->vocab_size);
+  // vocab_size 0: a latent stack (PHOTON), vectors in and out, no embedding or classifier.
+  if (m->vocab_size > PNM_PNM_JOB_ROWS_VALUE_MASK) {
+    return err_set(FW_ERR_DESC, "vocab_size outside 0..2^24-1 (JOB_ROWS width)", m->vocab_size);
   }
   if (m->n_layers == 0u || m->n_layers > FW_MAX_LAYERS) {
     return err_set(FW_ERR_DESC, "n_layers outside 1..4096", m->n_layers);
@@ -125,7 +129,7 @@ fw_error_t fw_check_desc(const pnm_model_desc_t* m) {
   const uint64_t cache = 4ull * m->n_layers * m->kv_len * kv_dim_of(m);
   const uint64_t last_seq = (uint64_t)(m->n_seqs - 1u) * m->seq_stride;
   if (m->n_seqs > 1u && m->seq_stride < cache) return err_set(FW_ERR_DESC, "seq_stride smaller than one cache", 0);
-  if (!in_logic_mem(m->token_embedding, voc4 * m->dim)) {
+  if (m->vocab_size != 0u && !in_logic_mem(m->token_embedding, voc4 * m->dim)) {
     return err_set(FW_ERR_DESC, "token_embedding outside LOGIC_MEM or unaligned", 0);
   }
   if (!in_logic_mem(m->rms_final, dim4)) return err_set(FW_ERR_DESC, "rms_final outside LOGIC_MEM or unaligned", 0);
@@ -144,11 +148,14 @@ fw_error_t fw_check_desc(const pnm_model_desc_t* m) {
     if (!in_logic_mem(m->q + o, dim4)) return err_set(FW_ERR_DESC, "q outside LOGIC_MEM or unaligned", 0);
     if (!in_logic_mem(m->hb + o, hid4)) return err_set(FW_ERR_DESC, "hb outside LOGIC_MEM or unaligned", 0);
     if (!in_logic_mem(m->hb2 + o, hid4)) return err_set(FW_ERR_DESC, "hb2 outside LOGIC_MEM or unaligned", 0);
-    if (!in_logic_mem(m->logits + o, voc4)) return err_set(FW_ERR_DESC, "logits outside LOGIC_MEM or unaligned", 0);
+    if (m->vocab_size != 0u && !in_logic_mem(m->logits + o, voc4)) {
+      return err_set(FW_ERR_DESC, "logits outside LOGIC_MEM or unaligned", 0);
+    }
     if (!in_logic_mem(m->partials + o, 4ull * max3(m->dim, m->hidden_dim, m->vocab_size))) {
       return err_set(FW_ERR_DESC, "partials outside LOGIC_MEM or unaligned", 0);
     }
   }
+  if (m->vocab_size == 0u) return FW_OK;
   if (m->cls.rows != m->vocab_size || m->cls.cols != m->dim) {
     return err_set(FW_ERR_DESC, "cls is not vocab_size x dim", m->cls.rows);
   }
@@ -188,25 +195,6 @@ fw_error_t fw_check_model(const pnm_model_desc_t* m, const pnm_layer_desc_t* lay
 }
 
 // ------------------------------------------------------------ chip access --
-
-// Register shadows: operand registers keep their values between operations
-// (regmap: rw, no side effects), so a write that would not change a register
-// is skipped. Valid for one step only (reset on entry): nothing else writes
-// these registers while the firmware runs.
-#define VU_SHADOW_N ((PNM_VU_FARG_OFFSET >> 2) + 1u)
-#define JOB_SHADOW_N ((PNM_PNM_JOB_DST_STRIDE_OFFSET >> 2) + 1u)
-
-typedef struct {
-  const pnm_model_desc_t* m;
-  int32_t layer;
-  uint32_t vectors;        // activation vectors per PNM job (PARAMS.VECTORS + 1)
-  uint32_t epoch;          // last ACT_EPOCH written
-  uint32_t jobs_expected;  // unit 0's JOBS_DONE once every pushed job is done
-  uint32_t vu_shadow[VU_SHADOW_N];
-  uint32_t vu_valid;
-  uint32_t job_shadow[JOB_SHADOW_N];
-  uint32_t job_valid;
-} fw_ctx_t;
 
 #define VU_REG(off) (PNM_ADDR_VU_BASE + (off))
 #define BCAST_REG(off) (PNM_ADDR_PNM_BCAST_BASE + (off))
@@ -296,14 +284,15 @@ static fw_error_t vu_binary(fw_ctx_t* c, uint32_t op, uint64_t dst, uint64_t a, 
 // Queues one GEMV job on every unit (PNM_BCAST) for the next epoch: nvec
 // activation vectors from act_off (packed, w->cols bytes each), vector v's
 // results to dst + v * slot_stride.
-static void pnm_push(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t dst, uint32_t nvec, uint32_t act_off) {
+static void pnm_push(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t dst, uint32_t dst_stride, uint32_t nvec,
+                     uint32_t act_off) {
   job_set(c, PNM_PNM_JOB_FLASH_LO_OFFSET, (uint32_t)w->flash_addr);
   job_set(c, PNM_PNM_JOB_FLASH_HI_OFFSET, (uint32_t)(w->flash_addr >> 32));
   job_set(c, PNM_PNM_JOB_ROWS_OFFSET, w->rows);
   job_set(c, PNM_PNM_JOB_COLS_OFFSET, w->cols);
   job_set(c, PNM_PNM_JOB_ACT_OFF_OFFSET, act_off);
   job_set(c, PNM_PNM_JOB_VECS_OFFSET, nvec);
-  job_set(c, PNM_PNM_JOB_DST_STRIDE_OFFSET, (uint32_t)c->m->slot_stride);
+  job_set(c, PNM_PNM_JOB_DST_STRIDE_OFFSET, dst_stride);
   job_set(c, PNM_PNM_JOB_EPOCH_OFFSET, c->epoch + 1u);
   job_set(c, PNM_PNM_JOB_DST_LO_OFFSET, (uint32_t)dst);
   job_set(c, PNM_PNM_JOB_DST_HI_OFFSET, (uint32_t)(dst >> 32));
@@ -312,14 +301,20 @@ static void pnm_push(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t dst, uint
   ++g_counts.pnm_jobs;
 }
 
-// The GEMV of w for `count` slots' vectors (quantized at FW_ACT_OFF + j *
-// cols): one job per group of up to `vectors` vectors, each reading w once.
-// dst is slot 0's buffer; vector j's results land in slot j's.
-static void pnm_push_groups(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t dst, uint32_t count) {
+// The GEMV of w for `count` vectors (quantized at FW_ACT_OFF + j * cols):
+// one job per group of up to `vectors` vectors, each reading w once.
+// Vector j's int32 results land at dst + j * stride.
+static void pnm_push_strided(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t dst, uint32_t stride,
+                             uint32_t count) {
   for (uint32_t j = 0; j < count; j += c->vectors) {
     const uint32_t nvec = count - j < c->vectors ? count - j : c->vectors;
-    pnm_push(c, w, dst + (uint64_t)j * c->m->slot_stride, nvec, FW_ACT_OFF + j * w->cols);
+    pnm_push(c, w, dst + (uint64_t)j * stride, stride, nvec, FW_ACT_OFF + j * w->cols);
   }
+}
+
+// pnm_push_strided into the slots' work areas: dst is slot 0's buffer.
+static void pnm_push_groups(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t dst, uint32_t count) {
+  pnm_push_strided(c, w, dst, (uint32_t)c->m->slot_stride, count);
 }
 
 // Names the first unit with STATUS.ERROR.
@@ -368,11 +363,7 @@ static fw_error_t pnm_release_and_wait(fw_ctx_t* c) {
 
 // ------------------------------------------------------------- the step --
 
-#define TRY(expr)                      \
-  do {                                 \
-    const fw_error_t e_ = (expr);      \
-    if (e_ != FW_OK) return e_;        \
-  } while (0)
+#define TRY FW_TRY
 
 static void push_qkv(fw_ctx_t* c, const pnm_layer_desc_t* L, uint32_t n) {
   const pnm_model_desc_t* m = c->m;
@@ -393,15 +384,14 @@ static fw_error_t quantize_into(fw_ctx_t* c, uint64_t src, uint32_t len, uint32_
   return vu_run(c, PNM_VU_OP_QUANTIZE, &g_scale[j]);
 }
 
-static fw_error_t step(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_slot_t* slots, uint32_t n,
-                       fw_sampler_t* const* samplers, uint32_t* next) {
-  const pnm_model_desc_t* m = c->m;
-  const uint32_t dim = m->dim, hidden = m->hidden_dim;
-  const uint32_t head_dim = dim / m->n_heads, kv_dim = kv_dim_of(m);
-  const uint64_t cache_layer_bytes = 4ull * m->kv_len * kv_dim;
-  const uint64_t S = m->slot_stride;
-#define SLOT(base, i) ((base) + (uint64_t)(i) * S)
-
+fw_error_t fw_ctx_begin(fw_ctx_t* c, const pnm_model_desc_t* m, uint32_t max_vectors) {
+  c->m = m;
+  c->layer = -1;
+  c->vectors = 1;
+  c->epoch = 0;
+  c->jobs_expected = 0;
+  c->vu_valid = 0;
+  c->job_valid = 0;
   // The chip must be quiet: no VU op, no queued job, no sticky PNM error.
   const uint32_t irq = hal_read32(IRQ_REG(PNM_IRQ_STATUS_OFFSET));
   g_err.hw_status = irq;
@@ -420,7 +410,7 @@ static fw_error_t step(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_slo
     return err_set(FW_ERR_PARAMS, "unit 0 PARAMS.CHANNELS+1 != descriptor n_channels", channels);
   }
   c->vectors = pnm_field_get(params, PNM_PNM_PARAMS_VECTORS_LSB, PNM_PNM_PARAMS_VECTORS_WIDTH) + 1u;
-  const uint32_t groups = (n + c->vectors - 1u) / c->vectors;
+  const uint32_t groups = (max_vectors + c->vectors - 1u) / c->vectors;
   const uint32_t depth =
       pnm_field_get(params, PNM_PNM_PARAMS_QUEUE_DEPTH_LSB, PNM_PNM_PARAMS_QUEUE_DEPTH_WIDTH);
   if (depth < FW_MAX_JOBS_IN_FLIGHT * groups) {
@@ -430,14 +420,40 @@ static fw_error_t step(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_slo
   g_err.hw_status = 0;
   c->epoch = hal_read32(PNM_REG(0, PNM_PNM_ACT_EPOCH_OFFSET));
   c->jobs_expected = hal_read32(PNM_REG(0, PNM_PNM_JOBS_DONE_OFFSET));
+  return FW_OK;
+}
+
+fw_error_t fw_copy(fw_ctx_t* c, uint64_t dst, uint64_t src, uint32_t words) { return vu_copy(c, dst, src, words); }
+
+fw_error_t fw_linear(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t src, uint64_t src_stride, uint64_t dst,
+                     uint64_t dst_stride, uint32_t count, uint64_t scratch, uint32_t scratch_stride) {
+  if (count == 0u || count > FW_MAX_SLOTS) return err_set(FW_ERR_ARG, "linear: vector count outside 1..FW_MAX_SLOTS", count);
+  for (uint32_t j = 0; j < count; ++j) TRY(quantize_into(c, src + j * src_stride, w->cols, j));
+  pnm_push_strided(c, w, scratch, scratch_stride, count);
+  TRY(pnm_release_and_wait(c));
+  for (uint32_t j = 0; j < count; ++j) {
+    TRY(vu_dequant(c, dst + j * dst_stride, scratch + (uint64_t)j * scratch_stride, w, g_scale[j]));
+  }
+  return FW_OK;
+}
+
+fw_error_t fw_run_stack(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_slot_t* slots, uint32_t n,
+                        fw_sampler_t* const* samplers, uint32_t* next) {
+  const pnm_model_desc_t* m = c->m;
+  const uint32_t dim = m->dim, hidden = m->hidden_dim;
+  const uint32_t head_dim = dim / m->n_heads, kv_dim = kv_dim_of(m);
+  const uint64_t cache_layer_bytes = 4ull * m->kv_len * kv_dim;
+  const uint64_t S = m->slot_stride;
+#define SLOT(base, i) ((base) + (uint64_t)(i) * S)
 
   uint32_t want = 0;
   for (uint32_t i = 0; i < n; ++i) {
     next[i] = FW_NO_TOKEN;
-    if (slots[i].logits != 0u) g_want[want++] = i;
+    if (slots[i].logits == FW_OUT_TOKEN) g_want[want++] = i;
   }
-  // x = token_embedding[token], per slot
+  // x = token_embedding[token], per slot (a latent input is in x already)
   for (uint32_t i = 0; i < n; ++i) {
+    if (slots[i].token == FW_TOKEN_IN_X) continue;
     TRY(vu_copy(c, SLOT(m->x, i), m->token_embedding + 4ull * dim * slots[i].token, dim));
   }
 
@@ -513,10 +529,15 @@ static fw_error_t step(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_slo
     }
   }
 
+  // ---- latent outputs: the normalised x, in the slot's xb.
+  c->layer = -1;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (slots[i].logits == FW_OUT_HIDDEN) TRY(vu_rmsnorm(c, SLOT(m->xb, i), SLOT(m->x, i), m->rms_final, dim));
+  }
+
   // ---- classifier, for the slots that want logits: vector j is slot
   // g_want[j] (j <= g_want[j]); its logits land in work area j. The
   // normalised x goes to xb: same values, no aliasing.
-  c->layer = -1;
   if (want == 0u) return FW_OK;
   for (uint32_t j = 0; j < want; ++j) {
     const uint32_t i = g_want[j];
@@ -579,18 +600,18 @@ fw_error_t fw_step(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers, co
   if (n == 0u || n > m->max_slots) return err_set(FW_ERR_ARG, "slot count outside 1..max_slots", n);
   for (uint32_t i = 0; i < n; ++i) {
     g_err.unit = i;  // the offending slot
-    if (slots[i].token >= m->vocab_size) return err_set(FW_ERR_ARG, "token >= vocab_size", slots[i].token);
+    if (slots[i].logits > FW_OUT_HIDDEN) return err_set(FW_ERR_ARG, "slot output mode outside FW_OUT_*", slots[i].logits);
+    if (m->vocab_size == 0u && (slots[i].token != FW_TOKEN_IN_X || slots[i].logits == FW_OUT_TOKEN)) {
+      return err_set(FW_ERR_ARG, "a latent stack (vocab_size 0) takes FW_TOKEN_IN_X and gives no token", i);
+    }
+    if (slots[i].token != FW_TOKEN_IN_X && slots[i].token >= m->vocab_size) {
+      return err_set(FW_ERR_ARG, "token >= vocab_size", slots[i].token);
+    }
     if (slots[i].pos >= m->kv_len) return err_set(FW_ERR_ARG, "pos >= kv_len (cache rows)", slots[i].pos);
     if (slots[i].seq >= m->n_seqs) return err_set(FW_ERR_ARG, "seq >= n_seqs", slots[i].seq);
   }
   g_err.unit = 0;
   fw_ctx_t c;
-  c.m = m;
-  c.layer = -1;
-  c.vectors = 1;
-  c.epoch = 0;
-  c.jobs_expected = 0;
-  c.vu_valid = 0;
-  c.job_valid = 0;
-  return step(&c, layers, slots, n, samplers, next);
+  TRY(fw_ctx_begin(&c, m, n));
+  return fw_run_stack(&c, layers, slots, n, samplers, next);
 }

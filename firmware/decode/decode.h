@@ -48,6 +48,15 @@ extern "C" {
 // next[i] of a slot that asked for no logits.
 #define FW_NO_TOKEN 0xFFFFFFFEu
 
+// fw_slot_t.token of a slot whose input vector is in its x work area already
+// (a latent stack's input, or a PHOTON converter's prefix vector).
+#define FW_TOKEN_IN_X 0xFFFFFFFFu
+
+// fw_slot_t.logits: what the slot gives back after the last layer.
+#define FW_OUT_NONE 0u    // nothing (an earlier prompt position)
+#define FW_OUT_TOKEN 1u   // the classifier and ARGMAX/SAMPLE: next[i]
+#define FW_OUT_HIDDEN 2u  // rmsnorm(x, rms_final) in the slot's xb; no classifier (latent stacks)
+
 typedef enum {
   FW_OK = 0,
   FW_ERR_DESC = 1,        // descriptor or layer table invalid (fw_check_desc)
@@ -89,8 +98,10 @@ typedef struct {
 } fw_sampler_t;
 
 // One slot of a step: `token` of sequence `seq` at position `pos` (its K/V
-// cache row pos of every layer is overwritten). logits != 0: run the
-// classifier for this slot and pick its next token.
+// cache row pos of every layer is overwritten), or FW_TOKEN_IN_X. logits is
+// the output mode (FW_OUT_*): FW_OUT_TOKEN runs the classifier for this slot
+// and picks its next token. A descriptor with vocab_size 0 is a latent stack:
+// every slot FW_TOKEN_IN_X, no FW_OUT_TOKEN.
 typedef struct {
   uint32_t seq;
   uint32_t token;

@@ -56,4 +56,41 @@ typedef struct {
   uint64_t seq_stride;   // bytes between sequences' caches (each of K and V)
 } pnm_model_desc_t;
 
+// ---- PHOTON (hierarchical latent streams; tlm/chip/CHIP.md "PHOTON").
+// Level l = 1..n_levels: a chunker folds C_l level-(l-1) vectors (dim
+// D_{l-1}) into one level-l vector (dim D_l), a context encoder (a latent
+// stack of dim D_l) runs over the level-l stream, a converter expands one
+// level-l vector into R_l prefix vectors of dim D_{l-1}, and a local decoder
+// (a stack of dim D_{l-1}; level 1's has the vocabulary) generates the C_l
+// level-(l-1) vectors of one chunk in a window of R_l + C_l - 1 positions.
+// Each stack is a pnm_model_desc_t of its own (vocab_size 0 when latent).
+#define PNM_PHOTON_DESC_MAGIC 0x544F4850u  // "PHOT"
+#define PNM_PHOTON_DESC_VERSION 1u
+#define PNM_PHOTON_MAX_LEVELS 4u
+
+typedef struct {
+  uint32_t chunk;   // C_l
+  uint32_t ratio;   // R_l
+  uint32_t dim_in;  // D_{l-1}
+  uint32_t dim;     // D_l
+  pnm_matrix_desc_t chunker;    // D_l x (C_l * D_{l-1})
+  pnm_matrix_desc_t converter;  // (R_l * D_{l-1}) x D_l
+  uint64_t hist;     // fp32 [n_seqs][C_l][D_{l-1}]: the local decoder's outputs in the open window
+  uint64_t conv;     // fp32 [n_seqs][R_l * D_{l-1}]: converter outputs (the prefix vectors)
+  uint64_t stream;   // fp32 [prefill_len / P_l][D_l]: one sequence's level-l stream during a prefill
+} pnm_photon_level_t;
+
+typedef struct {
+  uint32_t magic;     // PNM_PHOTON_DESC_MAGIC
+  uint32_t version;   // PNM_PHOTON_DESC_VERSION
+  uint32_t n_levels;  // L, 1..PNM_PHOTON_MAX_LEVELS
+  uint32_t n_seqs;    // sequences decoded together
+  uint32_t prefill_len;     // longest prompt (tokens, a multiple of P_L = C_1 * ... * C_L), 0: none
+  uint32_t scratch_stride;  // bytes between vectors' int32 results in scratch
+  uint64_t top;       // fp32 [n_seqs][D_L]: each sequence's newest coarsest latent
+  uint64_t scratch;   // int32 [max vectors][scratch_stride / 4]: chunker and converter results
+  uint64_t stream0;   // fp32 [prefill_len][D_0]: one sequence's prompt embeddings during a prefill
+  pnm_photon_level_t level[PNM_PHOTON_MAX_LEVELS];  // level[l - 1] is level l
+} pnm_photon_desc_t;
+
 #endif  // PNM_MODEL_DESC_H_

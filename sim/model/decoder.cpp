@@ -27,9 +27,17 @@ Decoder::Decoder(const ModelShape& shape, const float* token_embedding, const fl
   q_.resize(d);
   att_.resize(size_t(shape_.seq_len));
   logits_.resize(size_t(shape_.vocab_size));
+  hidden_.resize(d);
   const size_t cache = size_t(shape_.n_layers) * size_t(shape_.seq_len) * size_t(shape_.kv_dim());
   kcache_.resize(cache);
   vcache_.resize(cache);
+}
+
+void Decoder::check_pos(int32_t pos) const {
+  if (pos < 0 || pos >= shape_.seq_len) {
+    throw std::out_of_range("Decoder::forward: pos " + std::to_string(pos) + " outside [0, " +
+                            std::to_string(shape_.seq_len) + ") (seq_len)");
+  }
 }
 
 const std::vector<float>& Decoder::forward(int32_t token, int32_t pos) {
@@ -38,15 +46,39 @@ const std::vector<float>& Decoder::forward(int32_t token, int32_t pos) {
     throw std::out_of_range("Decoder::forward: token " + std::to_string(token) +
                             " outside [0, " + std::to_string(s.vocab_size) + ")");
   }
-  if (pos < 0 || pos >= s.seq_len) {
-    throw std::out_of_range("Decoder::forward: pos " + std::to_string(pos) + " outside [0, " +
-                            std::to_string(s.seq_len) + ") (seq_len)");
-  }
-  const int32_t dim = s.dim, hidden = s.hidden_dim, hd = s.head_dim(), kv_dim = s.kv_dim();
+  check_pos(pos);
+  const int32_t dim = s.dim;
   float* x = x_.data();
   const float* row = emb_ + int64_t(token) * dim;
   for (int32_t i = 0; i < dim; ++i) x[i] = row[i];
+  layers(pos);
+  rmsnorm(x, x, rms_final_, dim);
+  set_input(x, dim);
+  gemv(pos, -1, MatrixId::Cls, logits_.data());
+  return logits_;
+}
 
+const std::vector<float>& Decoder::forward_latent(const float* in, int32_t pos, bool want_logits) {
+  const ModelShape& s = shape_;
+  if (want_logits && s.latent) throw std::logic_error("Decoder::forward_latent: a latent stack has no logits");
+  check_pos(pos);
+  const int32_t dim = s.dim;
+  std::copy(in, in + dim, x_.begin());
+  layers(pos);
+  if (!want_logits) {
+    rmsnorm(hidden_.data(), x_.data(), rms_final_, dim);
+    return hidden_;
+  }
+  rmsnorm(x_.data(), x_.data(), rms_final_, dim);
+  set_input(x_.data(), dim);
+  gemv(pos, -1, MatrixId::Cls, logits_.data());
+  return logits_;
+}
+
+void Decoder::layers(int32_t pos) {
+  const ModelShape& s = shape_;
+  const int32_t dim = s.dim, hidden = s.hidden_dim, hd = s.head_dim(), kv_dim = s.kv_dim();
+  float* x = x_.data();
   for (int32_t l = 0; l < s.n_layers; ++l) {
     // attention block
     rmsnorm(xb_.data(), x, rms_att_ + int64_t(l) * dim, dim);
@@ -75,10 +107,6 @@ const std::vector<float>& Decoder::forward(int32_t token, int32_t pos) {
     gemv(pos, l, MatrixId::W2, xb_.data());
     add(x, x, xb_.data(), dim);
   }
-  rmsnorm(x, x, rms_final_, dim);
-  set_input(x, dim);
-  gemv(pos, -1, MatrixId::Cls, logits_.data());
-  return logits_;
 }
 
 // ------------------------------------------------------------ quantized -----

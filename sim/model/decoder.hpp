@@ -57,6 +57,11 @@ class Decoder {
   // Throws std::out_of_range for a bad token or pos >= seq_len.
   const std::vector<float>& forward(int32_t token, int32_t pos);
   const std::vector<float>& logits() const { return logits_; }
+  // A step whose input is a vector (dim values; a PHOTON stack's latent
+  // input) instead of an embedding row. want_logits: returns the logits
+  // (stacks with a vocabulary); otherwise the normalised hidden state
+  // rmsnorm(x, rms_final), a latent stack's output.
+  const std::vector<float>& forward_latent(const float* in, int32_t pos, bool want_logits);
 
  protected:
   Decoder(const ModelShape& shape, const float* token_embedding, const float* rms_att,
@@ -67,12 +72,14 @@ class Decoder {
   virtual void gemv(int32_t pos, int32_t layer, MatrixId m, float* out) = 0;
 
  private:
+  void check_pos(int32_t pos) const;
+  void layers(int32_t pos);  // every layer on x_
   ModelShape shape_;
   const float* emb_;
   const float* rms_att_;
   const float* rms_ffn_;
   const float* rms_final_;
-  std::vector<float> x_, xb_, xb2_, hb_, hb2_, q_, att_, logits_;
+  std::vector<float> x_, xb_, xb2_, hb_, hb2_, q_, att_, logits_, hidden_;
   std::vector<float> kcache_, vcache_;  // [L, seq_len, kv_dim]
 };
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "sim/model/error.hpp"
+#include "sim/model/yaml_keys.hpp"
 
 namespace pnm::model {
 
@@ -28,9 +29,13 @@ const char* to_string(MatrixId m) {
 
 std::string ModelShape::problem() const {
   std::ostringstream os;
+  if (latent && (vocab_size != 0 || shared_classifier)) {
+    os << "a latent stack has no vocabulary: vocab_size = " << vocab_size << " must be 0, unshared";
+    return os.str();
+  }
   const std::pair<const char*, int32_t> positive[] = {
       {"dim", dim},           {"hidden_dim", hidden_dim}, {"n_layers", n_layers},
-      {"n_heads", n_heads},   {"n_kv_heads", n_kv_heads}, {"vocab_size", vocab_size},
+      {"n_heads", n_heads},   {"n_kv_heads", n_kv_heads}, {"vocab_size", latent ? 1 : vocab_size},
       {"seq_len", seq_len}};
   for (const auto& [name, v] : positive) {
     if (v <= 0) {
@@ -110,7 +115,7 @@ uint64_t ModelShape::kv_bytes_per_token() const {
 bool ModelShape::operator==(const ModelShape& o) const {
   return dim == o.dim && hidden_dim == o.hidden_dim && n_layers == o.n_layers &&
          n_heads == o.n_heads && n_kv_heads == o.n_kv_heads && vocab_size == o.vocab_size &&
-         seq_len == o.seq_len && shared_classifier == o.shared_classifier;
+         seq_len == o.seq_len && shared_classifier == o.shared_classifier && latent == o.latent;
 }
 
 std::string describe(const ModelShape& s) {
@@ -126,59 +131,14 @@ std::string describe(const ModelShape& s) {
 
 namespace {
 
-[[noreturn]] void config_error(const std::string& src, const std::string& key,
-                               const std::string& msg) {
-  throw ModelError(ErrorKind::Config, src + ": key '" + key + "': " + msg);
-}
-
-int32_t read_int(const YAML::Node& root, const std::string& src, const char* key) {
-  const YAML::Node n = root[key];
-  if (!n) config_error(src, key, "missing (required, integer in [1, 2147483647])");
-  if (!n.IsScalar()) config_error(src, key, "must be an integer in [1, 2147483647]");
-  long long v = 0;
-  try {
-    v = n.as<long long>();
-  } catch (const YAML::Exception&) {
-    config_error(src, key,
-                 "must be an integer in [1, 2147483647], got '" + n.Scalar() + "' (line " +
-                     std::to_string(n.Mark().line + 1) + ")");
-  }
-  if (v < 1 || v > INT32_MAX) {
-    config_error(src, key,
-                 "must be in [1, 2147483647], got " + std::to_string(v) + " (line " +
-                     std::to_string(n.Mark().line + 1) + ")");
-  }
-  return int32_t(v);
-}
-
 ModelShape from_node(const YAML::Node& root, const std::string& src) {
   if (!root.IsMap()) {
     throw ModelError(ErrorKind::Config, src + ": expected a mapping of shape keys at top level");
   }
-  static const std::set<std::string> known = {
-      "dim", "hidden_dim", "n_layers", "n_heads", "n_kv_heads", "vocab_size",
-      "seq_len", "shared_classifier", "name", "source", "notes"};
-  std::set<std::string> seen;
-  for (const auto& kv : root) {
-    if (!kv.first.IsScalar()) config_error(src, "<root>", "a key must be a plain name");
-    const std::string k = kv.first.as<std::string>();
-    // yaml-cpp keeps both copies of a repeated key and reads one: refuse it.
-    if (!seen.insert(k).second) config_error(src, k, "duplicate key (given more than once; give it once)");
-    if (k == "<<") config_error(src, k, "YAML merge keys (<<) are not supported; write the keys out");
-    if (!known.count(k)) {
-      config_error(src, k,
-                   "unknown key (allowed: dim, hidden_dim, n_layers, n_heads, n_kv_heads, "
-                   "vocab_size, seq_len, shared_classifier, name, source, notes)");
-    }
-  }
-  // Free text, but text: a map or list here is a mistake in the file.
-  for (const char* k : {"name", "source", "notes"}) {
-    const YAML::Node n = root[k];
-    if (n && !n.IsScalar() && !n.IsNull()) {
-      config_error(src, k, std::string("must be a text string, got a ") + (n.IsMap() ? "map" : "list") + " (line " +
-                               std::to_string(n.Mark().line + 1) + ")");
-    }
-  }
+  check_keys(root, src, "",
+             {"dim", "hidden_dim", "n_layers", "n_heads", "n_kv_heads", "vocab_size", "seq_len",
+              "shared_classifier", "name", "source", "notes"});
+  check_text(root, src, {"name", "source", "notes"});
   ModelShape s;
   s.dim = read_int(root, src, "dim");
   s.hidden_dim = read_int(root, src, "hidden_dim");

@@ -41,9 +41,12 @@ struct ModelShape {
   int32_t n_layers = 0;
   int32_t n_heads = 0;
   int32_t n_kv_heads = 0;
-  int32_t vocab_size = 0;  // always positive here; the file sign lives in shared_classifier
+  int32_t vocab_size = 0;  // positive (0 only when latent); the file sign lives in shared_classifier
   int32_t seq_len = 0;
   bool shared_classifier = true;  // classifier weights == token embedding
+  // A latent stack (a PHOTON encoder or upper local decoder): vectors in and
+  // out, vocab_size 0, no embedding and no classifier.
+  bool latent = false;
 
   // Derived sizes (valid only after validate()).
   int32_t head_dim() const { return dim / n_heads; }

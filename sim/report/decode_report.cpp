@@ -31,7 +31,7 @@ std::string si(double v, const char* unit) {
 
 }  // namespace
 
-DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape& shape, const chip::DecodeSession& s,
+DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape* shape, const chip::RunLog& s,
                        const chip::LoadReport& load, const Stats& before, const Stats& mid, const Stats& after,
                        const GpuConfig& gpu, double wall_s) {
   DecodeReport r;
@@ -143,8 +143,10 @@ DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape& sha
   const double gib = 1024.0 * 1024.0 * 1024.0;
   r.tokens_per_s_per_kv_gib = r.kv_bytes > 0 ? r.aggregate_tokens_per_s / (r.kv_bytes / gib) : 0;
   r.tokens_per_s_per_mem_gib = r.memory_bytes > 0 ? r.aggregate_tokens_per_s / (r.memory_bytes / gib) : 0;
-  r.gpu = gpu;
-  r.gpu_est = gpu_roofline(gpu, shape, int(r.batch), std::max(1, int(r.context) + r.tokens - 1));
+  if (shape != nullptr) {
+    r.gpu = gpu;
+    r.gpu_est = gpu_roofline(gpu, *shape, int(r.batch), std::max(1, int(r.context) + r.tokens - 1));
+  }
   return r;
 }
 
@@ -248,7 +250,9 @@ std::string format(const DecodeReport& r, const std::string& model, const std::s
   line("load phase", r.timing_only ? std::string("preprogrammed image (timing only)")
                                    : fmt::format("{:.0f} pages programmed in {}", r.pages_programmed,
                                                  si(r.load_s, "s")));
-  if (r.gpu_est.fits) {
+  if (r.gpu.name.empty()) {
+    // no baseline for this workload
+  } else if (r.gpu_est.fits) {
     line("GPU baseline (" + r.gpu.name + ")",
          fmt::format("{:.1f} tokens/s, {} per token; chip / GPU = {:.3f}x", r.gpu_est.tokens_per_s,
                      si(r.gpu_est.energy_j_per_token, "J"), r.aggregate_tokens_per_s / r.gpu_est.tokens_per_s));

@@ -59,7 +59,8 @@ struct DecodeReport {
 // steps. Per-token figures divide decode-phase totals by the tokens the
 // decode steps generated (all sequences); per-step times by the steps. With
 // no decode step (one token), the prefill stands in for the decode phase.
-DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape& shape, const chip::DecodeSession& s,
+// shape: the model for the GPU baseline (nullptr: no baseline, e.g. PHOTON).
+DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape* shape, const chip::RunLog& s,
                        const chip::LoadReport& load, const Stats& before, const Stats& mid, const Stats& after,
                        const GpuConfig& gpu, double wall_s);
 void add_to_stats(const DecodeReport& r, Stats& stats);

@@ -55,7 +55,16 @@ struct RunSpec {
   uint32_t batch = 1;              // sequences, decoded together
 };
 
-class DecodeSession {
+// What a run report reads of a session (DecodeSession, PhotonSession).
+class RunLog {
+ public:
+  virtual ~RunLog() = default;
+  virtual const RunSpec& spec() const = 0;
+  virtual const std::vector<StepRecord>& steps() const = 0;
+  virtual std::vector<int32_t> generated(uint32_t seq) const = 0;
+};
+
+class DecodeSession : public RunLog {
  public:
   using TokenFn = std::function<void(const TokenRecord&)>;
 
@@ -80,10 +89,10 @@ class DecodeSession {
 
   // Generated tokens, step by step (and by sequence within a step).
   const std::vector<TokenRecord>& tokens() const { return tokens_; }
-  const std::vector<StepRecord>& steps() const { return steps_; }
+  const std::vector<StepRecord>& steps() const override { return steps_; }
   // Sequence b's generated token ids.
-  std::vector<int32_t> generated(uint32_t seq) const;
-  const RunSpec& spec() const { return spec_; }
+  std::vector<int32_t> generated(uint32_t seq) const override;
+  const RunSpec& spec() const override { return spec_; }
   // After sc_start returned: records a hang (see above) as the error.
   void finish();
   bool hung() const { return hung_; }

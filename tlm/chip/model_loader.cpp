@@ -23,6 +23,8 @@ struct Layout {
   uint64_t flash_end = 0;
 };
 
+uint64_t logic_start(const Region& at) { return at.logic == 0 ? regs::addr::LOGIC_MEM_BASE : at.logic; }
+
 // Limits of the registers and the firmware that a shape must meet before any
 // layout is attempted (a huge n_layers must be refused, not laid out): the
 // JOB_COLS and JOB_ROWS fields, FW_MAX_LAYERS and FW_MAX_SEQ_LEN (decode.h).
@@ -53,26 +55,13 @@ void check_limits(const model::ModelShape& s, const Workload& w) {
 
 // The one place addresses are decided; plan(), load_model() and load_shape()
 // all use it.
-Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Workload& w) {
-  const unsigned C = cfg.channels();
-  const uint64_t page = cfg.flash.page_size_bytes;
+Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Workload& w, const Region& at) {
   Layout L;
   L.m.shape = s;
-  uint64_t logic = regs::addr::LOGIC_MEM_BASE;
-  auto alloc = [&](uint64_t bytes) {
-    const uint64_t a = logic;
-    logic = align_up(logic + std::max<uint64_t>(bytes, 1), kAlign);
-    return a;
-  };
-  auto matrix = [&](uint32_t rows, uint32_t cols) {
-    pnm_matrix_desc_t d{};
-    d.rows = rows;
-    d.cols = cols;
-    d.flash_addr = L.flash_end;
-    L.flash_end += pnmu::reserved_bytes(rows, cols, C, static_cast<uint32_t>(page));
-    d.row_scales = alloc(uint64_t{rows} * 4);
-    return d;
-  };
+  Region pos{at.flash, logic_start(at)};
+  uint64_t& logic = pos.logic;
+  auto alloc = [&](uint64_t bytes) { return place_buffer(pos, bytes); };
+  auto matrix = [&](uint32_t rows, uint32_t cols) { return place_matrix(cfg, pos, rows, cols); };
 
   pnm_model_desc_t& d = L.m.desc;
   const uint32_t dim = uint32_t(s.dim), hidden = uint32_t(s.hidden_dim), vocab = uint32_t(s.vocab_size);
@@ -86,11 +75,10 @@ Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Work
   d.n_kv_heads = uint32_t(s.n_kv_heads);
   d.vocab_size = vocab;
   d.seq_len = uint32_t(s.seq_len);
-  d.n_channels = C;
-  const uint64_t desc_addr = alloc(sizeof(pnm_model_desc_t));
-  (void)desc_addr;  // always LOGIC_MEM_BASE: the first allocation
+  d.n_channels = cfg.channels();
+  L.m.desc_addr = alloc(sizeof(pnm_model_desc_t));  // the first allocation
   d.layers = alloc(sizeof(pnm_layer_desc_t) * d.n_layers);
-  d.token_embedding = alloc(uint64_t{vocab} * dim * 4);
+  if (!s.latent) d.token_embedding = alloc(uint64_t{vocab} * dim * 4);
   d.rms_final = alloc(uint64_t{dim} * 4);
   L.m.layers.resize(d.n_layers);
   for (auto& l : L.m.layers) {
@@ -104,7 +92,7 @@ Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Work
     l.w2 = matrix(dim, hidden);
     l.w3 = matrix(hidden, dim);
   }
-  d.cls = matrix(vocab, dim);
+  if (!s.latent) d.cls = matrix(vocab, dim);
   // One work area per slot, laid out like slot 0's and slot_stride apart.
   d.max_slots = w.max_slots;
   const uint64_t area0 = logic;
@@ -114,11 +102,11 @@ Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Work
   d.q = alloc(uint64_t{dim} * 4);
   d.hb = alloc(uint64_t{hidden} * 4);
   d.hb2 = alloc(uint64_t{hidden} * 4);
-  d.logits = alloc(uint64_t{vocab} * 4);
+  if (!s.latent) d.logits = alloc(uint64_t{vocab} * 4);
   d.partials = alloc(uint64_t{std::max({dim, hidden, vocab})} * 4);
   d.slot_stride = logic - area0;
   logic += d.slot_stride * (uint64_t{w.max_slots} - 1);
-  const uint64_t other = logic - regs::addr::LOGIC_MEM_BASE;
+  const uint64_t other = logic - regs::addr::LOGIC_MEM_BASE;  // with the stacks placed before this one
   // One K/V cache per sequence.
   d.n_seqs = w.n_seqs;
   d.kv_len = w.kv_len == 0 ? d.seq_len : w.kv_len;
@@ -127,7 +115,9 @@ Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Work
   d.k_cache = alloc(d.seq_stride * d.n_seqs);
   d.v_cache = alloc(d.seq_stride * d.n_seqs);
 
+  L.flash_end = pos.flash;
   LoadReport& r = L.m.report;
+  r.end = pos;
   r.flash_bytes_per_channel = L.flash_end;
   r.flash_capacity_per_channel = cfg.flash.bytes_per_channel();
   r.logic_bytes = logic - regs::addr::LOGIC_MEM_BASE;
@@ -195,7 +185,7 @@ void check(const ChipConfig& cfg, const Layout& L) {
   }
   // Limits the firmware would otherwise hit mid-run (exit 1): BOS is token 1,
   // and every vector-unit operand must fit logic.vector_unit.max_elements.
-  if (s.vocab_size < 2) {
+  if (!s.latent && s.vocab_size < 2) {
     throw model::ModelError(model::ErrorKind::BadShape,
                             "vocab_size = " + std::to_string(s.vocab_size) +
                                 ": every sequence starts at BOS token 1, so allowed vocab_size >= 2");
@@ -217,6 +207,25 @@ void check(const ChipConfig& cfg, const Layout& L) {
   }
 }
 
+}  // namespace
+
+pnm_matrix_desc_t place_matrix(const ChipConfig& cfg, Region& at, uint32_t rows, uint32_t cols) {
+  pnm_matrix_desc_t d{};
+  d.rows = rows;
+  d.cols = cols;
+  d.flash_addr = at.flash;
+  at.flash += pnmu::reserved_bytes(rows, cols, cfg.channels(), static_cast<uint32_t>(cfg.flash.page_size_bytes));
+  d.row_scales = place_buffer(at, uint64_t{rows} * 4);
+  return d;
+}
+
+uint64_t place_buffer(Region& at, uint64_t bytes) {
+  if (at.logic == 0) at.logic = regs::addr::LOGIC_MEM_BASE;
+  const uint64_t a = at.logic;
+  at.logic = align_up(at.logic + std::max<uint64_t>(bytes, 1), kAlign);
+  return a;
+}
+
 void write_logic(Chip& chip, uint64_t addr, const void* data, uint64_t len) {
   tlm::tlm_generic_payload gp;
   gp.set_command(tlm::TLM_WRITE_COMMAND);
@@ -230,10 +239,14 @@ void write_logic(Chip& chip, uint64_t addr, const void* data, uint64_t len) {
   }
 }
 
+namespace {
+
 void write_descriptors(Chip& chip, const LoadedModel& m) {
-  write_logic(chip, regs::addr::LOGIC_MEM_BASE, &m.desc, sizeof m.desc);
+  write_logic(chip, m.desc_addr, &m.desc, sizeof m.desc);
   write_logic(chip, m.desc.layers, m.layers.data(), m.layers.size() * sizeof(pnm_layer_desc_t));
 }
+
+}  // namespace
 
 // Programs one matrix's stripes; returns the latest completion time.
 uint64_t program_matrix(Chip& chip, const pnm_matrix_desc_t& d, const model::QMatrix& q, LoadReport& r) {
@@ -268,21 +281,19 @@ uint64_t program_matrix(Chip& chip, const pnm_matrix_desc_t& d, const model::QMa
   return done;
 }
 
-}  // namespace
-
-LoadReport plan(const ChipConfig& cfg, const model::ModelShape& shape, const Workload& w) {
+LoadReport plan(const ChipConfig& cfg, const model::ModelShape& shape, const Workload& w, const Region& at) {
   shape.validate("model");
   check_limits(shape, w);
-  const Layout L = make_layout(cfg, shape, w);
+  const Layout L = make_layout(cfg, shape, w, at);
   check(cfg, L);
   return L.m.report;
 }
 
-LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm, const Workload& w) {
+LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm, const Workload& w, const Region& at) {
   const ChipConfig& cfg = chip.config();
   qm.shape.validate("model");
   check_limits(qm.shape, w);
-  Layout L = make_layout(cfg, qm.shape, w);
+  Layout L = make_layout(cfg, qm.shape, w, at);
   check(cfg, L);
   if (cfg.flash.storage_mode == flash::StorageMode::TimingOnly) {
     throw ConfigError(cfg.source + ": chip.flash.storage.mode = timing_only keeps no data; a functional "
@@ -293,7 +304,7 @@ LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm, const Worklo
   const uint64_t dim = uint64_t(s.dim);
 
   write_descriptors(chip, m);
-  write_logic(chip, m.desc.token_embedding, qm.token_embedding.data(), qm.token_embedding.size() * 4);
+  if (!s.latent) write_logic(chip, m.desc.token_embedding, qm.token_embedding.data(), qm.token_embedding.size() * 4);
   write_logic(chip, m.desc.rms_final, qm.rms_final.data(), dim * 4);
   uint64_t done = 0;
   auto matrix = [&](const pnm_matrix_desc_t& d, const model::QMatrix& q) {
@@ -313,16 +324,16 @@ LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm, const Worklo
     matrix(ld.w2, ql.w2);
     matrix(ld.w3, ql.w3);
   }
-  matrix(m.desc.cls, qm.cls);
+  if (!s.latent) matrix(m.desc.cls, qm.cls);
   m.report.load_time_ps = done;
   return m;
 }
 
-LoadedModel load_shape(Chip& chip, const model::ModelShape& shape, const Workload& w) {
+LoadedModel load_shape(Chip& chip, const model::ModelShape& shape, const Workload& w, const Region& at) {
   const ChipConfig& cfg = chip.config();
   shape.validate("model");
   check_limits(shape, w);
-  Layout L = make_layout(cfg, shape, w);
+  Layout L = make_layout(cfg, shape, w, at);
   check(cfg, L);
   if (!cfg.flash.preprogrammed) {
     throw ConfigError(cfg.source + ": chip.flash.storage.preprogrammed = false, but a timing-only model "

@@ -48,8 +48,18 @@ struct KvCapacity {
   bool fits() const { return other_bytes + kv_bytes <= capacity_bytes; }
 };
 
+// Where a loader starts placing: the next free flash address (the same in
+// every channel) and logic-memory address. A model loaded alone starts at
+// flash 0 and LOGIC_MEM_BASE (its descriptor first); a workload of several
+// stacks (PHOTON) loads each after the previous one's end.
+struct Region {
+  uint64_t flash = 0;
+  uint64_t logic = 0;  // 0: LOGIC_MEM_BASE
+};
+
 struct LoadReport {
   bool timing_only = false;
+  Region end;  // the first free flash and logic addresses after this model
   uint64_t flash_bytes_per_channel = 0;  // reserved, incl. page padding
   uint64_t flash_capacity_per_channel = 0;
   uint64_t pages_programmed = 0;
@@ -60,6 +70,7 @@ struct LoadReport {
 };
 
 struct LoadedModel {
+  uint64_t desc_addr = 0;                 // where the descriptor sits in logic memory
   pnm_model_desc_t desc{};                // the firmware's copy (CPU-local memory)
   std::vector<pnm_layer_desc_t> layers;   // likewise
   model::ModelShape shape;
@@ -72,15 +83,25 @@ struct LoadedModel {
 // (ModelError TooLarge with needed vs available and the largest batch that
 // fits), the activation SRAM against max_slots vectors of the widest row, and
 // the PNM queue against 3 jobs per vector group (ConfigError naming the key).
-LoadReport plan(const ChipConfig& cfg, const model::ModelShape& shape, const Workload& w = {});
+LoadReport plan(const ChipConfig& cfg, const model::ModelShape& shape, const Workload& w = {},
+               const Region& at = {});
 
 // Functional load: programs the quantized weights and writes logic memory.
 // Call before sc_start (the flash is programmed at simulated time 0).
-LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm, const Workload& w = {});
+LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm, const Workload& w = {}, const Region& at = {});
 
 // Timing-only load: the same layout, nothing materialised. The flash must be
 // preprogrammed (flash.storage.preprogrammed), and logic memory holds only
 // the descriptors (weights read as zeros).
-LoadedModel load_shape(Chip& chip, const model::ModelShape& shape, const Workload& w = {});
+LoadedModel load_shape(Chip& chip, const model::ModelShape& shape, const Workload& w = {}, const Region& at = {});
+
+// Pieces for workloads beyond one stack (PHOTON's chunkers and converters):
+// one int8 matrix striped over the channels as the stacks' are, its row
+// scales in logic memory; a 4 KiB-aligned logic-memory buffer; programming
+// a matrix (returns its completion time, ps); a backdoor logic-memory write.
+pnm_matrix_desc_t place_matrix(const ChipConfig& cfg, Region& at, uint32_t rows, uint32_t cols);
+uint64_t place_buffer(Region& at, uint64_t bytes);
+uint64_t program_matrix(Chip& chip, const pnm_matrix_desc_t& d, const model::QMatrix& q, LoadReport& r);
+void write_logic(Chip& chip, uint64_t addr, const void* data, uint64_t len);
 
 }  // namespace pnm::chip
