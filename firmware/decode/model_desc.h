@@ -87,6 +87,8 @@ typedef struct {
   uint32_t n_seqs;    // sequences decoded together
   uint32_t prefill_len;     // longest prompt (tokens, a multiple of P_L = C_1 * ... * C_L), 0: none
   uint32_t scratch_stride;  // bytes between vectors' int32 results in scratch
+  uint32_t group;     // sequences one program runs together at most (the stacks' work areas)
+  uint32_t reserved;  // 0
   uint64_t top;       // fp32 [n_seqs][D_L]: each sequence's newest coarsest latent
   uint64_t scratch;   // int32 [max vectors][scratch_stride / 4]: chunker and converter results
   uint64_t stream0;   // fp32 [prefill_len][D_0]: one sequence's prompt embeddings during a prefill

@@ -48,16 +48,20 @@ typedef struct {
 // converter shapes, windows, the stacks' own descriptors). FW_OK or FW_ERR_DESC.
 fw_error_t fw_photon_check(const fw_photon_t* ph);
 
-// The encoder prefill of sequences 0..n-1, each of `len` prompt tokens
-// (tokens[b * len + i]; len a multiple of P_L, <= prefill_len): every level's
+// Sequences [first, first + n) run together, n <= group (the stacks' work
+// areas); a larger batch is several calls per token.
+//
+// The encoder prefill of those sequences, each of `len` prompt tokens
+// (tokens[i * len + t] for sequence first + i; len a multiple of P_L, <= prefill_len): every level's
 // encoder runs over its whole stream; top[b] = the coarsest stream's last
 // vector, and the level-L encoder's cache holds positions 0 .. len / P_L - 1.
-fw_error_t fw_photon_prefill(const fw_photon_t* ph, uint32_t n, const uint32_t* tokens, uint32_t len);
+fw_error_t fw_photon_prefill(const fw_photon_t* ph, uint32_t first, uint32_t n, const uint32_t* tokens, uint32_t len);
 
-// Token k of sequences 0..n-1 (see above). prev[b] = sequence b's previous
-// token (read only when level 1 continues a window); coarse_pos = the level-L
-// encoder position written when k % P_L == 0 and k > 0. next[b] = the token.
-fw_error_t fw_photon_step(const fw_photon_t* ph, uint32_t n, uint32_t k, uint32_t coarse_pos,
+// Token k of sequences [first, first + n) (see above). prev[i] = sequence
+// first + i's previous token (read only when level 1 continues a window);
+// coarse_pos = the level-L encoder position written when k % P_L == 0 and
+// k > 0. next[i] = its token.
+fw_error_t fw_photon_step(const fw_photon_t* ph, uint32_t first, uint32_t n, uint32_t k, uint32_t coarse_pos,
                           const uint32_t* prev, uint32_t* next);
 
 #ifdef __cplusplus

@@ -89,6 +89,7 @@ DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape* sha
     r.e_flash += (d(p + ".in_die.energy.read") + d(p + ".in_die.energy.bus")) * 1e-12;
     r.flash_reads += d(p + ".in_die.pages");
     r.e_tsv += (d(t + ".down.energy") + d(t + ".up.energy")) * 1e-12;
+    r.tsv_bytes_per_token += d(t + ".down.bytes") + d(t + ".up.bytes");
     r.flash_reads += d(f + ".read.pages");
     r.retries += d(f + ".ecc.retries");
     r.uncorrectable += d(f + ".ecc.uncorrectable_pages");
@@ -105,6 +106,8 @@ DecodeReport summarize(const chip::ChipConfig& cfg, const model::ModelShape* sha
   r.cpu_s = d("chip.cpu.busy_time_ps") * 1e-12 / ns;
   r.cpu_mmio_s = d("chip.cpu.mmio.time_ps") * 1e-12 / ns;
   r.weight_bytes_per_token = bytes / n;
+  r.tsv_bytes_per_token /= n;
+  r.vu_operand_bytes_per_token = d("chip.logic.vu.dmi_bytes") / n;
   // The bandwidth the weights must cross (CHIP.md, "Placement"): the bus;
   // for logic_die also the TSV link; for in_die the arrays (every plane of
   // every die sensing a page per tR).
@@ -163,6 +166,9 @@ void add_to_stats(const DecodeReport& r, Stats& s) {
   s.set("report.aggregate_tokens_per_s", r.aggregate_tokens_per_s, "tokens/s", "all sequences");
   s.set("report.time_per_token", r.token_s * 1e6, "us", "per decode step");
   s.set("report.kv.bytes_per_token", r.kv_bytes_per_token, "B", "K and V, fp32, all layers");
+  s.set("report.tsv_bytes_per_token", r.tsv_bytes_per_token, "B", "both directions, all links, per generated token");
+  s.set("report.vu_operand_bytes_per_token", r.vu_operand_bytes_per_token, "B",
+        "vector unit memory traffic (K/V reads, vectors) per generated token");
   s.set("report.kv.bytes_in_use", r.kv_bytes, "B");
   s.set("report.kv.capacity", r.kv_capacity_bytes, "B", "logic memory left for the KV cache");
   s.set("report.kv.max_batch", r.max_batch, "sequences", "that fit at this context");

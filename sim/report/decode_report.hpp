@@ -44,6 +44,8 @@ struct DecodeReport {
   double vu_stream_s = 0;  // part of vu_s bound by memory bandwidth (K/V traffic), not the lanes
   std::vector<double> channel_util;  // flash bus busy / decode time, per channel
   double weight_bytes_per_token = 0;
+  double tsv_bytes_per_token = 0;         // both directions, all links
+  double vu_operand_bytes_per_token = 0;  // the vector unit's memory traffic (K/V reads dominate at long contexts)
   double roofline_gbps = 0, achieved_gbps = 0, efficiency = 0;
   // Energy per token, joules.
   double e_flash = 0, e_tsv = 0, e_mem = 0, e_vu = 0, e_mve = 0, e_total = 0;

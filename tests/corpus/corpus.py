@@ -353,6 +353,7 @@ def gen_yaml(work, src):
         ("yaml_gpu", "gpu/h100_sxm.yaml", lambda p: ["run", "--tokens", "1", "--gpu", p]),
         ("yaml_shape", "models/llama2_7b.yaml", lambda p: ["run", "--tokens", "1", "--model", p]),
         ("yaml_shape", "models/tiny.yaml", lambda p: ["run", "--tokens", "1", "--model", p]),
+        ("yaml_shape", "models/photon_600m.yaml", lambda p: ["run", "--tokens", "2", "--fast", "--model", p]),
     ]
     for cat, rel, use in targets:
         doc = load(rel)

@@ -19,9 +19,32 @@ struct StackPlan {
   Workload work;
 };
 
-uint32_t clamp_slots(uint64_t n) { return uint32_t(std::clamp<uint64_t>(n, 1, FW_MAX_SLOTS)); }
+// Slots one step can run on this chip: the firmware's work areas, the PNM
+// queue (3 jobs per group of the MVE's vectors) and the activation SRAM
+// (one vector of the widest row per slot).
+uint64_t slot_cap(const ChipConfig& cfg, uint64_t widest) {
+  const uint64_t queue = uint64_t(cfg.pnm.queue_depth / FW_MAX_JOBS_IN_FLIGHT) * cfg.pnm.mve.params.vectors;
+  return std::max<uint64_t>(1, std::min({uint64_t(FW_MAX_SLOTS), queue, cfg.pnm.act_sram_bytes / std::max<uint64_t>(1, widest)}));
+}
 
-std::vector<StackPlan> stack_plans(const model::PhotonShape& s, const PhotonWorkload& w, bool enc) {
+uint64_t widest_row(const model::ModelShape& s) { return uint64_t(std::max(s.dim, s.hidden_dim)); }
+
+// Sequences one program runs together: every decoder's R_l prefix slots per
+// sequence, the coarsest encoder's one, and the chunkers' and converters'
+// vectors must fit at once. A larger batch takes several programs per token.
+uint32_t group_of(const ChipConfig& cfg, const model::PhotonShape& s, uint32_t n_seqs) {
+  uint64_t g = n_seqs;
+  for (int l = 1; l <= s.levels_n(); ++l) {
+    const model::PhotonLevel& lv = s.levels[size_t(l - 1)];
+    g = std::min(g, slot_cap(cfg, widest_row(s.decoder(l))) / uint64_t(lv.ratio));
+    g = std::min(g, slot_cap(cfg, widest_row(s.encoder(l))));
+    g = std::min(g, slot_cap(cfg, uint64_t(lv.chunk) * uint64_t(s.dim(l - 1))));
+  }
+  return uint32_t(std::max<uint64_t>(g, 1));
+}
+
+std::vector<StackPlan> stack_plans(const ChipConfig& cfg, const model::PhotonShape& s, const PhotonWorkload& w,
+                                   uint32_t group, bool enc) {
   std::vector<StackPlan> out;
   const int L = s.levels_n();
   for (int l = 1; l <= L; ++l) {
@@ -30,10 +53,12 @@ std::vector<StackPlan> stack_plans(const model::PhotonShape& s, const PhotonWork
       const uint32_t prefill = uint32_t(w.prefill_len / s.tokens_per(l));
       const uint32_t positions = l == L ? std::max(w.coarse_len, prefill) : std::max<uint32_t>(prefill, 1);
       p.shape = s.encoder(l, int32_t(positions));
-      p.work = Workload{clamp_slots(std::max<uint64_t>(prefill, l == L ? w.n_seqs : 1)), w.n_seqs, positions};
+      // A prompt's positions run in chunks of what the chip can take at once.
+      const uint64_t chunk = std::min<uint64_t>(std::max<uint32_t>(prefill, 1), slot_cap(cfg, widest_row(p.shape)));
+      p.work = Workload{uint32_t(std::max<uint64_t>(chunk, l == L ? group : 1)), w.n_seqs, positions};
     } else {
       p.shape = s.decoder(l);
-      p.work = Workload{clamp_slots(uint64_t(w.n_seqs) * uint64_t(s.levels[size_t(l - 1)].ratio)), w.n_seqs, 0};
+      p.work = Workload{group * uint32_t(s.levels[size_t(l - 1)].ratio), w.n_seqs, 0};
     }
     out.push_back(p);
   }
@@ -60,8 +85,9 @@ PhotonLayout make_layout(const ChipConfig& cfg, const model::PhotonShape& s, con
   LoadedPhoton& m = out.m;
   m.shape = s;
   m.work = w;
-  out.enc = stack_plans(s, w, true);
-  out.dec = stack_plans(s, w, false);
+  const uint32_t group = group_of(cfg, s, w.n_seqs);
+  out.enc = stack_plans(cfg, s, w, group, true);
+  out.dec = stack_plans(cfg, s, w, group, false);
   Region at;
   m.desc_addr = place_buffer(at, sizeof(pnm_photon_desc_t));
   auto place_stack = [&](const StackPlan& p) {
@@ -80,7 +106,8 @@ PhotonLayout make_layout(const ChipConfig& cfg, const model::PhotonShape& s, con
   d.n_levels = uint32_t(L);
   d.n_seqs = w.n_seqs;
   d.prefill_len = w.prefill_len;
-  uint64_t widest_rows = 1, widest_cols = 1, vectors = w.n_seqs;
+  d.group = group;
+  uint64_t widest_rows = 1, widest_cols = 1, vectors = group;
   for (int l = 1; l <= L; ++l) {
     const model::PhotonLevel& lv = s.levels[size_t(l - 1)];
     pnm_photon_level_t& pl = d.level[l - 1];
@@ -91,7 +118,7 @@ PhotonLayout make_layout(const ChipConfig& cfg, const model::PhotonShape& s, con
     pl.chunker = place_matrix(cfg, at, pl.dim, pl.chunk * pl.dim_in);
     pl.converter = place_matrix(cfg, at, pl.ratio * pl.dim_in, pl.dim);
     pl.hist = place_buffer(at, 4ull * w.n_seqs * pl.chunk * pl.dim_in);
-    pl.conv = place_buffer(at, 4ull * w.n_seqs * pl.ratio * pl.dim_in);
+    pl.conv = place_buffer(at, 4ull * group * pl.ratio * pl.dim_in);
     pl.stream = place_buffer(at, 4ull * std::max<uint64_t>(1, w.prefill_len / s.tokens_per(l)) * pl.dim);
     widest_rows = std::max<uint64_t>({widest_rows, pl.chunker.rows, pl.converter.rows});
     widest_cols = std::max<uint64_t>({widest_cols, pl.chunker.cols, pl.converter.cols});

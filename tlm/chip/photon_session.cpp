@@ -1,5 +1,6 @@
 #include "tlm/chip/photon_session.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -60,20 +61,23 @@ void PhotonSession::queue(const RunSpec& spec, TokenFn on_token) {
   spec_ = spec;
   last_.assign(spec.batch, 1);  // BOS before the first chunk (level 1 never reads it: j = 0)
   const uint32_t n = spec.batch;
+  const uint32_t G = model_.desc.group;
   if (prefill_) {
-    chip_.cpu().run([this, n] {
+    chip_.cpu().run([this, n, G] {
       steps_.push_back(StepRecord{true, n, now_ps(), 0});
       std::vector<uint32_t> toks;
-      for (uint32_t b = 0; b < n; ++b) {
+      for (uint32_t b = 0; b < std::min(n, G); ++b) {
         for (int32_t t : spec_.prompt) toks.push_back(uint32_t(t));
       }
-      const fw_error_t e = fw_photon_prefill(&fw_, n, toks.data(), uint32_t(spec_.prompt.size()));
-      if (e != FW_OK) fail("prefill", 0, e);
+      for (uint32_t b0 = 0; b0 < n && !failed(); b0 += G) {
+        const fw_error_t e = fw_photon_prefill(&fw_, b0, std::min(G, n - b0), toks.data(), uint32_t(spec_.prompt.size()));
+        if (e != FW_OK) fail("prefill", 0, e);
+      }
     });
   }
   const uint32_t coarse0 = uint32_t(context / uint64_t(P));
   for (int k = 0; k < spec.tokens; ++k) {
-    chip_.cpu().run([this, k, n, coarse0, P, on_token] {
+    chip_.cpu().run([this, k, n, G, coarse0, P, on_token] {
       chip_.watchdog_kick();
       close_step(now_ps(), on_token);
       if (failed()) return;
@@ -88,8 +92,12 @@ void PhotonSession::queue(const RunSpec& spec, TokenFn on_token) {
       for (uint32_t b = 0; b < n; ++b) prev[b] = uint32_t(last_[b]);
       // The coarse update before token k writes position coarse0 + k / P_L - 1.
       const uint32_t coarse_pos = coarse0 + uint32_t(k / P) - (k >= P ? 1u : 0u);
-      const fw_error_t e = fw_photon_step(&fw_, n, uint32_t(k), coarse_pos, prev.data(), next.data());
-      if (e != FW_OK) return fail("decode", size_t(k), e);
+      // A batch larger than a group: one program per group (the flat flow's decode does the same).
+      for (uint32_t b0 = 0; b0 < n; b0 += G) {
+        const uint32_t g = std::min(G, n - b0);
+        const fw_error_t e = fw_photon_step(&fw_, b0, g, uint32_t(k), coarse_pos, prev.data() + b0, next.data() + b0);
+        if (e != FW_OK) return fail("decode", size_t(k), e);
+      }
       for (uint32_t b = 0; b < n; ++b) {
         TokenRecord rec;
         rec.seq = b;
