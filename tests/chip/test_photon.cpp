@@ -139,7 +139,7 @@ TEST(Photon, KvBytesFollowTheCoarsestStreamAndFixedWindows) {
 TEST(Photon, LocalWindowsDoNotGrowWithTheContext) {
   const model::PhotonShape s = model::load_photon_yaml(kRoot + "/sim/configs/models/photon_600m.yaml");
   const ChipConfig cfg = load_chip_config(kRoot + "/sim/configs/hbf_gen1.yaml");
-  std::vector<uint64_t> local_bytes;
+  std::vector<uint64_t> local_bytes, total_kv;
   for (uint32_t coarse : {64u, 8192u}) {  // 1k and 128k tokens of context
     PhotonWorkload w;
     w.coarse_len = coarse;
@@ -150,6 +150,7 @@ TEST(Photon, LocalWindowsDoNotGrowWithTheContext) {
     c.pnm.functional = false;
     const LoadReport r = plan_photon(c, s, w);
     EXPECT_GT(r.kv.kv_bytes, 0u);
+    total_kv.push_back(r.kv.kv_bytes);
     // Rebuild the per-stack caches: the decoders' rows are their windows.
     uint64_t dec = 0;
     for (int l = 1; l <= 2; ++l) {
@@ -161,6 +162,10 @@ TEST(Photon, LocalWindowsDoNotGrowWithTheContext) {
     local_bytes.push_back(dec);
   }
   EXPECT_EQ(local_bytes[0], local_bytes[1]);
+  // Of every cache the loader lays out, only the coarsest encoder's grows:
+  // 8192 - 64 positions of 6 layers x K/V x 1664 fp32 (rounded to 4 KiB per sequence).
+  const uint64_t grown = (8192ull - 64) * 2 * 6 * 1664 * 4;
+  EXPECT_NEAR(double(total_kv[1] - total_kv[0]), double(grown), 2.0 * 4096);
 }
 
 TEST(Photon, BadShapesNameTheKey) {

@@ -371,6 +371,24 @@ def gen_yaml(work, src):
                 msg = "no_such_value_xyz" if label == "bogus" and path[-1] == "preset" else key_msg(path[-1])
                 case(name, cat, use(p), msg=msg)
 
+    # PHOTON's structural bad inputs (issue 11), which leaf mutations do not
+    # reach: no levels, chunk sizes that do not divide seq_len, a level that
+    # is not a map.
+    photon = load("models/photon_600m.yaml")
+    for name, edit, msg in [
+            ("zero_levels", lambda m: m.__setitem__("levels", []), "levels"),
+            ("levels_not_a_list", lambda m: m.__setitem__("levels", 4), "levels"),
+            ("five_levels", lambda m: m.__setitem__("levels", m["levels"] * 3), "levels"),
+            ("chunk_not_dividing_seq_len", lambda m: m["levels"][1].__setitem__("chunk", 3), "chunk"),
+            ("level_not_a_map", lambda m: m["levels"].__setitem__(0, 4), "levels[1]"),
+            ("encoder_missing", lambda m: m["levels"][0].pop("encoder"), "encoder"),
+            ("heads_not_dividing_dim", lambda m: m["levels"][0]["decoder"].__setitem__("n_heads", 7), "decoder")]:
+        m = copy.deepcopy(photon)
+        edit(m)
+        p = os.path.join(d, "photon__%s.yaml" % name)
+        dump(m, p)
+        case("photon__" + name, "yaml_shape", ["run", "--tokens", "2", "--fast", "--model", p], msg=msg)
+
     # pnm/logic defaults: every leaf of sim/configs/{pnm,logic}/default.yaml
     # placed in a chip config (tiny.yaml) under chip.pnm / chip.logic.
     tiny = load("tiny.yaml")
