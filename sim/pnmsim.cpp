@@ -389,6 +389,22 @@ void write_stats(const RunOptions& o, const Stats& stats, const report::DecodeRe
   if (!o.quiet) std::printf("stats: %s\n", o.stats.c_str());
 }
 
+// Queues the run on the session, simulates to its end with a progress line,
+// and checks how it ended (session.finish()); returns the wall seconds since wall0.
+template <class Session>
+double simulate(Session& session, const chip::RunSpec& spec, const RunOptions& o,
+                std::chrono::steady_clock::time_point wall0) {
+  Progress progress("decoding", spec.tokens * int(spec.batch), !o.quiet);
+  int done = 0;
+  session.queue(spec, [&](const chip::TokenRecord&) { progress.update(++done); });
+  sc_core::sc_start();
+  progress.finish();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  trace::close();
+  session.finish();
+  return wall;
+}
+
 // A timing-only PHOTON shape (kind: photon): the PHOTON program at a context
 // taken as encoded, every sequence in lockstep. The decode phase is tokens
 // 1..tokens-1; with tokens = P_L + 1 it is one whole period of the schedule
@@ -437,14 +453,7 @@ int run_photon(RunOptions& o, const std::string& path) {
   spec.start_pos = uint32_t(context);
   spec.tokens = o.tokens;
   spec.batch = o.batch;
-  Progress progress("decoding", o.tokens * int(o.batch), !o.quiet);
-  int done = 0;
-  session.queue(spec, [&](const chip::TokenRecord&) { progress.update(++done); });
-  sc_core::sc_start();
-  progress.finish();
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-  trace::close();
-  session.finish();
+  const double wall = simulate(session, spec, o, wall0);
   if (session.hung() || session.failed()) {
     std::fprintf(stderr, "pnmsim: %s\n", session.error().c_str());
     return 1;
@@ -502,17 +511,9 @@ int run(RunOptions& o) {
   chip::DecodeSession session(chip, std::move(loaded));
   session.set_sampling(o.temperature, o.top_p, o.sample_seed);
   session.on_prefill_done([&] { chip.report(mid, "chip"); });
-  const int total = o.tokens * int(o.batch);
-  Progress progress("decoding", total, !o.quiet);
-  int done = 0;
-  session.queue(spec, [&](const chip::TokenRecord&) { progress.update(++done); });
-  sc_core::sc_start();
-  progress.finish();
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-  trace::close();
+  const double wall = simulate(session, spec, o, wall0);
   // A hang (the watchdog fired, or the simulation ran out of events before
   // every token existed): no report of a run that did not finish.
-  session.finish();
   if (session.hung()) {
     std::fprintf(stderr, "pnmsim: %s\n", session.error().c_str());
     return 1;

@@ -37,19 +37,13 @@ import subprocess
 import sys
 import time
 
+from bench_placement import val  # a stats leaf's value (same directory)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CONTEXTS = [1024, 4096, 16384, 32768, 131072]
 PAIRS = ["600m", "1_2b"]
 SEQ_LEN = 131072  # every shape of the bench
 GIB = 1024.0 ** 3
-
-
-def val(node, *path, default=0.0):
-    for p in path:
-        if not isinstance(node, dict) or p not in node:
-            return default
-        node = node[p]
-    return float(node["value"]) if isinstance(node, dict) and "value" in node else default
 
 
 def run(pnmsim, model, context, batch, tokens, out):

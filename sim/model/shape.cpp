@@ -162,26 +162,10 @@ ModelShape from_node(const YAML::Node& root, const std::string& src) {
 }  // namespace
 
 ModelShape parse_shape_yaml(const std::string& text, const std::string& source_name) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw ModelError(ErrorKind::Config, source_name + ": YAML parse error: " + e.what());
-  }
-  return from_node(root, source_name);
+  return from_node(load_yaml_text(text, source_name), source_name);
 }
 
-ModelShape load_shape_yaml(const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw ModelError(ErrorKind::Io, path + ": cannot open model shape file");
-  } catch (const YAML::Exception& e) {
-    throw ModelError(ErrorKind::Config, path + ": YAML parse error: " + e.what());
-  }
-  return from_node(root, path);
-}
+ModelShape load_shape_yaml(const std::string& path) { return from_node(load_yaml_file(path, "model shape"), path); }
 
 // ---------------------------------------------------------------- fits -----
 

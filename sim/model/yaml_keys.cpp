@@ -6,6 +6,24 @@
 
 namespace pnm::model {
 
+YAML::Node load_yaml_file(const std::string& path, const std::string& what) {
+  try {
+    return YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw ModelError(ErrorKind::Io, path + ": cannot open " + what + " file");
+  } catch (const YAML::Exception& e) {
+    throw ModelError(ErrorKind::Config, path + ": YAML parse error: " + e.what());
+  }
+}
+
+YAML::Node load_yaml_text(const std::string& text, const std::string& source_name) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ModelError(ErrorKind::Config, source_name + ": YAML parse error: " + e.what());
+  }
+}
+
 void config_error(const std::string& src, const std::string& key, const std::string& msg) {
   throw ModelError(ErrorKind::Config, src + ": key '" + key + "': " + msg);
 }

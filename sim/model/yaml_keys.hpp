@@ -10,6 +10,11 @@
 
 namespace pnm::model {
 
+// A YAML document from a file or from text; ModelError(Io) when the file
+// cannot be opened ("cannot open <what> file"), ModelError(Config) on a parse error.
+YAML::Node load_yaml_file(const std::string& path, const std::string& what);
+YAML::Node load_yaml_text(const std::string& text, const std::string& source_name);
+
 // Throws ModelError(Config, "<src>: key '<key>': <msg>").
 [[noreturn]] void config_error(const std::string& src, const std::string& key, const std::string& msg);
 

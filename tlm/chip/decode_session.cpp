@@ -93,40 +93,46 @@ void DecodeSession::queue(const RunSpec& spec, TokenFn on_token) {
   for (size_t k = 0; k < plan_.size(); ++k) {
     chip_.cpu().run([this, k, on_token] { run_step(k, on_token); });
   }
-  // Marks the end of the last step (its program's final sync is done by then).
-  chip_.cpu().run([this, on_token] {
-    close_step(now_ps(), on_token);
-    chip_.watchdog_disarm();
-  });
-  chip_.watchdog_arm();
+  queue_run_end(chip_, [this, on_token] { close_step(now_ps(), on_token); });
 }
 
-void DecodeSession::finish() {
-  if (hung_) return;
-  const size_t want = size_t(spec_.batch) * size_t(std::max(spec_.tokens, 0));
+bool check_run_end(Chip& chip, size_t have, size_t want, std::string& error) {
   // A block's time passed the largest simulated time (it stopped the
   // simulation): the run did not finish, and its other errors follow from it.
   // The kernel's own time at the bound, with no block reporting, is caught too.
   check_sim_time(now_ps(), "chip (kernel time)", "the simulation");
   if (!time_overflow_error().empty()) {
-    hung_ = true;
-    error_ = time_overflow_error();
-    return;
+    error = time_overflow_error();
+    return true;
   }
-  if (chip_.watchdog_fired()) {
-    hung_ = true;
-    error_ = chip_.watchdog_error() + (error_.empty() ? "" : " (after: " + error_ + ")");
-    return;
+  if (chip.watchdog_fired()) {
+    error = chip.watchdog_error() + (error.empty() ? "" : " (after: " + error + ")");
+    return true;
   }
   // A program that threw (e.g. an MMIO error response) after the last step
   // checked for one: its message, not a hang.
-  if (!failed() && chip_.cpu().failed()) error_ = chip_.cpu().errors().front();
-  if (!failed() && tokens_.size() < want) {
-    hung_ = true;
-    error_ = fmt::format("simulation ended at {} us with {} of {} tokens; still busy: {}", now_ps() / 1'000'000,
-                         tokens_.size(), want, chip_.busy_report());
-    return;
+  if (error.empty() && chip.cpu().failed()) error = chip.cpu().errors().front();
+  if (error.empty() && have < want) {
+    error = fmt::format("simulation ended at {} us with {} of {} tokens; still busy: {}", now_ps() / 1'000'000, have,
+                        want, chip.busy_report());
+    return true;
   }
+  return false;
+}
+
+void queue_run_end(Chip& chip, std::function<void()> close_last_step) {
+  // Marks the end of the last step (its program's final sync is done by then).
+  chip.cpu().run([&chip, close = std::move(close_last_step)] {
+    close();
+    chip.watchdog_disarm();
+  });
+  chip.watchdog_arm();
+}
+
+void DecodeSession::finish() {
+  if (hung_) return;
+  hung_ = check_run_end(chip_, tokens_.size(), size_t(spec_.batch) * size_t(std::max(spec_.tokens, 0)), error_);
+  if (hung_) return;
   // A failure inside the simulation: say which injected faults took effect.
   if (failed()) {
     const std::string f = chip_.fault_report();

@@ -55,6 +55,15 @@ struct RunSpec {
   uint32_t batch = 1;              // sequences, decoded together
 };
 
+// After sc_start returned, the checks every session makes of how its run
+// ended: a time overflow, the watchdog, a CPU program's error, tokens
+// missing (the blocks still busy named). Sets error (keeping an earlier one
+// as the watchdog's cause) and returns whether the run hung.
+bool check_run_end(Chip& chip, size_t have, size_t want, std::string& error);
+// Queues the program that closes the last step and disarms the watchdog,
+// and arms the watchdog for the programs queued before it.
+void queue_run_end(Chip& chip, std::function<void()> close_last_step);
+
 // What a run report reads of a session (DecodeSession, PhotonSession).
 class RunLog {
  public:

@@ -7,6 +7,7 @@
 
 #include "tlm/common/sim_time.hpp"
 
+
 namespace pnm::chip {
 
 PhotonSession::PhotonSession(Chip& chip, const LoadedPhoton& model) : chip_(chip), model_(model), fw_(model.fw()) {}
@@ -109,33 +110,11 @@ void PhotonSession::queue(const RunSpec& spec, TokenFn on_token) {
       }
     });
   }
-  chip_.cpu().run([this, on_token] {
-    close_step(now_ps(), on_token);
-    chip_.watchdog_disarm();
-  });
-  chip_.watchdog_arm();
+  queue_run_end(chip_, [this, on_token] { close_step(now_ps(), on_token); });
 }
 
 void PhotonSession::finish() {
-  if (hung_) return;
-  check_sim_time(now_ps(), "chip (kernel time)", "the simulation");
-  if (!time_overflow_error().empty()) {
-    hung_ = true;
-    error_ = time_overflow_error();
-    return;
-  }
-  if (chip_.watchdog_fired()) {
-    hung_ = true;
-    error_ = chip_.watchdog_error();
-    return;
-  }
-  if (!failed() && chip_.cpu().failed()) error_ = chip_.cpu().errors().front();
-  const size_t want = size_t(spec_.batch) * size_t(spec_.tokens);
-  if (!failed() && tokens_.size() < want) {
-    hung_ = true;
-    error_ = fmt::format("simulation ended with {} of {} tokens; still busy: {}", tokens_.size(), want,
-                         chip_.busy_report());
-  }
+  if (!hung_) hung_ = check_run_end(chip_, tokens_.size(), size_t(spec_.batch) * size_t(spec_.tokens), error_);
 }
 
 }  // namespace pnm::chip
