@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -191,6 +192,9 @@ struct Prepared {
   chip::RunSpec spec;
   chip::Workload work;
   report::GpuConfig gpu;
+  // A PHOTON shape (kind: photon): its shape and workload instead of shape/work.
+  std::optional<model::PhotonShape> photon;
+  chip::PhotonWorkload photon_work;
 };
 
 // *fit_checks (when given) is set once the inputs are all loaded and the
@@ -207,6 +211,11 @@ Prepared prepare(RunOptions& o, bool* fit_checks = nullptr) {
   require_not_directory("--tokenizer", o.tokenizer);
   p.mc = choose_model(o.model);
   const ModelChoice& mc = p.mc;
+  const bool photon = mc.kind == ModelChoice::Kind::Shape && model::is_photon_yaml(mc.path);
+  if (photon && (!o.prompt.empty() || !o.prompt_ids.empty() || !o.tokenizer.empty() || o.temperature != 0.0f)) {
+    throw UsageError("conflicting options: a PHOTON shape runs timing-only and greedy (no --prompt, --prompt-ids, "
+                     "--tokenizer or --temperature; its functional form is tested in tests/chip/test_photon.cpp)");
+  }
   const bool timing_only = p.timing_only = mc.kind == ModelChoice::Kind::Shape;
   const bool functional = !timing_only;
   for (const std::string& set : o.sets) {
@@ -291,6 +300,26 @@ Prepared prepare(RunOptions& o, bool* fit_checks = nullptr) {
     cfg.pnm.functional = false;
   }
   cfg.pnm.mve.fst_path = o.trace_fst;
+
+  if (photon) {
+    const model::PhotonShape& shape = p.photon.emplace(model::load_photon_yaml(mc.path));
+    p.gpu = report::load_gpu_config(resolve(o.gpu.empty() ? "sim/configs/gpu/h100_sxm.yaml" : o.gpu));
+    if (fit_checks) *fit_checks = true;
+    const int64_t P = shape.tokens_per(shape.levels_n());
+    if (o.context + o.tokens - 1 > shape.seq_len) {
+      throw UsageError(fmt::format("--context {} + --tokens {} needs {} positions; {} has seq_len {}: allowed "
+                                   "context + tokens - 1 <= {}",
+                                   o.context, o.tokens, o.context + o.tokens - 1, mc.path, shape.seq_len, shape.seq_len));
+    }
+    p.spec.prompt.clear();
+    p.spec.start_pos = static_cast<uint32_t>(o.context);
+    p.spec.tokens = o.tokens;
+    p.spec.batch = o.batch;
+    p.photon_work.n_seqs = o.batch;
+    p.photon_work.coarse_len = uint32_t(std::max<int64_t>(1, (o.context + o.tokens + P - 1) / P));
+    (void)chip::plan_photon(cfg, shape, p.photon_work);
+    return p;
+  }
 
   // The model, checked against the chip before anything is simulated.
   std::unique_ptr<model::Checkpoint>& ckpt = p.ckpt;
@@ -409,35 +438,14 @@ double simulate(Session& session, const chip::RunSpec& spec, const RunOptions& o
 // taken as encoded, every sequence in lockstep. The decode phase is tokens
 // 1..tokens-1; with tokens = P_L + 1 it is one whole period of the schedule
 // (one coarse update, every window), so its tokens/s is the steady rate.
-int run_photon(RunOptions& o, const std::string& path) {
-  if (!o.prompt.empty() || !o.prompt_ids.empty() || !o.tokenizer.empty() || o.temperature != 0.0f) {
-    throw UsageError("conflicting options: a PHOTON shape runs timing-only and greedy (no --prompt, --prompt-ids, "
-                     "--tokenizer or --temperature; its functional form is tested in tests/chip/test_photon.cpp)");
-  }
-  if (!o.trace_fst.empty()) throw UsageError("conflicting options: --trace-fst needs weights; a PHOTON shape has none");
-  const model::PhotonShape shape = model::load_photon_yaml(path);
-  std::vector<std::string> sets = o.sets;
-  if (!o.mve.empty()) sets.push_back("chip.pnm.mve.kind=" + o.mve);
-  if (o.fast) sets.push_back("chip.sim.mode=stream");
-  const std::string config = resolve(o.config.empty() ? "sim/configs/hbf_gen1.yaml" : o.config);
-  if (!fs::exists(config)) throw UsageError("--config " + config + ": no such file");
-  chip::ChipConfig cfg = chip::load_chip_config(config, sets);
-  if (cfg.pnm.mve.kind != "tlm") throw UsageError("conflicting options: a PHOTON shape is timing-only: --mve tlm");
-  cfg.flash.storage_mode = flash::StorageMode::TimingOnly;
-  cfg.flash.preprogrammed = true;
-  cfg.pnm.functional = false;
+int run_photon(RunOptions& o, Prepared& p) {
+  const chip::ChipConfig& cfg = p.cfg;
+  const model::PhotonShape& shape = *p.photon;
+  const chip::PhotonWorkload& work = p.photon_work;
+  const std::string& config = p.config;
+  const report::GpuConfig& gpu = p.gpu;
   const int64_t P = shape.tokens_per(shape.levels_n());
   const int64_t context = o.context;
-  if (context + o.tokens - 1 > shape.seq_len) {
-    throw UsageError(fmt::format("--context {} + --tokens {} needs {} positions; {} has seq_len {}", context, o.tokens,
-                                 context + o.tokens - 1, path, shape.seq_len));
-  }
-  chip::PhotonWorkload work;
-  work.n_seqs = o.batch;
-  work.coarse_len = uint32_t(std::max<int64_t>(1, (context + o.tokens + P - 1) / P));
-  const report::GpuConfig gpu = report::load_gpu_config(resolve(o.gpu.empty() ? "sim/configs/gpu/h100_sxm.yaml" : o.gpu));
-  (void)chip::plan_photon(cfg, shape, work);
-
   if (!o.trace_json.empty()) trace::open(o.trace_json);
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
   chip::Chip chip("chip", cfg);
@@ -448,12 +456,7 @@ int run_photon(RunOptions& o, const std::string& path) {
   chip.report(before, "chip");
   chip::PhotonSession session(chip, loaded);
   session.on_prefill_done([&] { chip.report(mid, "chip"); });
-  chip::RunSpec spec;
-  spec.prompt.clear();
-  spec.start_pos = uint32_t(context);
-  spec.tokens = o.tokens;
-  spec.batch = o.batch;
-  const double wall = simulate(session, spec, o, wall0);
+  const double wall = simulate(session, p.spec, o, wall0);
   if (session.hung() || session.failed()) {
     std::fprintf(stderr, "pnmsim: %s\n", session.error().c_str());
     return 1;
@@ -483,11 +486,8 @@ int run_photon(RunOptions& o, const std::string& path) {
 }
 
 int run(RunOptions& o) {
-  if (const ModelChoice mc = choose_model(o.model);
-      mc.kind == ModelChoice::Kind::Shape && model::is_photon_yaml(mc.path)) {
-    return run_photon(o, mc.path);
-  }
   Prepared p = prepare(o);
+  if (p.photon) return run_photon(o, p);
   const chip::ChipConfig& cfg = p.cfg;
   const model::ModelShape& shape = p.shape;
   const chip::RunSpec& spec = p.spec;
