@@ -23,7 +23,7 @@ step). The context of a 128k point is 131072 - tokens + 1, so the last token
 still has a position.
 
   bench_photon.py [--pnmsim PATH] [--out DIR] [--contexts 1024,4096,...] [--pairs 600m,1_2b]
-                  [--max-batch N]
+                  [--max-batch N] [--reuse]
 
 Writes OUT/bench_photon.{csv,txt,md,png} (the committed copy is
 sim/bench/results/).
@@ -46,8 +46,14 @@ SEQ_LEN = 131072  # every shape of the bench
 GIB = 1024.0 ** 3
 
 
+REUSE = False  # --reuse: a point whose stats file exists is read, not run again
+
+
 def run(pnmsim, model, context, batch, tokens, out):
     stats = os.path.join(out, "%s_ctx%d_b%d.json" % (model, context, batch))
+    if REUSE and os.path.exists(stats):
+        with open(stats, encoding="utf-8") as fh:
+            return json.load(fh), "", 0.0
     cmd = [pnmsim, "run", "--model", model, "--context", str(context), "--batch", str(batch), "--tokens",
            str(tokens), "--fast", "--quiet", "--stats", stats]
     t0 = time.monotonic()
@@ -59,6 +65,18 @@ def run(pnmsim, model, context, batch, tokens, out):
         sys.exit("bench_photon: %s failed (exit %d): %s" % (" ".join(cmd), p.returncode, p.stderr.strip()))
     with open(stats, encoding="utf-8") as fh:
         return json.load(fh), "", wall
+
+
+def busiest(rep):
+    """The block busiest relative to the step (blocks overlap in time), as bench_scale names it."""
+    step = val(rep, "time_per_token")
+    busy = {"flash bus": val(rep, "busy_per_token", "flash_transfer"), "MVE": val(rep, "busy_per_token", "mve"),
+            "vector unit": val(rep, "busy_per_token", "vector_unit"), "TSV": val(rep, "busy_per_token", "tsv"),
+            "firmware": val(rep, "busy_per_token", "firmware")}
+    name = max(busy, key=busy.get)
+    if name == "vector unit" and 2 * val(rep, "busy_per_token", "vector_unit_memory_bound") > busy[name]:
+        name = "K/V traffic (vector unit memory-bound)"
+    return "%s %.0f%%" % (name, 100.0 * busy[max(busy, key=busy.get)] / step) if step > 0 else "-"
 
 
 def limit_name(err):
@@ -86,6 +104,7 @@ def point(pnmsim, model, kind, context, out, max_batch):
         "tsv_bytes_per_token": val(r1, "tsv_bytes_per_token"),
         "weight_bytes_per_token": val(r1, "weight_bytes_per_token") if "weight_bytes_per_token" in r1 else 0.0,
         "max_batch": int(val(r1, "kv", "max_batch")),
+        "busiest_b1": busiest(r1),
     }
     wall_total = wall
     # The largest batch that runs: capacity first, then what the chip accepts.
@@ -107,6 +126,7 @@ def point(pnmsim, model, kind, context, out, max_batch):
         "agg_tokens_per_s": val(r, "aggregate_tokens_per_s"),
         "kv_gib_in_use": kv_gib,
         "tok_s_per_kv_gib": val(r, "tokens_per_s_per_kv_gib"),
+        "busiest": busiest(r),
         "wall_s": wall_total,
     })
     return row
@@ -121,14 +141,14 @@ def fmt_bytes(b):
 
 
 def table(rows):
-    head = ["model", "context", "tok/s b=1", "mJ/tok", "KV/seq", "KV read/tok", "TSV/tok", "cap. batch",
-            "run batch (binds)", "agg tok/s", "tok/s per KV GiB"]
+    head = ["model", "context", "tok/s b=1", "busiest b=1", "mJ/tok", "KV/seq", "KV read/tok", "TSV/tok",
+            "cap. batch", "run batch (limit)", "agg tok/s", "busiest", "tok/s per KV GiB"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        lines.append("| %s | %d | %.1f | %.3f | %s | %s | %s | %d | %d (%s) | %.1f | %.4g |" % (
-            r["model"], r["context"], r["tokens_per_s_b1"], r["energy_mj_b1"], fmt_bytes(r["kv_bytes_per_seq"]),
-            fmt_bytes(r["kv_read_per_token"]), fmt_bytes(r["tsv_bytes_per_token"]), r["max_batch"], r["batch"],
-            r["binds"], r["agg_tokens_per_s"], r["tok_s_per_kv_gib"]))
+        lines.append("| %s | %d | %.1f | %s | %.3f | %s | %s | %s | %d | %d (%s) | %.1f | %s | %.4g |" % (
+            r["model"], r["context"], r["tokens_per_s_b1"], r["busiest_b1"], r["energy_mj_b1"],
+            fmt_bytes(r["kv_bytes_per_seq"]), fmt_bytes(r["kv_read_per_token"]), fmt_bytes(r["tsv_bytes_per_token"]),
+            r["max_batch"], r["batch"], r["binds"], r["agg_tokens_per_s"], r["busiest"], r["tok_s_per_kv_gib"]))
     return "\n".join(lines)
 
 
@@ -179,9 +199,12 @@ def main():
     ap.add_argument("--out", default="bench_photon_out")
     ap.add_argument("--contexts", default=",".join(str(c) for c in CONTEXTS))
     ap.add_argument("--pairs", default=",".join(PAIRS))
+    ap.add_argument("--reuse", action="store_true", help="read the stats of points already run in --out")
     ap.add_argument("--max-batch", type=int, default=2048,
                     help="largest batch run (wall time grows with it; a capacity above it is reported, not run)")
     a = ap.parse_args()
+    global REUSE
+    REUSE = a.reuse
     os.makedirs(a.out, exist_ok=True)
     t0 = time.monotonic()
     rows = []
