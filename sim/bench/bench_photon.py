@@ -23,7 +23,7 @@ step). The context of a 128k point is 131072 - tokens + 1, so the last token
 still has a position.
 
   bench_photon.py [--pnmsim PATH] [--out DIR] [--contexts 1024,4096,...] [--pairs 600m,1_2b]
-                  [--max-batch N] [--reuse]
+                  [--max-batch N] [--reuse] [--set chip.x.y=v ...]
 
 Writes OUT/bench_photon.{csv,txt,md,png} (the committed copy is
 sim/bench/results/).
@@ -47,6 +47,7 @@ GIB = 1024.0 ** 3
 
 
 REUSE = False  # --reuse: a point whose stats file exists is read, not run again
+SETS = []      # --set overrides for every point
 
 
 def run(pnmsim, model, context, batch, tokens, out):
@@ -56,6 +57,8 @@ def run(pnmsim, model, context, batch, tokens, out):
             return json.load(fh), "", 0.0
     cmd = [pnmsim, "run", "--model", model, "--context", str(context), "--batch", str(batch), "--tokens",
            str(tokens), "--fast", "--quiet", "--stats", stats]
+    for kv in SETS:
+        cmd += ["--set", kv]
     t0 = time.monotonic()
     p = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.monotonic() - t0
@@ -200,11 +203,12 @@ def main():
     ap.add_argument("--contexts", default=",".join(str(c) for c in CONTEXTS))
     ap.add_argument("--pairs", default=",".join(PAIRS))
     ap.add_argument("--reuse", action="store_true", help="read the stats of points already run in --out")
+    ap.add_argument("--set", action="append", default=[], help="config override for every point (repeatable)")
     ap.add_argument("--max-batch", type=int, default=2048,
                     help="largest batch run (wall time grows with it; a capacity above it is reported, not run)")
     a = ap.parse_args()
-    global REUSE
-    REUSE = a.reuse
+    global REUSE, SETS
+    REUSE, SETS = a.reuse, a.set
     os.makedirs(a.out, exist_ok=True)
     t0 = time.monotonic()
     rows = []
@@ -222,7 +226,7 @@ def main():
         w.writeheader()
         w.writerows(rows)
     text = ("bench_photon: PHOTON vs flat on sim/configs/hbf_gen1.yaml, stream mode (%d runs, %.0f s wall)\n\n"
-            % (len(rows), wall) + table(rows) + "\n\nPHOTON / flat (KV columns: flat / PHOTON)\n\n" + ratios(rows) + "\n")
+            % (len(rows), wall) + ("overrides: %s\n\n" % " ".join(SETS) if SETS else "") + table(rows) + "\n\nPHOTON / flat (KV columns: flat / PHOTON)\n\n" + ratios(rows) + "\n")
     print("\n" + text)
     for name in ("bench_photon.txt", "bench_photon.md"):
         with open(os.path.join(a.out, name), "w", encoding="utf-8") as fh:
