@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <functional>
 #include <set>
 
 #include "sim/model/error.hpp"
@@ -166,6 +167,41 @@ TEST(Photon, LocalWindowsDoNotGrowWithTheContext) {
   // 8192 - 64 positions of 6 layers x K/V x 1664 fp32 (rounded to 4 KiB per sequence).
   const uint64_t grown = (8192ull - 64) * 2 * 6 * 1664 * 4;
   EXPECT_NEAR(double(total_kv[1] - total_kv[0]), double(grown), 2.0 * 4096);
+}
+
+// The firmware refuses a descriptor that disagrees with its stacks, before
+// touching the chip (fw_photon_check): each mutation of a loaded layout.
+TEST(Photon, FirmwareRefusesInconsistentDescriptors) {
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
+  ChipConfig cfg = load_chip_config(kRoot + "/sim/configs/tiny.yaml");
+  cfg.flash.storage_mode = flash::StorageMode::TimingOnly;
+  cfg.flash.preprogrammed = true;
+  cfg.pnm.functional = false;
+  Chip chip("chip", cfg);
+  PhotonWorkload w;
+  w.n_seqs = 2;
+  w.coarse_len = 8;
+  const LoadedPhoton loaded = load_photon_shape(chip, model::tiny_photon_shape(), w);
+  fw_photon_t fw = loaded.fw();
+  ASSERT_EQ(fw_photon_check(&fw), FW_OK) << fw_last_error_info()->msg;
+  const std::vector<std::pair<const char*, std::function<void(pnm_photon_desc_t&)>>> bad = {
+      {"bad magic", [](pnm_photon_desc_t& d) { d.magic ^= 1u; }},
+      {"n_levels outside", [](pnm_photon_desc_t& d) { d.n_levels = 0; }},
+      {"chunk or converter ratio is 0", [](pnm_photon_desc_t& d) { d.level[1].chunk = 0; }},
+      {"chunker is not", [](pnm_photon_desc_t& d) { d.level[0].chunker.cols += 1; }},
+      {"converter is not", [](pnm_photon_desc_t& d) { d.level[1].converter.rows -= 1; }},
+      {"input dim", [](pnm_photon_desc_t& d) { d.level[1].dim_in = 7; }},
+      {"window", [](pnm_photon_desc_t& d) { d.level[0].chunk = 9; d.level[0].chunker.cols = 9 * 32; }},
+      {"group outside", [](pnm_photon_desc_t& d) { d.group = 0; }},
+  };
+  for (const auto& [msg, edit] : bad) {
+    pnm_photon_desc_t d = loaded.desc;
+    edit(d);
+    fw.p = &d;
+    EXPECT_EQ(fw_photon_check(&fw), FW_ERR_DESC) << msg;
+    EXPECT_NE(std::string(fw_last_error_info()->msg).find(msg), std::string::npos)
+        << "expected '" << msg << "', got '" << fw_last_error_info()->msg << "'";
+  }
 }
 
 TEST(Photon, BadShapesNameTheKey) {
