@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 namespace pnm::tb {
 
@@ -16,18 +17,53 @@ void put(sc_core::sc_signal<T>& s, const T& v) {
 }
 }  // namespace
 
+PinBridgeEngine::Sampler::Sampler(sc_core::sc_module_name n, PinBridgeEngine& b) : sc_module(n), bridge(b) {
+  SC_HAS_PROCESS(Sampler);
+  SC_METHOD(sample);
+  sensitive << clk.pos();
+  dont_initialize();
+}
+
+// Evaluation phase of the rising edge: every signal still holds its
+// pre-edge value, which is what the RTL samples at this edge.
+void PinBridgeEngine::Sampler::sample() {
+  PinBridgeEngine& b = bridge;
+  PinSignals& sig = b.sig_;
+  mve::PinSample& s = b.sample_;
+  s.busy = sig.busy.read();
+  s.reg_err = sig.reg_err.read();
+  s.act_ready = sig.act_ready.read();
+  s.w_ready = sig.w_ready.read();
+  s.res_valid = sig.res_valid.read();
+  s.res_last = sig.res_last.read();
+  s.res_data = nullptr;
+  if (s.res_valid) {
+    const PinSignals::res_t& res = sig.res_data.read();
+    for (unsigned v = 0; v < kPinVectors; ++v) b.res_buf_[v] = static_cast<int32_t>(word_of(res, v));
+    s.res_data = b.res_buf_;
+  }
+  b.sampled_at_ = sc_core::sc_time_stamp().value();
+}
+
 PinBridgeEngine::PinBridgeEngine(PinSignals& sig, sc_core::sc_clock& clk, const mve::StallConfig& stalls)
     : sig_(sig),
       clk_(clk),
-      high_(clk.period() * clk.duty_cycle()),
       period_units_(clk.period().value()),
       stall_cfg_(stalls),
       stalls_(stalls.seed) {
+  const uint64_t high = (clk.period() * clk.duty_cycle()).value();
+  const uint64_t start = clk.start_time().value();
+  rise_units_ = (clk.posedge_first() ? start : start + period_units_ - high) % period_units_;
+  fall_after_rise_ = high;
+  sampler_ = std::make_unique<Sampler>(sc_core::sc_gen_unique_name("pin_sampler"), *this);
+  sampler_->clk(clk);
   // The build parameters, until the first job reads PARAMS from the RTL.
   params_.lanes = kPinLanes;
   params_.max_cols = PNM_PIN_MAX_COLS;
   params_.vectors = kPinVectors;
 }
+
+PinBridgeEngine::~PinBridgeEngine() = default;
 
 void PinBridgeEngine::settle() {
   // Input signal update, model evaluation, output signal update.
@@ -66,33 +102,22 @@ void PinBridgeEngine::drive(const mve::PinInputs& in) {
 }
 
 mve::PinSample PinBridgeEngine::clock(const mve::PinInputs& in) {
-  // Right after the rising edge this bridge sampled at, wait for the falling
-  // edge: a timed wait wakes in the same delta as the clock's own change, so
-  // the model sees new inputs and the falling clock in one evaluation. Called
-  // at any other time (after run()'s wait on the falling edge, or a test's
-  // own waits), drive at once: the rising edge still sees these values.
-  if (sampled_ && sc_core::sc_time_stamp() == sampled_at_) sc_core::wait(high_);
+  // Drive now: at the falling edge the last clock() returned at (the same
+  // delta as the clock's own change, so the model sees new inputs and the
+  // falling clock in one evaluation), or at any other time before the next
+  // rising edge (after run()'s wait on the falling edge, or a test's own
+  // waits), which still sees these values.
   drive(in);
-
-  sc_core::wait(clk_.posedge_event());
-  // Evaluate phase of the edge: every signal still holds its pre-edge value,
-  // which is what the RTL samples at this edge.
-  sampled_ = true;
-  sampled_at_ = sc_core::sc_time_stamp();
-  mve::PinSample s;
-  s.busy = sig_.busy.read();
-  s.reg_err = sig_.reg_err.read();
-  s.act_ready = sig_.act_ready.read();
-  s.w_ready = sig_.w_ready.read();
-  s.res_valid = sig_.res_valid.read();
-  s.res_last = sig_.res_last.read();
-  if (s.res_valid) {
-    const PinSignals::res_t& res = sig_.res_data.read();
-    for (unsigned v = 0; v < kPinVectors; ++v) res_buf_[v] = static_cast<int32_t>(word_of(res, v));
-    s.res_data = res_buf_;
-  }
-  cycle_ = sampled_at_.value() / period_units_;
-  return s;
+  // Then sleep to the falling edge after the next rising edge: a timed wait
+  // wakes in the same delta as the clock's change there.
+  const uint64_t now = sc_core::sc_time_stamp().value();
+  const uint64_t phase = (now + period_units_ - rise_units_) % period_units_;
+  const uint64_t rise = now + (period_units_ - phase);  // strictly after now
+  const uint64_t fall = rise + fall_after_rise_;
+  sc_core::wait(sc_core::sc_time::from_value(fall - now));
+  if (sampled_at_ != rise) throw std::logic_error("pin bridge: the rising edge was not sampled");
+  cycle_ = rise / period_units_;
+  return sample_;
 }
 
 uint32_t PinBridgeEngine::read_reg(uint32_t offset) {
@@ -106,7 +131,12 @@ uint32_t PinBridgeEngine::read_reg(uint32_t offset) {
 
 mve::Result PinBridgeEngine::run(const mve::Job& job) {
   while (!sig_.rst_n.read()) sc_core::wait(clk_.negedge_event());
-  sc_core::wait(clk_.negedge_event());
+  // Start at a falling edge: the one the last job's final clock() returned
+  // at, or else the next one.
+  if (sampled_at_ == UINT64_MAX ||
+      sc_core::sc_time_stamp().value() != sampled_at_ + fall_after_rise_) {
+    sc_core::wait(clk_.negedge_event());
+  }
   if (!have_params_) {
     params_ = mve::read_params(*this);
     have_params_ = true;

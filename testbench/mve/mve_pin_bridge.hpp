@@ -2,11 +2,15 @@
 // cycle by cycle (drive_job() from tlm/pnm/mve_job_driver.hpp, the same code
 // the fast path uses). Inputs change at the falling edge, in the same delta
 // as the clock itself, so the Verilated model evaluates once per edge (as the
-// C++ harness's low and high phases do); outputs are sampled in the
-// evaluation phase of the rising edge, i.e. as the RTL samples them. Only
-// signals whose value changes are written. run() waits on the clock, so it
-// must be called from an SC_THREAD (advances_time() is true).
+// C++ harness's low and high phases do). Outputs are sampled by a method on
+// the rising edge, in its evaluation phase, i.e. as the RTL samples them; so
+// the driving thread wakes once per cycle (at the falling edge), not twice:
+// a thread switch costs several method activations. Only signals whose value
+// changes are written. run() waits on the clock, so it must be called from an
+// SC_THREAD (advances_time() is true).
 #pragma once
+
+#include <memory>
 
 #include <systemc>
 
@@ -22,6 +26,7 @@ using PinSignals = MveSignals<kPinLanes, kPinVectors>;
 class PinBridgeEngine final : public mve::Engine {
  public:
   PinBridgeEngine(PinSignals& sig, sc_core::sc_clock& clk, const mve::StallConfig& stalls = {});
+  ~PinBridgeEngine() override;
 
   mve::Result run(const mve::Job& job) override;
   const mve::Params& params() const override { return params_; }
@@ -29,7 +34,8 @@ class PinBridgeEngine final : public mve::Engine {
   bool advances_time() const override { return true; }
   const mve::RtlJobStats& last_job_stats() const { return stats_; }
 
-  // The Port of drive_job().
+  // The Port of drive_job(). clock() returns at the falling edge after the
+  // rising edge it sampled; called there, it drives at once, in that delta.
   mve::PinSample clock(const mve::PinInputs& in);
   uint32_t read_reg(uint32_t offset);
   uint64_t cycle() const { return cycle_; }
@@ -39,12 +45,22 @@ class PinBridgeEngine final : public mve::Engine {
   void drive(const mve::PinInputs& in);
   void drive_beat(sc_core::sc_signal<PinSignals::beat_t>& s, const int8_t* src, unsigned n);
 
+  // Samples the outputs at each rising edge (pre-edge values) for clock().
+  struct Sampler : sc_core::sc_module {
+    sc_core::sc_in<bool> clk{"clk"};
+    Sampler(sc_core::sc_module_name n, PinBridgeEngine& b);
+    void sample();
+    PinBridgeEngine& bridge;
+  };
+
   PinSignals& sig_;
   sc_core::sc_clock& clk_;
-  sc_core::sc_time high_;     // rising edge to falling edge
   uint64_t period_units_;     // the clock period in kernel time units
-  sc_core::sc_time sampled_at_;  // the rising edge the last clock() sampled at
-  bool sampled_ = false;
+  uint64_t rise_units_;       // a rising edge's time modulo the period
+  uint64_t fall_after_rise_;  // rising edge to falling edge, kernel time units
+  std::unique_ptr<Sampler> sampler_;
+  mve::PinSample sample_;           // at the last rising edge
+  uint64_t sampled_at_ = UINT64_MAX;  // its time, kernel units
   mve::StallConfig stall_cfg_;
   mve::StallSource stalls_;
   mve::Params params_;

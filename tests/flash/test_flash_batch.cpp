@@ -5,11 +5,14 @@
 // here, from the config and from the page-level model.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tests/flash/flash_test_util.hpp"
+#include "tlm/common/fast_div.hpp"
 #include "tlm/common/time_runs.hpp"
 #include "tlm/flash/flash_channel_model.hpp"
 
@@ -205,6 +208,69 @@ TEST(TimeRuns, ValuesOnTheLineAndPops) {
   EXPECT_EQ(q.at(1), 180u);
   q.pop(2);
   EXPECT_TRUE(q.empty());
+}
+
+// The stream mode's divisions without a divide instruction must be exact:
+// every simulated time depends on them. Compared with `/` around the points
+// where their fast paths end (2^52, 2^53) and on a random spread.
+TEST(FastDiv, EqualsIntegerDivision) {
+  pnm::flash::SplitMix64 rng(42);
+  std::vector<uint64_t> nums = {0, 1, 2, 3, 999, (1ull << 52) - 1, 1ull << 52, (1ull << 53) - 1,
+                                1ull << 53, (1ull << 53) + 1, ~0ull};
+  std::vector<uint64_t> dens = {1, 2, 3, 7, 63, 64, 127, 4096, 1000003, (1ull << 31) + 11, (1ull << 52) - 3};
+  for (int i = 0; i < 20000; ++i) {
+    const uint64_t r = rng.next();
+    nums.push_back(r >> (r % 64));
+    dens.push_back((rng.next() >> (rng.next() % 64)) | 1);
+  }
+  for (size_t i = 0; i < nums.size(); ++i) {
+    const uint64_t n = nums[i], d = dens[i % dens.size()];
+    ASSERT_EQ(pnm::div_floor(n, d), n / d) << n << " / " << d;
+    ASSERT_EQ(pnm::Divisor(d).div(n), n / d) << n << " / " << d;
+    ASSERT_EQ(pnm::mod_floor(n, d), n % d) << n << " % " << d;
+    // Multiples and their neighbours, where a rounded quotient would tip over.
+    const uint64_t q = (n >> 12) / d, k = q * d;
+    for (uint64_t x : {k - (k > 0), k, k + 1}) {
+      ASSERT_EQ(pnm::div_floor(x, d), x / d) << x << " / " << d;
+      ASSERT_EQ(pnm::Divisor(d).div(x), x / d) << x << " / " << d;
+    }
+  }
+}
+
+TEST(TimeRuns, AtEquals128BitLine) {
+  pnm::flash::SplitMix64 rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    pnm::TimeRun r;
+    r.n = 2 + rng.next() % 2000;
+    r.first = rng.next() >> (rng.next() % 64);
+    r.last = rng.next() >> (rng.next() % 64);
+    const uint64_t k = rng.next() % r.n;
+    const __int128 d = static_cast<__int128>(r.last) - static_cast<__int128>(r.first);
+    const uint64_t want = static_cast<uint64_t>(static_cast<__int128>(r.first) +
+                                                d * static_cast<__int128>(k) / static_cast<__int128>(r.n - 1));
+    ASSERT_EQ(r.at(k), want) << r.n << " " << r.first << " " << r.last << " " << k;
+  }
+}
+
+// poisson() decides most zero draws without exp(-lambda): the draws must be
+// those of plain inversion with exp(-lambda) known.
+TEST(Poisson, LazyExpGivesInversionDraws) {
+  for (double lambda : {1e-12, 1e-6, 0.0082, 0.3, 1.0, 5.0, 40.0}) {
+    pnm::flash::SplitMix64 a(3), b(3);
+    double e = -1.0;
+    for (int i = 0; i < 20000; ++i) {
+      const uint32_t got = pnm::flash::poisson(a, lambda, e);
+      const double u = b.uniform();
+      double p = std::exp(-lambda), cdf = p;
+      uint32_t k = 0;
+      while (u > cdf && k < 1000) {
+        ++k;
+        p *= lambda / k;
+        cdf += p;
+      }
+      ASSERT_EQ(got, k) << "lambda " << lambda << " draw " << i;
+    }
+  }
 }
 
 }  // namespace

@@ -167,6 +167,36 @@ TEST(MvePin, WrongStrobeIsReportedAsError) {
   EXPECT_EQ(out, std::vector<int32_t>{40}) << "the row's own layout (20 columns) is used";
 }
 
+TEST(MvePin, CheckerCatchesHandshakeViolations) {
+  // An idle engine never raises act_ready: offer a beat, change it, drop it.
+  MveCosimConfig cfg;
+  cfg.shadow = false;
+  auto stimulus = [&](MveCosimTop& top) {
+    PinBridgeEngine& pins = *top.bridge;
+    while (!top.sig.rst_n.read()) sc_core::wait(top.clk.negedge_event());
+    sc_core::wait(top.clk.negedge_event());
+    std::vector<int8_t> a(16, 1), b(16, 2);
+    mve::PinInputs in;
+    in.act_valid = true;
+    in.act = a.data();
+    in.act_n = 16;
+    EXPECT_FALSE(pins.clock(in).act_ready);
+    in.act = b.data();
+    EXPECT_FALSE(pins.clock(in).act_ready);
+    pins.clock(mve::PinInputs{});
+  };
+  MveCosimTop top("top", cfg, stimulus);
+  sc_core::sc_start();
+  EXPECT_TRUE(top.finished);
+  const auto& v = top.checker->violations();
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].stream, "act");
+  EXPECT_EQ(v[0].rule, "data changed while waiting for ready");
+  EXPECT_EQ(v[1].stream, "act");
+  EXPECT_EQ(v[1].rule, "valid dropped before ready");
+  EXPECT_EQ(v[1].time - v[0].time, top.clk.period());
+}
+
 TEST(MvePin, FstWaveformFromSystemCModel) {
   const auto path = std::filesystem::temp_directory_path() / "pnmsim_test_mve_pin.fst";
   std::filesystem::remove(path);

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <deque>
 
+#include "tlm/common/fast_div.hpp"
+
 namespace pnm {
 
 struct TimeRun {
@@ -15,6 +17,14 @@ struct TimeRun {
   // Value i of n (0 <= i < n); last may lie below first.
   uint64_t at(uint64_t i) const {
     if (n < 2) return first;
+    // first + (last - first) * i / (n - 1), the quotient truncated toward
+    // zero; in 64 bits when the product fits, else in 128.
+    uint64_t p = 0;
+    if (last >= first) {
+      if (!__builtin_mul_overflow(last - first, i, &p)) return first + div_floor(p, n - 1);
+    } else if (!__builtin_mul_overflow(first - last, i, &p)) {
+      return first - div_floor(p, n - 1);
+    }
     const __int128 d = static_cast<__int128>(last) - static_cast<__int128>(first);
     return static_cast<uint64_t>(static_cast<__int128>(first) + d * static_cast<__int128>(i) /
                                                                    static_cast<__int128>(n - 1));

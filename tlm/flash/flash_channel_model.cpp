@@ -28,6 +28,8 @@ ChannelModel::ChannelModel(const FlashConfig& cfg, uint32_t channel)
       map_(cfg),
       rng_(mix64(cfg.seed) ^ mix64(0xF1A5'0000'0000ull + channel)) {
   const size_t planes = size_t(cfg.dies_per_channel()) * cfg.planes_per_die;
+  units_ = uint32_t(planes);
+  xfer_page_ps_ = cfg.xfer_ps(cfg.page_size_bytes);
   arr_free_.assign(cfg.independent_plane_reads ? planes : cfg.dies_per_channel(), 0);
   lgamma_t2_ = std::lgamma(double(cfg.ecc_correctable_bits) + 2.0);
   reg_free_.assign(planes, 0);
@@ -68,25 +70,10 @@ BlockWear ChannelModel::wear(const PageAddr& a) const {
   return w;
 }
 
-uint64_t ChannelModel::UnitLine::at(uint32_t unit, uint32_t units, bool& hit) const {
-  const uint32_t k = unit >= f ? unit - f : unit + units - f;
-  hit = k < count;
-  return hit ? out_first + dist * (i0 + k) / den : 0;
-}
-
-uint64_t ChannelModel::reg_free(uint32_t f) const {
-  const uint32_t units = cfg_.planes_per_die * cfg_.dies_per_channel();
-  for (auto it = unit_lines_.rbegin(); it != unit_lines_.rend(); ++it) {
-    bool hit = false;
-    const uint64_t v = it->at(f, units, hit);
-    if (hit) return v;
-  }
-  return reg_free_[f];
-}
-
 void ChannelModel::apply_line(const UnitLine& l) {
-  const uint32_t units = cfg_.planes_per_die * cfg_.dies_per_channel();
-  for (uint32_t k = 0; k < l.count; ++k) reg_free_[(l.f + k) % units] = l.out_first + l.dist * (l.i0 + k) / l.den;
+  for (uint32_t k = 0; k < l.count; ++k) {
+    reg_free_[(l.f + k) % units_] = l.out_first + l.den.div(l.dist * (l.i0 + k));
+  }
 }
 
 void ChannelModel::flush_batch_wear() const {
@@ -107,7 +94,37 @@ void ChannelModel::flush_batch_wear() const {
     }
   }
   batch_wear_.clear();
+  wear_diff_ = nullptr;
   batch_wear_bound_ = 0;
+}
+
+// True when the readiness read_batch checks for units f0 .. f0 + m - 1 (a
+// batch's first round) is, up to rounding, the maximum of two exact lines:
+// the issue line, and the one unit line, which sets those units' register
+// free times in order without wrapping (unit f0 + i is its index k0 + i),
+// with every array free time at or below it, and no product near overflow.
+bool ChannelModel::units_on_one_line(uint32_t f0, uint32_t m, uint64_t issue_span) const {
+  if (unit_lines_.size() != 1) return false;
+  const UnitLine& l = unit_lines_.front();
+  const uint32_t k0 = f0 >= l.f ? f0 - l.f : f0 + units_ - l.f;
+  if (uint64_t(k0) + m > l.count) return false;
+  if (cfg_.independent_plane_reads && arr_free_max_ > l.out_first) return false;
+  constexpr uint64_t kExact = uint64_t{1} << 52;  // doubles hold the products exactly
+  uint64_t top = 0;
+  if (__builtin_mul_overflow(l.dist, uint64_t(l.i0) + k0 + m, &top) || top >= kExact) return false;
+  return issue_span < kExact;
+}
+
+// For units as units_on_one_line describes: each readiness lies within
+// (-2, +1) of the exact maximum g (the unit line's floor; the issue line's
+// double product and truncation). g is convex, so its deviation from the
+// chord through units 0 and 1 is 0 there, and >= 0 and nondecreasing past
+// them; the computed deviation at unit i is within 3 + 3i of g's. So when the
+// last unit's deviation is at most tol - 8m - 8, every unit's lies within
+// [-tol, tol]: the sampled check would pass everywhere.
+bool ChannelModel::within_line(int64_t dev_last, uint32_t m, uint64_t tol) {
+  const int64_t slack = 8 * int64_t(m) + 8;
+  return int64_t(tol) >= slack && dev_last <= int64_t(tol) - slack;
 }
 
 bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes, Batch& bt) {
@@ -121,7 +138,10 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
       last_bytes > page)
     return false;
   // Unit of page i (rounds wrap to the next page index).
-  const auto unit = [&](uint32_t i) { return (f0 + i) % units; };
+  const auto unit = [&](uint32_t i) {
+    const uint32_t x = f0 + i;  // within two rounds but for a batch's last page
+    return x < units ? x : x - units < units ? x - units : x % units;
+  };
   if (fault_ || !stuck_.empty() || !cfg_.preprogrammed || n_.erase_ops != 0) return false;
   {
     // Keep the line exact within one page transfer: book only the prefix
@@ -129,11 +149,11 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
     // unit's readiness leaves it (an earlier batch of another job left its
     // planes busy on another line), the batch stops, so a later part can
     // use the bus before an earlier one, as page reads do.
-    const uint64_t tol = cfg_.xfer_ps(page);
+    const uint64_t tol = xfer_ps(page);
     // Past its round a batch is one fluid only while the bus binds: when the
     // units (plane reads) bind, pages come a round at a time, a staircase
     // the line would smooth over; book to the round's end then.
-    const uint64_t per_page_bus = cfg_.xfer_ps(page) + (cfg_.cmd_on_data_bus ? cfg_.t_cmd_addr_ps : 0);
+    const uint64_t per_page_bus = xfer_ps(page) + (cfg_.cmd_on_data_bus ? cfg_.t_cmd_addr_ps : 0);
     const uint64_t cycle = cfg_.t_cmd_addr_ps + cfg_.t_read_ps + per_page_bus;
     if (n > units - f0 && cycle > uint64_t(units) * per_page_bus) {
       bt.issue_last = TimeRun{n, bt.issue_first, bt.issue_last}.at(units - f0 - 1);
@@ -152,18 +172,19 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
     if (m > 2) {
       // Checked at 16 points, not every unit: a unit off the line is (in
       // practice) a run of units left by one earlier batch, wider than m/16.
+      // Where one unit line sets every unit's time, the last unit tells at
+      // once that the check would pass (within_line).
       const int64_t r0 = ready(0), step = ready(1) - r0;
+      const auto dev = [&](uint32_t i) { return ready(i) - (r0 + step * int64_t(i)); };
+      const auto off = [&](int64_t d) { return d > int64_t(tol) || -d > int64_t(tol); };
+      const bool on_line = units_on_one_line(f0, m, bt.issue_last - bt.issue_first) &&
+                           within_line(dev(m - 1), m, tol);
       const uint32_t stride = std::max<uint32_t>(1, m / 16);
-      for (uint32_t i = 2;; i = std::min(i + stride, m - 1)) {
-        const int64_t dev = ready(i) - (r0 + step * int64_t(i));
-        if (dev > int64_t(tol) || -dev > int64_t(tol)) {
+      for (uint32_t i = 2; !on_line; i = std::min(i + stride, m - 1)) {
+        if (off(dev(i))) {
           // Back to the first unit off the line within the last stride.
           uint32_t k = i > stride ? i - stride + 1 : 2;
-          while (k < i) {
-            const int64_t d = ready(k) - (r0 + step * int64_t(k));
-            if (d > int64_t(tol) || -d > int64_t(tol)) break;
-            ++k;
-          }
+          while (k < i && !off(dev(k))) ++k;
           bt.issue_last = iss.at(k - 1);
           n = k;
           last_bytes = page;
@@ -217,7 +238,7 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
   // between get free times on the line between theirs.
   const uint64_t c = cfg_.t_cmd_addr_ps, tr = cfg_.t_read_ps;
   const uint64_t s = cfg_.cmd_on_data_bus ? c : 0;
-  const uint64_t x = cfg_.xfer_ps(page), x_last = cfg_.xfer_ps(last_bytes);
+  const uint64_t x = xfer_ps(page), x_last = xfer_ps(last_bytes);
   const uint64_t x_bus = x + s;  // per page: data-out plus its command slot
   const uint32_t fl = unit(n - 1);
   const auto arr = [&](uint32_t f) -> uint64_t& { return arr_free_[indep ? f : f / planes]; };
@@ -253,7 +274,7 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
     l.count = n - l.i0;
     l.out_first = out_f;
     l.dist = out_l - out_f;
-    l.den = n > 1 ? n - 1 : 1;
+    l.den = pnm::Divisor(n > 1 ? n - 1 : 1);
     if (l.count == units) {
       unit_lines_.clear();  // covers every unit
     } else {
@@ -270,7 +291,10 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
     }
     unit_lines_.push_back(l);
   }
-  if (!indep) arr(f0) = std::max(arr(f0), ae_l);
+  if (!indep) {
+    arr(f0) = std::max(arr(f0), ae_l);
+    arr_free_max_ = std::max(arr_free_max_, ae_l);
+  }
   n_.array_busy_ps += uint64_t(n) * tr;
   bt.done_first = out_f + cfg_.t_ecc_decode_ps;
   bt.done_last = out_l + cfg_.t_ecc_decode_ps;
@@ -299,7 +323,11 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
     uint32_t f = f0, page_in_block = a.page, blk = a.block;
     for (uint32_t left = n; left > 0;) {
       const uint32_t k = std::min(left, units - f);
-      std::vector<int64_t>& diff = batch_wear_[blk];
+      if (blk != wear_blk_ || !wear_diff_) {
+        wear_blk_ = blk;
+        wear_diff_ = &batch_wear_[blk];  // nodes stay put until the flush clears the map
+      }
+      std::vector<int64_t>& diff = *wear_diff_;
       if (diff.empty()) diff.assign(size_t(units) + 1, 0);
       diff[f] += 1;
       diff[f + k] -= 1;
@@ -339,15 +367,17 @@ ChannelModel::ReadTiming ChannelModel::read_attempt(const PageAddr& a, uint32_t 
     for (uint32_t i = 0; i < n; ++i) cp = std::max(cp, cache_free_[base + i]);
     data_ready = cp + cfg_.t_cache_copy_ps;
     for (uint32_t i = 0; i < n; ++i) arr_free(a.die, a.plane + i) = data_ready;
+    arr_free_max_ = std::max(arr_free_max_, data_ready);
   } else {
     for (uint32_t i = 0; i < n; ++i) arr_free(a.die, a.plane + i) = ae;
+    arr_free_max_ = std::max(arr_free_max_, ae);
   }
   // With cmd/addr on the data bus, a data-out is preceded by a free bus slot
   // of n*c for the next command to a die (the controller sends short commands
   // before long data-outs; for a cache read this is the 31h that starts the
   // next page), so it starts no earlier than n*c after its data is ready.
   const uint64_t slot = cfg_.cmd_on_data_bus ? cmd : 0;
-  const uint64_t x = cfg_.xfer_ps(bytes);
+  const uint64_t x = xfer_ps(bytes);
   uint64_t t = data_ready + slot;
   for (uint32_t i = 0; i < n; ++i) {
     t = bus_.reserve(t, x, prune, i == 0 ? slot : 0) + x;
@@ -369,7 +399,7 @@ bool ChannelModel::decode(const PageAddr& a, uint32_t attempt, double r, uint32_
   const uint32_t cw_bytes = cfg_.ecc_codeword_bytes;
   const uint32_t cws = (bytes + cw_bytes - 1) / cw_bytes;
   const double lambda = r * cw_bytes * 8.0;
-  const double e = std::exp(-lambda);
+  double e = -1.0;  // exp(-lambda), once a draw needs it
   uint32_t sum = 0, worst = 0;
   for (uint32_t k = 0; k < cws; ++k) {
     std::optional<uint32_t> forced;
@@ -480,7 +510,7 @@ OpResult ChannelModel::program(const OpRequest& r) {
     ready = std::max({ready, arr_free(r.addr.die, r.addr.plane + i), reg_free_[base + i]});
   const uint64_t cmd = cfg_.t_cmd_addr_ps * n;
   uint64_t t = (cfg_.cmd_on_data_bus ? bus_.reserve(ready, cmd, r.issue_ps) : ready) + cmd;
-  const uint64_t x = cfg_.xfer_ps(r.bytes);
+  const uint64_t x = xfer_ps(r.bytes);
   for (uint32_t i = 0; i < n; ++i) t = bus_.reserve(t, x, r.issue_ps) + x;
   res.array_start_ps = t;
   res.array_end_ps = res.done_ps = t + cfg_.t_prog_ps;
@@ -490,6 +520,7 @@ OpResult ChannelModel::program(const OpRequest& r) {
     PageAddr pa = r.addr;
     pa.plane += i;
     arr_free(pa.die, pa.plane) = res.done_ps;
+    arr_free_max_ = std::max(arr_free_max_, res.done_ps);
     reg_free_[base + i] = res.done_ps;
     Block& b = block(pa);
     b.programmed[pa.page >> 6] |= uint64_t(1) << (pa.page & 63);
@@ -520,6 +551,7 @@ OpResult ChannelModel::erase(const OpRequest& r) {
     PageAddr pa = r.addr;
     pa.plane += i;
     arr_free(pa.die, pa.plane) = res.done_ps;
+    arr_free_max_ = std::max(arr_free_max_, res.done_ps);
     reg_free_[base + i] = res.done_ps;
     Block& b = block(pa);
     ++b.pe;

@@ -45,6 +45,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tlm/common/fast_div.hpp"
 #include "tlm/common/interval_schedule.hpp"
 #include "tlm/common/stats.hpp"
 #include "tlm/flash/flash_config.hpp"
@@ -217,13 +218,36 @@ class ChannelModel {
   // den), newest last; execute() applies them to reg_free_ first.
   struct UnitLine {
     uint32_t f = 0, count = 0, i0 = 0;
-    uint64_t out_first = 0, dist = 0, den = 1;
-    uint64_t at(uint32_t unit, uint32_t units, bool& hit) const;
+    uint64_t out_first = 0, dist = 0;
+    pnm::Divisor den;
+    uint64_t at(uint32_t unit, uint32_t units, bool& hit) const {
+      const uint32_t k = unit >= f ? unit - f : unit + units - f;
+      hit = k < count;
+      return hit ? out_first + den.div(dist * (i0 + k)) : 0;
+    }
   };
   static constexpr size_t kMaxUnitLines = 8;
   std::vector<UnitLine> unit_lines_;
-  uint64_t reg_free(uint32_t f) const;  // reg_free_[f] with the lines applied
+  // reg_free_[f] with the lines applied. Inline: read_batch asks it about
+  // twenty units per batch.
+  uint64_t reg_free(uint32_t f) const {
+    for (auto it = unit_lines_.rbegin(); it != unit_lines_.rend(); ++it) {
+      bool hit = false;
+      const uint64_t v = it->at(f, units_, hit);
+      if (hit) return v;
+    }
+    return reg_free_[f];
+  }
+  // cfg_.xfer_ps, whose __int128 division every read would pay, for a page.
+  uint64_t xfer_ps(uint64_t bytes) const {
+    return bytes == cfg_.page_size_bytes ? xfer_page_ps_ : cfg_.xfer_ps(bytes);
+  }
+  uint32_t units_ = 0;  // dies x planes: the flat units f = die * planes + plane
+  uint64_t xfer_page_ps_ = 0;
   void apply_line(const UnitLine& l);
+  bool units_on_one_line(uint32_t f0, uint32_t m, uint64_t issue_span) const;
+  static bool within_line(int64_t dev_last, uint32_t m, uint64_t tol);
+  uint64_t arr_free_max_ = 0;  // at least every arr_free_ entry
   mutable std::unordered_map<uint64_t, Block> blocks_;
   mutable std::vector<std::pair<uint64_t, Block*>> block_cache_;  // per unit (block()'s)
   // read() keeps the last P/E count's rber_pe_term (wall time only).
@@ -233,7 +257,11 @@ class ChannelModel {
   // read_batch's reads not yet applied to blocks_: per block index, a
   // difference array over the flat units (die * planes + plane).
   mutable std::unordered_map<uint32_t, std::vector<int64_t>> batch_wear_;
-  mutable uint64_t batch_wear_bound_ = 0;  // most reads any block got from pending batches
+  mutable uint64_t batch_wear_bound_ = 0;
+  // The block read_batch last booked wear on, and its entry (a batch's rounds
+  // mostly stay in one block: one hash look-up per block, not per round).
+  mutable uint32_t wear_blk_ = 0;
+  mutable std::vector<int64_t>* wear_diff_ = nullptr;  // most reads any block got from pending batches
   double batch_corrected_frac_ = 0;
   double lgamma_t2_ = 0;           // lgamma(t + 2) for the retry bound
   // read_batch's retry check holds up to these (pe, reads per block, time).

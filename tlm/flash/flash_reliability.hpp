@@ -68,9 +68,14 @@ inline double rber(const FlashConfig& c, uint32_t pe_cycles, uint64_t reads_sinc
   return rber_with_pe_term(c, rber_pe_term(c, pe_cycles), reads_since_erase, retention_hours);
 }
 
-/// Poisson(lambda) sample. `exp_neg_lambda` = exp(-lambda), passed in so a
-/// caller drawing several codewords at one lambda computes it once.
-inline uint32_t poisson(SplitMix64& rng, double lambda, double exp_neg_lambda) {
+/// Poisson(lambda) sample by inversion. `exp_neg_lambda` caches exp(-lambda)
+/// for a caller drawing several codewords at one lambda: pass a negative
+/// value, and it is computed only when a draw needs it. At the small lambdas
+/// of page reads nearly every draw is 0, and u <= 1 - lambda - 2^-50 (below
+/// every computed exp(-lambda): 1 - lambda < exp(-lambda), and both sides
+/// are within 2^-52 of their exact values) decides that without the exp(),
+/// several per cent of a page-mode decode; the result is the same draw.
+inline uint32_t poisson(SplitMix64& rng, double lambda, double& exp_neg_lambda) {
   if (lambda <= 0) return 0;
   if (lambda > 60) {  // normal approximation; inversion would be slow
     const double u1 = 1.0 - rng.uniform(), u2 = rng.uniform();
@@ -78,7 +83,10 @@ inline uint32_t poisson(SplitMix64& rng, double lambda, double exp_neg_lambda) {
     const double k = std::floor(lambda + std::sqrt(lambda) * z + 0.5);
     return k < 0 ? 0u : uint32_t(k);
   }
-  double u = rng.uniform(), p = exp_neg_lambda, cdf = p;
+  const double u = rng.uniform();
+  if (u <= 1.0 - lambda - 0x1p-50) return 0;
+  if (exp_neg_lambda < 0) exp_neg_lambda = std::exp(-lambda);
+  double p = exp_neg_lambda, cdf = p;
   uint32_t k = 0;
   while (u > cdf && k < 1000) {
     ++k;

@@ -1,5 +1,6 @@
 #include "tlm/pnm/pnm_unit.hpp"
 
+#include "tlm/common/fast_div.hpp"
 #include "tlm/common/sim_time.hpp"
 #include "tlm/common/trace.hpp"
 
@@ -528,7 +529,7 @@ void PnmUnit::note_read(uint64_t issue_first, uint64_t issue_last, uint64_t done
   n_.pages_read += pages;
   n_.bytes_read += bytes;
   const uint64_t lat = (done_first - issue_first + done_last - issue_last) / 2;
-  if (pages > 1 && (issue_last - issue_first) / (pages - 1) >= lat) {
+  if (pages > 1 && pnm::div_floor(issue_last - issue_first, pages - 1) >= lat) {
     const uint64_t overlap =
         flash_covered_ps_ > issue_first ? std::min(flash_covered_ps_, done_first) - issue_first : 0;
     n_.flash_busy_ps += pages * lat - std::min(overlap, lat);
@@ -602,7 +603,7 @@ bool PnmUnit::issue_batch(uint64_t now) {
   // Without independent plane reads a batch stays on one die (its array
   // serialises the reads); with them it may span rounds of planes and dies.
   const uint64_t planes = flash_.planes_per_die;
-  const uint64_t die_left = planes - (j.flash / page_ + m) % planes;
+  const uint64_t die_left = planes - pnm::mod_floor(pnm::div_floor(j.flash, page_) + m, planes);
   const uint64_t q = cfg_.flash_queue_depth;
   if (j.batch_refused_until > m) {
     // After a refusal, page by page until the refused pages are read, as
@@ -728,14 +729,15 @@ void PnmUnit::consume_batch(Job& j, uint64_t beats_row) {
   const TimeRun r = j.ready_runs.front();
   j.ready_runs.pop(r.n);
   const auto beats_before = [&](uint64_t x) {
-    return x / j.cols * beats_row + (x % j.cols) / mp.lanes;
+    const uint64_t row = pnm::div_floor(x, j.cols);
+    return row * beats_row + pnm::div_floor(x - row * j.cols, mp.lanes);
   };
   const uint64_t begin = uint64_t{j.page_cursor} * page_;
   const uint64_t end = std::min<uint64_t>(begin + r.n * page_, j.bytes);
   // Beats ending in the batch; the stripe's last beat ends with it.
   const uint64_t beats = (end == j.bytes ? uint64_t{j.rows_c} * beats_row : beats_before(end)) -
                          beats_before(begin);
-  const uint64_t total = beats * clk_ps_, per_page = total / r.n;
+  const uint64_t total = beats * clk_ps_, per_page = pnm::div_floor(total, r.n);
   const uint64_t start = std::max(j.t_ps, r.first);
   const uint64_t first = start + per_page;
   const uint64_t last = std::max(start + total, r.last + per_page);
@@ -744,7 +746,7 @@ void PnmUnit::consume_batch(Job& j, uint64_t beats_row) {
   j.t_ps = last;
   j.page_cursor += static_cast<uint32_t>(r.n);
   j.pages_freed = j.page_cursor;
-  j.rows_done = static_cast<uint32_t>(end / j.cols);
+  j.rows_done = static_cast<uint32_t>(pnm::div_floor(end, j.cols));
 }
 
 void PnmUnit::write_back(Job& j, uint64_t now) {
