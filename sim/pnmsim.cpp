@@ -38,6 +38,7 @@
 #include "sim/progress.hpp"
 #include "sim/report/decode_report.hpp"
 #include "sim/report/gpu_baseline.hpp"
+#include "sim/report/interchip_report.hpp"
 #include "sim/sweep.hpp"
 #include "tlm/chip/decode_session.hpp"
 #include "tlm/common/trace.hpp"
@@ -384,9 +385,27 @@ int run(RunOptions& o) {
 
   if (!o.trace_json.empty()) trace::open(o.trace_json);
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
-  chip::Chip chip("chip", cfg);
+  // chip.interchip.chips > 1: N chips, each a tensor-parallel rank with its
+  // own firmware; rank 0 is the chip reported below, the fabric beside it.
+  std::unique_ptr<chip::MultiChip> sys;
+  std::unique_ptr<chip::Chip> single;
+  if (cfg.interchip.chips > 1) {
+    sys = std::make_unique<chip::MultiChip>(cfg);
+  } else {
+    single = std::make_unique<chip::Chip>("chip", cfg);
+  }
+  chip::Chip& chip = sys ? sys->chip(0) : *single;
   const auto wall0 = std::chrono::steady_clock::now();
-  chip::LoadedModel loaded = qm ? chip::load_model(chip, *qm, work) : chip::load_shape(chip, shape, work);
+  const auto load_onto = [&](chip::Chip& c) {
+    return qm ? chip::load_model(c, *qm, work) : chip::load_shape(c, shape, work);
+  };
+  chip::LoadedModel loaded = load_onto(chip);
+  std::vector<std::unique_ptr<chip::DecodeSession>> ranks;  // ranks 1 .. N-1
+  for (unsigned k = 1; sys && k < sys->size(); ++k) {
+    ranks.push_back(std::make_unique<chip::DecodeSession>(sys->chip(k), load_onto(sys->chip(k))));
+    ranks.back()->set_sampling(o.temperature, o.top_p, o.sample_seed);
+  }
+  report::InterchipSnapshot decode_start;
   const chip::LoadReport load = loaded.report;
   // The load phase programs flash from time 0; decode starts when it is done.
   sc_core::sc_start(sc_core::sc_time(static_cast<double>(load.load_time_ps), sc_core::SC_PS));
@@ -395,11 +414,15 @@ int run(RunOptions& o) {
   chip.report(before, "chip");
   chip::DecodeSession session(chip, std::move(loaded));
   session.set_sampling(o.temperature, o.top_p, o.sample_seed);
-  session.on_prefill_done([&] { chip.report(mid, "chip"); });
+  session.on_prefill_done([&] {
+    chip.report(mid, "chip");
+    if (sys) decode_start = report::InterchipSnapshot::of(*sys);
+  });
   const int total = o.tokens * int(o.batch);
   Progress progress("decoding", total, !o.quiet);
   int done = 0;
   session.queue(spec, [&](const chip::TokenRecord&) { progress.update(++done); });
+  for (auto& r : ranks) r->queue(spec);
   sc_core::sc_start();
   progress.finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
@@ -411,12 +434,33 @@ int run(RunOptions& o) {
     std::fprintf(stderr, "pnmsim: %s\n", session.error().c_str());
     return 1;
   }
+  for (size_t k = 0; k < ranks.size(); ++k) {
+    // Every rank computes the same tokens (replicated vector-unit work on the
+    // gathered rows); a rank that hung, failed or disagrees fails the run.
+    ranks[k]->finish();
+    std::string why = ranks[k]->error();
+    if (why.empty() && ranks[k]->tokens().size() != session.tokens().size()) why = "fewer tokens than rank 0";
+    for (size_t i = 0; why.empty() && i < ranks[k]->tokens().size(); ++i) {
+      if (ranks[k]->tokens()[i].output != session.tokens()[i].output) why = "its tokens differ from rank 0's";
+    }
+    if (!why.empty()) {
+      std::fprintf(stderr, "pnmsim: chip%zu (tensor-parallel rank %zu): %s\n", k + 1, k + 1, why.c_str());
+      return 1;
+    }
+  }
 
   Stats stats;
   chip.report(stats, "chip");
   const report::DecodeReport rep = report::summarize(cfg, shape, session, load, before, mid, stats, p.gpu, wall);
   report::add_to_stats(rep, stats);
   if (!o.quiet) std::fputs(report::format(rep, o.model, config).c_str(), stdout);
+  if (sys) {
+    const report::InterchipReport ir =
+        report::summarize_interchip(*sys, rep, decode_start, report::InterchipSnapshot::of(*sys));
+    report::add_to_stats(ir, stats);
+    sys->fabric().report(stats, "interchip.fabric");
+    if (!o.quiet) std::fputs(report::format(ir).c_str(), stdout);
+  }
   std::vector<std::string> texts;
   if (tok) {
     for (const auto& ids : rep.token_ids) texts.push_back(tok->decode(std::vector<int>(ids.begin(), ids.end())));
