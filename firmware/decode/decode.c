@@ -517,8 +517,10 @@ static fw_error_t step(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_slo
       TRY(quantize_into(c, SLOT(m->xb, i), dim, i));
     }
     TRY(pnm_release_and_wait(c));
-    TRY(tp_gather(c, n, &L->wq, m->partials, &L->wk, m->xb, &L->wv, m->xb2));
     pnm_push_groups(c, &L->wo, m->partials, n);
+    // Tensor parallel: gathered after the next push, so its flash reads run
+    // during the collective (its results land only after the next epoch).
+    TRY(tp_gather(c, n, &L->wq, m->partials, &L->wk, m->xb, &L->wv, m->xb2));
     // Every slot's K/V row is in the cache before any slot attends, so slots
     // of one sequence at consecutive positions (a prompt chunk) see each other.
     for (uint32_t i = 0; i < n; ++i) {
@@ -547,9 +549,9 @@ static fw_error_t step(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_slo
       TRY(quantize_into(c, SLOT(m->xb, i), dim, i));
     }
     TRY(pnm_release_and_wait(c));
-    TRY(tp_gather(c, n, &L->wo, m->partials, NULL, 0, NULL, 0));
     pnm_push_groups(c, &L->w1, m->partials, n);
     pnm_push_groups(c, &L->w3, m->hb, n);  // int32 scratch; dequantized into hb2 first
+    TRY(tp_gather(c, n, &L->wo, m->partials, NULL, 0, NULL, 0));
     for (uint32_t i = 0; i < n; ++i) {
       TRY(vu_dequant(c, SLOT(m->xb2, i), SLOT(m->partials, i), &L->wo, c->scale[i]));
       TRY(vu_binary(c, PNM_VU_OP_ADD, SLOT(m->x, i), SLOT(m->x, i), SLOT(m->xb2, i), dim));
@@ -561,8 +563,8 @@ static fw_error_t step(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_slo
       TRY(quantize_into(c, SLOT(m->xb, i), dim, i));
     }
     TRY(pnm_release_and_wait(c));
-    TRY(tp_gather(c, n, &L->w1, m->partials, &L->w3, m->hb, NULL, 0));
     pnm_push_groups(c, &L->w2, m->partials, n);
+    TRY(tp_gather(c, n, &L->w1, m->partials, &L->w3, m->hb, NULL, 0));
     for (uint32_t i = 0; i < n; ++i) {
       TRY(vu_dequant(c, SLOT(m->hb2, i), SLOT(m->hb, i), &L->w3, c->scale[i]));
       TRY(vu_dequant(c, SLOT(m->hb, i), SLOT(m->partials, i), &L->w1, c->scale[i]));
@@ -570,12 +572,12 @@ static fw_error_t step(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_slo
       TRY(quantize_into(c, SLOT(m->hb, i), hidden, i));
     }
     TRY(pnm_release_and_wait(c));
-    TRY(tp_gather(c, n, &L->w2, m->partials, NULL, 0, NULL, 0));
     if (l + 1u < m->n_layers) {
       push_qkv(c, &layers[l + 1u], n);
     } else if (want > 0u) {
       pnm_push_groups(c, &m->cls, m->partials, want);
     }
+    TRY(tp_gather(c, n, &L->w2, m->partials, NULL, 0, NULL, 0));
     for (uint32_t i = 0; i < n; ++i) {
       TRY(vu_dequant(c, SLOT(m->xb, i), SLOT(m->partials, i), &L->w2, c->scale[i]));
       TRY(vu_binary(c, PNM_VU_OP_ADD, SLOT(m->x, i), SLOT(m->x, i), SLOT(m->xb, i), dim));
