@@ -27,6 +27,7 @@ InterchipReport summarize_interchip(const chip::MultiChip& sys, const DecodeRepo
   // taken out of it, so the three parts add up to the step.
   r.compute_s = chip0.vu_s + std::max(0.0, chip0.cpu_s - r.collective_s);
   r.flash_s = std::max(0.0, chip0.token_s - r.collective_s - r.compute_s);
+  r.latency_s = double(b.totals.latency_ps - a.totals.latency_ps) * 1e-12 / steps;
   r.groups_per_step = double(b.totals.groups - a.totals.groups) / steps;
   r.payload_bytes_per_step = double(b.totals.payload_bytes - a.totals.payload_bytes) / steps;
   r.link_bytes_per_step = double(b.totals.link_bytes - a.totals.link_bytes) / steps;
@@ -40,6 +41,8 @@ void add_to_stats(const InterchipReport& r, Stats& s) {
   s.set("report.interchip.chips", uint64_t{r.chips}, "chips", "tensor-parallel ranks, every one simulated");
   s.set("report.interchip.collective", r.collective_s * 1e6, "us", "per decode step, rank 0 in COLL GO");
   s.set("report.interchip.barrier_wait", r.wait_s * 1e6, "us", "per decode step, part of collective");
+  s.set("report.interchip.collective_latency", r.latency_s * 1e6, "us",
+        "per decode step, part of collective: link and switch latencies (the rest: bytes / bandwidth, barrier)");
   s.set("report.interchip.compute", r.compute_s * 1e6, "us", "per decode step: vector unit + firmware (rank 0)");
   s.set("report.interchip.flash", r.flash_s * 1e6, "us", "per decode step: the rest, waiting for the GEMVs");
   s.set("report.interchip.groups_per_step", r.groups_per_step, "groups");
@@ -55,8 +58,10 @@ std::string format(const InterchipReport& r) {
   o += "multi-chip (tensor parallel, every chip simulated; figures above are rank 0's chip)\n";
   line("chips", fmt::format("{} on a {} ({} collectives), link {:.0f} ns, {:.1f} GB/s", r.chips, r.topology,
                             r.algorithm, r.latency_ns, r.bw_gbps));
-  line("time per step", fmt::format("collective {:.1f} us (barrier wait {:.1f} us), compute {:.1f} us, flash {:.1f} us",
-                                    r.collective_s * 1e6, r.wait_s * 1e6, r.compute_s * 1e6, r.flash_s * 1e6));
+  line("time per step", fmt::format("collective {:.1f} us (latency {:.1f} us, barrier wait {:.1f} us), compute "
+                                    "{:.1f} us, flash {:.1f} us",
+                                    r.collective_s * 1e6, r.latency_s * 1e6, r.wait_s * 1e6, r.compute_s * 1e6,
+                                    r.flash_s * 1e6));
   line("collectives per step", fmt::format("{:.0f} groups, {:.0f} B gathered, {:.0f} B x link traversals",
                                            r.groups_per_step, r.payload_bytes_per_step, r.link_bytes_per_step));
   line("energy per token", fmt::format("{:.4g} J system ({:.3g} J links)", r.system_energy_j, r.link_energy_j));

@@ -29,6 +29,7 @@ struct InterchipReport {
   std::string topology, algorithm;
   double latency_ns = 0, bw_gbps = 0;
   double collective_s = 0, wait_s = 0, compute_s = 0, flash_s = 0;  // per decode step
+  double latency_s = 0;  // per decode step: the latency terms of the collectives (fabric-wide, = rank 0's)
   double groups_per_step = 0, payload_bytes_per_step = 0, link_bytes_per_step = 0;
   double link_energy_j = 0, system_energy_j = 0;  // per token
   double tokens_per_s = 0;

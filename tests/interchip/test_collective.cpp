@@ -40,6 +40,7 @@ TEST(Collective, RingAllReduceOnRingIs2NMinus1StepsOfOneNth) {
     const CollectiveCost got = all_reduce(Topology(c), c.link, Algorithm::Ring, S);
     EXPECT_EQ(got.time_ps, 2 * (n - 1) * (kAlpha + ser(seg))) << n;
     EXPECT_EQ(got.steps, 2 * (n - 1));
+    EXPECT_EQ(got.latency_ps, 2 * (n - 1) * kAlpha);
     EXPECT_EQ(got.link_bytes, 2ull * (n - 1) * n * seg);
     EXPECT_DOUBLE_EQ(got.energy_pj, double(2ull * (n - 1) * n * seg) * 8 * kPj);
   }
@@ -93,6 +94,7 @@ TEST(Collective, InNetworkReductionIsOnePassThroughTheSwitch) {
   const InterchipConfig c = cfg(n, TopologyKind::Switch);
   const Topology t(c);
   EXPECT_EQ(all_reduce(t, c.link, Algorithm::InNetwork, 32768).time_ps, 2 * kAlpha + kSigma + ser(32768));
+  EXPECT_EQ(all_reduce(t, c.link, Algorithm::InNetwork, 32768).latency_ps, 2 * kAlpha + kSigma);
   // all-gather: the down link carries the other 15 segments
   EXPECT_EQ(all_gather(t, c.link, Algorithm::InNetwork, 512).time_ps, 2 * kAlpha + kSigma + ser(15 * 512));
   // every link of the ring algorithm's 2(N-1) steps vs one pass: the latency term is what it saves

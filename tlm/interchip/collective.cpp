@@ -17,17 +17,18 @@ void add_step(const Topology& t, const LinkConfig& l, const std::vector<Message>
     routes.push_back(t.route(m.src, m.dst));
     for (uint32_t k : routes.back().links) ++users[k];
   }
-  uint64_t longest = 0;
+  uint64_t longest = 0, latency = 0;
   for (size_t i = 0; i < step.size(); ++i) {
     const Route& r = routes[i];
     unsigned load = 1;
     for (uint32_t k : r.links) load = std::max(load, users[k]);
-    const uint64_t ps = l.latency_ps * r.links.size() + l.switch_latency_ps * r.switches +
-                        serialize_ps(step[i].bytes * load, l.bw_gbps);
-    longest = std::max(longest, ps);
+    const uint64_t lat = l.latency_ps * r.links.size() + l.switch_latency_ps * r.switches;
+    const uint64_t ps = lat + serialize_ps(step[i].bytes * load, l.bw_gbps);
+    if (ps > longest) longest = ps, latency = lat;
     cost.link_bytes += step[i].bytes * r.links.size();
   }
   cost.time_ps += longest;
+  cost.latency_ps += latency;
   cost.energy_pj = static_cast<double>(cost.link_bytes) * 8.0 * l.energy_pj_per_bit;
   ++cost.steps;
 }
@@ -50,6 +51,7 @@ void switch_pass(const Topology& t, const LinkConfig& l, uint64_t up, uint64_t d
   require_switch(t);
   const unsigned n = t.chips();
   cost.time_ps += 2 * l.latency_ps + l.switch_latency_ps + serialize_ps(std::max(up, down), l.bw_gbps);
+  cost.latency_ps += 2 * l.latency_ps + l.switch_latency_ps;
   cost.link_bytes += uint64_t{n} * (up + down);
   cost.energy_pj = static_cast<double>(cost.link_bytes) * 8.0 * l.energy_pj_per_bit;
   ++cost.steps;

@@ -43,6 +43,7 @@ struct Message {
 
 struct CollectiveCost {
   uint64_t time_ps = 0;
+  uint64_t latency_ps = 0;  // part of time_ps: the latency terms of each step's slowest message
   uint64_t link_bytes = 0;  // bytes x link traversals
   double energy_pj = 0.0;
   unsigned steps = 0;

@@ -67,6 +67,7 @@ void Fabric::complete(Pending& p) {
     payload_bytes_ += payload;
     transfer_ps_ += c.time_ps;
     total_.link_bytes += c.link_bytes;
+    total_.latency_ps += c.latency_ps;
     total_.energy_pj += c.energy_pj;
     total_.steps += c.steps;
     if (functional_) copy_rows(p);
@@ -101,6 +102,7 @@ void Fabric::report(Stats& s, const std::string& prefix) const {
   s.set(prefix + ".link_bytes", total_.link_bytes, "B", "bytes x link traversals");
   s.set(prefix + ".steps", uint64_t{total_.steps}, "steps", "algorithm steps");
   s.set(prefix + ".transfer_ps", transfer_ps_, "ps", "time the fabric spent in collectives");
+  s.set(prefix + ".latency_ps", total_.latency_ps, "ps", "part of transfer_ps: link and switch latencies");
   s.set(prefix + ".energy_pj", total_.energy_pj, "pJ", "link energy");
   for (unsigned k = 0; k < ranks_.size(); ++k) {
     const std::string r = prefix + ".rank" + std::to_string(k);

@@ -54,6 +54,7 @@ struct Gather {
 
 struct FabricTotals {
   uint64_t groups = 0, payload_bytes = 0, link_bytes = 0, transfer_ps = 0;
+  uint64_t latency_ps = 0;  // part of transfer_ps: link and switch latencies (the rest is bytes / bandwidth)
   double energy_pj = 0.0;
 };
 
@@ -80,7 +81,9 @@ class Fabric {
   uint32_t run_group(unsigned rank, const std::vector<Gather>& group);
 
   const RankStats& rank_stats(unsigned rank) const { return ranks_.at(rank); }
-  FabricTotals totals() const { return {groups_, payload_bytes_, total_.link_bytes, transfer_ps_, total_.energy_pj}; }
+  FabricTotals totals() const {
+    return {groups_, payload_bytes_, total_.link_bytes, transfer_ps_, total_.latency_ps, total_.energy_pj};
+  }
   // <prefix>.{groups, payload_bytes, link_bytes, energy_pj, transfer_ps} and
   // <prefix>.rank<k>.{wait_ps, transfer_ps}
   void report(Stats& s, const std::string& prefix) const;

@@ -43,7 +43,7 @@ InterchipConfig load_interchip_config(const ConfigReader& r) {
   // model of anything (and a zero bandwidth would divide by zero).
   c.link.latency_ps = l.duration_ps_or("latency", c.link.latency_ps, {1, 1e9});
   c.link.bw_gbps = l.real_or("bw_gbps", c.link.bw_gbps, {1e-3, 1e6});
-  c.link.switch_latency_ps = l.duration_ps_or("switch_latency", c.link.switch_latency_ps, {0, 1e9});
+  c.link.switch_latency_ps = l.duration_ps_or("switch_latency", c.link.switch_latency_ps, {1, 1e9});
   c.link.energy_pj_per_bit = l.real_or("energy_pj_per_bit", c.link.energy_pj_per_bit, {0, 1e3});
   l.finish();
   r.finish();
