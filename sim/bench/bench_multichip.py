@@ -32,7 +32,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_placement import ROOT, val  # noqa: E402  (one stats reader for the bench scripts)
+from bench_placement import ROOT, val, write_table  # noqa: E402  (shared with the other bench script)
 
 MODELS = ["llama2-70b", "llama3.1-405b"]
 IC = "chip.interchip."
@@ -144,10 +144,7 @@ def main():
                      f"{coll:>12s} {r['compute_us'] / 1e3:8.2f} {r['flash_us'] / 1e3:8.2f} "
                      f"{r['energy_j']:6.2f} {r['wall_s']:6.1f}")
     lines += ["", f"wall time {time.time() - t0:.0f} s"]
-    text = "\n".join(lines) + "\n"
-    open(os.path.join(a.out, "bench_multichip.txt"), "w", encoding="utf-8").write(text)
-    print(text)
-    return 1 if any("error" in r for r in rows) else 0
+    return write_table(a.out, "bench_multichip", lines, rows)
 
 
 if __name__ == "__main__":

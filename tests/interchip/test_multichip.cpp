@@ -4,11 +4,9 @@
 // chip's; the fabric books the collectives the firmware issues.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
-#include "sim/model/checkpoint.hpp"
 #include "sim/model/decoder.hpp"
 #include "tests/common/test_seed.hpp"
+#include "tests/common/tiny_model.hpp"
 #include "tlm/chip/decode_session.hpp"
 #include "tlm/chip/multichip.hpp"
 
@@ -17,14 +15,7 @@ namespace {
 
 const std::string kRoot = PNMSIM_SOURCE_DIR;
 
-model::QuantizedModel tiny_model(uint64_t seed) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("pnmsim_test_multichip_" + std::to_string(::getpid()) + "_" + std::to_string(seed) + ".bin");
-  model::write_checkpoint(path.string(), model::tiny_shape(), seed);
-  model::QuantizedModel qm = model::quantize_model(model::Checkpoint::load(path.string()));
-  std::filesystem::remove(path);
-  return qm;
-}
+model::QuantizedModel tiny_model(uint64_t seed) { return test::tiny_quantized_model(seed, "multichip"); }
 
 struct TpRun {
   std::vector<std::vector<int32_t>> tokens;  // per rank
