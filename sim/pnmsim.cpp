@@ -6,6 +6,10 @@
 //                [--stats F] [--trace-json F] [--trace-fst F] [--gpu F] [--quiet]
 //   pnmsim sweep --grid F --out DIR [--workers N] [--dry-run | --gather-only]
 //
+// `--set chip.interchip.chips=N` runs N chips as tensor-parallel ranks in one
+// simulation (tlm/chip/CHIP.md, "Multi-chip"); the report is rank 0's chip
+// plus the fabric's split of each step.
+//
 // `run` builds the chip from YAML, loads the model (the load phase programs
 // the weights into flash, reported apart), lets the firmware decode token by
 // token on the control CPU, and prints a report; `sweep` runs a grid of

@@ -4,6 +4,7 @@
 
 #include "tlm/common/pnm_regs.hpp"
 #include "tlm/common/sim_time.hpp"
+#include "tlm/common/trace.hpp"
 
 namespace pnm::interchip {
 
@@ -71,6 +72,12 @@ void Fabric::complete(Pending& p) {
     total_.energy_pj += c.energy_pj;
     total_.steps += c.steps;
     if (functional_) copy_rows(p);
+    if (auto* t = trace::active()) {
+      t->complete("interchip", "all-gather x" + std::to_string(p.groups[0].size()), t->track("fabric", 0),
+                  p.start_ps, c.time_ps,
+                  "{\"payload_bytes\": " + std::to_string(payload) + ", \"steps\": " + std::to_string(c.steps) +
+                      ", \"latency_ps\": " + std::to_string(c.latency_ps) + "}");
+    }
   }
   p.done.notify(sc_core::sc_time(double(p.done_ps - p.start_ps), sc_core::SC_PS));
 }
