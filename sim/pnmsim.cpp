@@ -6,6 +6,10 @@
 //                [--stats F] [--trace-json F] [--trace-fst F] [--gpu F] [--quiet]
 //   pnmsim sweep --grid F --out DIR [--workers N] [--dry-run | --gather-only]
 //
+// `--set chip.interchip.chips=N` runs N chips as tensor-parallel ranks in one
+// simulation (tlm/chip/CHIP.md, "Multi-chip"); the report is rank 0's chip
+// plus the fabric's split of each step.
+//
 // `run` builds the chip from YAML, loads the model (the load phase programs
 // the weights into flash, reported apart), lets the firmware decode token by
 // token on the control CPU, and prints a report; `sweep` runs a grid of
@@ -22,6 +26,7 @@
 #include <random>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -39,6 +44,7 @@
 #include "sim/progress.hpp"
 #include "sim/report/decode_report.hpp"
 #include "sim/report/gpu_baseline.hpp"
+#include "sim/report/interchip_report.hpp"
 #include "sim/sweep.hpp"
 #include "sim/model/photon.hpp"
 #include "tlm/chip/decode_session.hpp"
@@ -418,14 +424,16 @@ void write_stats(const RunOptions& o, const Stats& stats, const report::DecodeRe
   if (!o.quiet) std::printf("stats: %s\n", o.stats.c_str());
 }
 
-// Queues the run on the session, simulates to its end with a progress line,
-// and checks how it ended (session.finish()); returns the wall seconds since wall0.
+// Queues the run on the session (and whatever also_queue adds: the other
+// tensor-parallel ranks), simulates to its end with a progress line, and
+// checks how it ended (session.finish()); returns the wall seconds since wall0.
 template <class Session>
 double simulate(Session& session, const chip::RunSpec& spec, const RunOptions& o,
-                std::chrono::steady_clock::time_point wall0) {
+                std::chrono::steady_clock::time_point wall0, const std::function<void()>& also_queue = {}) {
   Progress progress("decoding", spec.tokens * int(spec.batch), !o.quiet);
   int done = 0;
   session.queue(spec, [&](const chip::TokenRecord&) { progress.update(++done); });
+  if (also_queue) also_queue();
   sc_core::sc_start();
   progress.finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
@@ -499,9 +507,27 @@ int run(RunOptions& o) {
 
   if (!o.trace_json.empty()) trace::open(o.trace_json);
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
-  chip::Chip chip("chip", cfg);
+  // chip.interchip.chips > 1: N chips, each a tensor-parallel rank with its
+  // own firmware; rank 0 is the chip reported below, the fabric beside it.
+  std::unique_ptr<chip::MultiChip> sys;
+  std::unique_ptr<chip::Chip> single;
+  if (cfg.interchip.chips > 1) {
+    sys = std::make_unique<chip::MultiChip>(cfg);
+  } else {
+    single = std::make_unique<chip::Chip>("chip", cfg);
+  }
+  chip::Chip& chip = sys ? sys->chip(0) : *single;
   const auto wall0 = std::chrono::steady_clock::now();
-  chip::LoadedModel loaded = qm ? chip::load_model(chip, *qm, work) : chip::load_shape(chip, shape, work);
+  const auto load_onto = [&](chip::Chip& c) {
+    return qm ? chip::load_model(c, *qm, work) : chip::load_shape(c, shape, work);
+  };
+  chip::LoadedModel loaded = load_onto(chip);
+  std::vector<std::unique_ptr<chip::DecodeSession>> ranks;  // ranks 1 .. N-1
+  for (unsigned k = 1; sys && k < sys->size(); ++k) {
+    ranks.push_back(std::make_unique<chip::DecodeSession>(sys->chip(k), load_onto(sys->chip(k))));
+    ranks.back()->set_sampling(o.temperature, o.top_p, o.sample_seed);
+  }
+  report::InterchipSnapshot decode_start;
   const chip::LoadReport load = loaded.report;
   // The load phase programs flash from time 0; decode starts when it is done.
   sc_core::sc_start(sc_core::sc_time(static_cast<double>(load.load_time_ps), sc_core::SC_PS));
@@ -510,13 +536,32 @@ int run(RunOptions& o) {
   chip.report(before, "chip");
   chip::DecodeSession session(chip, std::move(loaded));
   session.set_sampling(o.temperature, o.top_p, o.sample_seed);
-  session.on_prefill_done([&] { chip.report(mid, "chip"); });
-  const double wall = simulate(session, spec, o, wall0);
+  session.on_prefill_done([&] {
+    chip.report(mid, "chip");
+    if (sys) decode_start = report::InterchipSnapshot::of(*sys);
+  });
+  const double wall = simulate(session, spec, o, wall0, [&] {
+    for (auto& r : ranks) r->queue(spec);
+  });
   // A hang (the watchdog fired, or the simulation ran out of events before
   // every token existed): no report of a run that did not finish.
   if (session.hung()) {
     std::fprintf(stderr, "pnmsim: %s\n", session.error().c_str());
     return 1;
+  }
+  for (size_t k = 0; k < ranks.size(); ++k) {
+    // Every rank computes the same tokens (replicated vector-unit work on the
+    // gathered rows); a rank that hung, failed or disagrees fails the run.
+    ranks[k]->finish();
+    std::string why = ranks[k]->error();
+    if (why.empty() && ranks[k]->tokens().size() != session.tokens().size()) why = "fewer tokens than rank 0";
+    for (size_t i = 0; why.empty() && i < ranks[k]->tokens().size(); ++i) {
+      if (ranks[k]->tokens()[i].output != session.tokens()[i].output) why = "its tokens differ from rank 0's";
+    }
+    if (!why.empty()) {
+      std::fprintf(stderr, "pnmsim: chip%zu (tensor-parallel rank %zu): %s\n", k + 1, k + 1, why.c_str());
+      return 1;
+    }
   }
 
   Stats stats;
@@ -524,6 +569,13 @@ int run(RunOptions& o) {
   const report::DecodeReport rep = report::summarize(cfg, &shape, session, load, before, mid, stats, p.gpu, wall);
   report::add_to_stats(rep, stats);
   if (!o.quiet) std::fputs(report::format(rep, o.model, config).c_str(), stdout);
+  if (sys) {
+    const report::InterchipReport ir =
+        report::summarize_interchip(*sys, rep, decode_start, report::InterchipSnapshot::of(*sys));
+    report::add_to_stats(ir, stats);
+    sys->fabric().report(stats, "interchip.fabric");
+    if (!o.quiet) std::fputs(report::format(ir).c_str(), stdout);
+  }
   std::vector<std::string> texts;
   if (tok) {
     for (const auto& ids : rep.token_ids) texts.push_back(tok->decode(std::vector<int>(ids.begin(), ids.end())));

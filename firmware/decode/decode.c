@@ -42,6 +42,7 @@ const char* fw_error_name(fw_error_t code) {
     case FW_ERR_VU: return "vector unit error";
     case FW_ERR_PNM: return "PNM unit error";
     case FW_ERR_PNM_STATE: return "PNM completion state inconsistent";
+    case FW_ERR_COLL: return "collective engine error";
   }
   return "unknown error";
 }
@@ -120,6 +121,9 @@ fw_error_t fw_check_desc(const pnm_model_desc_t* m) {
   if (m->n_channels == 0u || m->n_channels > PNM_ADDR_PNM_COUNT) {
     return err_set(FW_ERR_DESC, "n_channels outside 1..256 (PNM windows)", m->n_channels);
   }
+  if (m->tp_ranks > (PNM_COLL_PARAMS_CHIPS_MASK >> PNM_COLL_PARAMS_CHIPS_LSB) + 1u) {
+    return err_set(FW_ERR_DESC, "tp_ranks above the COLL PARAMS.CHIPS field", m->tp_ranks);
+  }
   if (m->max_slots == 0u || m->max_slots > FW_MAX_SLOTS) {
     return err_set(FW_ERR_DESC, "max_slots outside 1..FW_MAX_SLOTS", m->max_slots);
   }
@@ -196,10 +200,29 @@ fw_error_t fw_check_model(const pnm_model_desc_t* m, const pnm_layer_desc_t* lay
 
 // ------------------------------------------------------------ chip access --
 
+// The per-slot arrays live in the CPU's own memory (hal_cpu_local): the host
+// build runs every chip's firmware in one process.
+typedef struct {
+  uint32_t scale[FW_MAX_SLOTS];
+  uint32_t want[FW_MAX_SLOTS];
+} fw_local_t;
+typedef char fw_local_fits_[sizeof(fw_local_t) <= HAL_CPU_LOCAL_BYTES ? 1 : -1];
+
+// Tensor parallel: rank k's rows of an R-row matrix, [first, first + rows),
+// the channel striping rule applied to ranks (tlm/interchip/fabric.hpp).
+static uint32_t tp_rows(const fw_ctx_t* c, uint32_t rows) {
+  return rows / c->tp_ranks + (c->tp_rank < rows % c->tp_ranks ? 1u : 0u);
+}
+static uint32_t tp_first(const fw_ctx_t* c, uint32_t rows) {
+  const uint32_t rem = rows % c->tp_ranks;
+  return c->tp_rank * (rows / c->tp_ranks) + (c->tp_rank < rem ? c->tp_rank : rem);
+}
+
 #define VU_REG(off) (PNM_ADDR_VU_BASE + (off))
 #define BCAST_REG(off) (PNM_ADDR_PNM_BCAST_BASE + (off))
 #define PNM_REG(c, off) (PNM_ADDR_PNM_BASE + (uint64_t)(c) * PNM_ADDR_PNM_SIZE + (off))
 #define IRQ_REG(off) (PNM_ADDR_IRQ_BASE + (off))
+#define COLL_REG(off) (PNM_ADDR_COLL_BASE + (off))
 #define ACT_BCAST_ADDR (PNM_ADDR_PNM_BCAST_BASE + PNM_ACT_SRAM_OFFSET + FW_ACT_OFF)
 
 static void vu_set(fw_ctx_t* c, uint32_t off, uint32_t v) {
@@ -288,7 +311,9 @@ static void pnm_push(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t dst, uint
                      uint32_t act_off) {
   job_set(c, PNM_PNM_JOB_FLASH_LO_OFFSET, (uint32_t)w->flash_addr);
   job_set(c, PNM_PNM_JOB_FLASH_HI_OFFSET, (uint32_t)(w->flash_addr >> 32));
-  job_set(c, PNM_PNM_JOB_ROWS_OFFSET, w->rows);
+  // Tensor parallel: this chip computes its ranks' rows only (a single chip: all).
+  job_set(c, PNM_PNM_JOB_ROWS_OFFSET, tp_rows(c, w->rows));
+  dst += 4ull * tp_first(c, w->rows);
   job_set(c, PNM_PNM_JOB_COLS_OFFSET, w->cols);
   job_set(c, PNM_PNM_JOB_ACT_OFF_OFFSET, act_off);
   job_set(c, PNM_PNM_JOB_VECS_OFFSET, nvec);
@@ -315,6 +340,39 @@ static void pnm_push_strided(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t d
 // pnm_push_strided into the slots' work areas: dst is slot 0's buffer.
 static void pnm_push_groups(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t dst, uint32_t count) {
   pnm_push_strided(c, w, dst, (uint32_t)c->m->slot_stride, count);
+}
+
+// Tensor parallel: queues the all-gather of w's int32 results for `count`
+// slots (dst is slot 0's buffer), so every rank holds all rows before DEQUANT.
+static void coll_push(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t dst, uint32_t count) {
+  hal_write64(COLL_REG(PNM_COLL_BUF_LO_OFFSET), dst);
+  hal_write32(COLL_REG(PNM_COLL_ROWS_OFFSET), w->rows);
+  hal_write32(COLL_REG(PNM_COLL_VECS_OFFSET), count);
+  hal_write32(COLL_REG(PNM_COLL_STRIDE_OFFSET), (uint32_t)c->m->slot_stride);
+  hal_write32(COLL_REG(PNM_COLL_CTRL_OFFSET), PNM_COLL_CTRL_PUSH_MASK);
+}
+
+// Runs the queued gathers (the GO write returns when every rank is done).
+static fw_error_t coll_go(fw_ctx_t* c) {
+  hal_write32(COLL_REG(PNM_COLL_CTRL_OFFSET), PNM_COLL_CTRL_GO_MASK);
+  const uint32_t st = hal_read32(COLL_REG(PNM_COLL_STATUS_OFFSET));
+  if ((st & PNM_COLL_STATUS_ERROR_MASK) != 0u || (st & PNM_COLL_STATUS_DONE_MASK) == 0u) {
+    g_err.layer = c->layer;
+    g_err.hw_status = st;
+    return err_set(FW_ERR_COLL, "collective engine reported STATUS.ERROR or no DONE after GO (ERR_CODE in hw_status[7:4])",
+                   pnm_field_get(st, PNM_COLL_STATUS_ERR_CODE_LSB, PNM_COLL_STATUS_ERR_CODE_WIDTH));
+  }
+  return FW_OK;
+}
+
+// After a GEMV wait: gathers up to three matrices' results (w2/w3 may be NULL).
+static fw_error_t tp_gather(fw_ctx_t* c, uint32_t count, const pnm_matrix_desc_t* w1, uint64_t d1,
+                            const pnm_matrix_desc_t* w2, uint64_t d2, const pnm_matrix_desc_t* w3, uint64_t d3) {
+  if (c->tp_ranks <= 1u) return FW_OK;
+  coll_push(c, w1, d1, count);
+  if (w2 != NULL) coll_push(c, w2, d2, count);
+  if (w3 != NULL) coll_push(c, w3, d3, count);
+  return coll_go(c);
 }
 
 // Names the first unit with STATUS.ERROR.
@@ -372,16 +430,11 @@ static void push_qkv(fw_ctx_t* c, const pnm_layer_desc_t* L, uint32_t n) {
   pnm_push_groups(c, &L->wv, m->xb2, n);
 }
 
-// Per-slot QUANTIZE scales (fp32 bits) of the current stage, and the slots
-// whose logits the classifier computes (vector j = slot g_want[j]).
-static uint32_t g_scale[FW_MAX_SLOTS];
-static uint32_t g_want[FW_MAX_SLOTS];
-
 // QUANTIZE src (len values) into every unit's activation SRAM as vector j
-// (FW_ACT_OFF + j * len); g_scale[j] = the fp32 scale bits.
+// (FW_ACT_OFF + j * len); c->scale[j] = the fp32 scale bits.
 static fw_error_t quantize_into(fw_ctx_t* c, uint64_t src, uint32_t len, uint32_t j) {
   vu_srcs(c, src, 0, ACT_BCAST_ADDR + (uint64_t)j * len, len);
-  return vu_run(c, PNM_VU_OP_QUANTIZE, &g_scale[j]);
+  return vu_run(c, PNM_VU_OP_QUANTIZE, &c->scale[j]);
 }
 
 fw_error_t fw_ctx_begin(fw_ctx_t* c, const pnm_model_desc_t* m, uint32_t max_vectors) {
@@ -392,6 +445,11 @@ fw_error_t fw_ctx_begin(fw_ctx_t* c, const pnm_model_desc_t* m, uint32_t max_vec
   c->jobs_expected = 0;
   c->vu_valid = 0;
   c->job_valid = 0;
+  fw_local_t* local = (fw_local_t*)hal_cpu_local();
+  c->scale = local->scale;
+  c->want = local->want;
+  c->tp_rank = 0;
+  c->tp_ranks = 1;
   // The chip must be quiet: no VU op, no queued job, no sticky PNM error.
   const uint32_t irq = hal_read32(IRQ_REG(PNM_IRQ_STATUS_OFFSET));
   g_err.hw_status = irq;
@@ -417,6 +475,14 @@ fw_error_t fw_ctx_begin(fw_ctx_t* c, const pnm_model_desc_t* m, uint32_t max_vec
     return err_set(FW_ERR_PARAMS, "PNM QUEUE_DEPTH below the 3 jobs per vector group the firmware queues",
                    depth);
   }
+  if (m->tp_ranks > 1u) {
+    const uint32_t cp = hal_read32(COLL_REG(PNM_COLL_PARAMS_OFFSET));
+    g_err.hw_status = cp;
+    const uint32_t chips = pnm_field_get(cp, PNM_COLL_PARAMS_CHIPS_LSB, PNM_COLL_PARAMS_CHIPS_WIDTH) + 1u;
+    if (chips != m->tp_ranks) return err_set(FW_ERR_PARAMS, "COLL PARAMS.CHIPS+1 != descriptor tp_ranks", chips);
+    c->tp_rank = pnm_field_get(cp, PNM_COLL_PARAMS_RANK_LSB, PNM_COLL_PARAMS_RANK_WIDTH);
+    c->tp_ranks = chips;
+  }
   g_err.hw_status = 0;
   c->epoch = hal_read32(PNM_REG(0, PNM_PNM_ACT_EPOCH_OFFSET));
   c->jobs_expected = hal_read32(PNM_REG(0, PNM_PNM_JOBS_DONE_OFFSET));
@@ -432,7 +498,7 @@ fw_error_t fw_linear(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t src, uint
   pnm_push_strided(c, w, scratch, scratch_stride, count);
   TRY(pnm_release_and_wait(c));
   for (uint32_t j = 0; j < count; ++j) {
-    TRY(vu_dequant(c, dst + j * dst_stride, scratch + (uint64_t)j * scratch_stride, w, g_scale[j]));
+    TRY(vu_dequant(c, dst + j * dst_stride, scratch + (uint64_t)j * scratch_stride, w, c->scale[j]));
   }
   return FW_OK;
 }
@@ -449,7 +515,7 @@ fw_error_t fw_run_stack(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_sl
   uint32_t want = 0;
   for (uint32_t i = 0; i < n; ++i) {
     next[i] = FW_NO_TOKEN;
-    if (slots[i].logits == FW_OUT_TOKEN) g_want[want++] = i;
+    if (slots[i].logits == FW_OUT_TOKEN) c->want[want++] = i;
   }
   // x = token_embedding[token], per slot (a latent input is in x already)
   for (uint32_t i = 0; i < n; ++i) {
@@ -469,14 +535,17 @@ fw_error_t fw_run_stack(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_sl
     }
     TRY(pnm_release_and_wait(c));
     pnm_push_groups(c, &L->wo, m->partials, n);
+    // Tensor parallel: gathered after the next push, so its flash reads run
+    // during the collective (its results land only after the next epoch).
+    TRY(tp_gather(c, n, &L->wq, m->partials, &L->wk, m->xb, &L->wv, m->xb2));
     // Every slot's K/V row is in the cache before any slot attends, so slots
     // of one sequence at consecutive positions (a prompt chunk) see each other.
     for (uint32_t i = 0; i < n; ++i) {
       const uint64_t row = 4ull * kv_dim * slots[i].pos + cache_layer_bytes * l + m->seq_stride * slots[i].seq;
       const uint64_t k_slot = m->k_cache + row, v_slot = m->v_cache + row;
-      TRY(vu_dequant(c, SLOT(m->q, i), SLOT(m->partials, i), &L->wq, g_scale[i]));
-      TRY(vu_dequant(c, k_slot, SLOT(m->xb, i), &L->wk, g_scale[i]));
-      TRY(vu_dequant(c, v_slot, SLOT(m->xb2, i), &L->wv, g_scale[i]));
+      TRY(vu_dequant(c, SLOT(m->q, i), SLOT(m->partials, i), &L->wq, c->scale[i]));
+      TRY(vu_dequant(c, k_slot, SLOT(m->xb, i), &L->wk, c->scale[i]));
+      TRY(vu_dequant(c, v_slot, SLOT(m->xb2, i), &L->wv, c->scale[i]));
       // ROPE in place: q = DST (LEN dim), k = SRC0 (ARG1 kv_dim), ARG0 pos, ARG2 head_dim.
       vu_srcs(c, k_slot, 0, SLOT(m->q, i), dim);
       vu_set(c, PNM_VU_ARG0_OFFSET, slots[i].pos);
@@ -499,8 +568,9 @@ fw_error_t fw_run_stack(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_sl
     TRY(pnm_release_and_wait(c));
     pnm_push_groups(c, &L->w1, m->partials, n);
     pnm_push_groups(c, &L->w3, m->hb, n);  // int32 scratch; dequantized into hb2 first
+    TRY(tp_gather(c, n, &L->wo, m->partials, NULL, 0, NULL, 0));
     for (uint32_t i = 0; i < n; ++i) {
-      TRY(vu_dequant(c, SLOT(m->xb2, i), SLOT(m->partials, i), &L->wo, g_scale[i]));
+      TRY(vu_dequant(c, SLOT(m->xb2, i), SLOT(m->partials, i), &L->wo, c->scale[i]));
       TRY(vu_binary(c, PNM_VU_OP_ADD, SLOT(m->x, i), SLOT(m->x, i), SLOT(m->xb2, i), dim));
     }
 
@@ -511,9 +581,10 @@ fw_error_t fw_run_stack(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_sl
     }
     TRY(pnm_release_and_wait(c));
     pnm_push_groups(c, &L->w2, m->partials, n);
+    TRY(tp_gather(c, n, &L->w1, m->partials, &L->w3, m->hb, NULL, 0));
     for (uint32_t i = 0; i < n; ++i) {
-      TRY(vu_dequant(c, SLOT(m->hb2, i), SLOT(m->hb, i), &L->w3, g_scale[i]));
-      TRY(vu_dequant(c, SLOT(m->hb, i), SLOT(m->partials, i), &L->w1, g_scale[i]));
+      TRY(vu_dequant(c, SLOT(m->hb2, i), SLOT(m->hb, i), &L->w3, c->scale[i]));
+      TRY(vu_dequant(c, SLOT(m->hb, i), SLOT(m->partials, i), &L->w1, c->scale[i]));
       TRY(vu_binary(c, PNM_VU_OP_SILU_MUL, SLOT(m->hb, i), SLOT(m->hb, i), SLOT(m->hb2, i), hidden));
       TRY(quantize_into(c, SLOT(m->hb, i), hidden, i));
     }
@@ -523,8 +594,9 @@ fw_error_t fw_run_stack(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_sl
     } else if (want > 0u) {
       pnm_push_groups(c, &m->cls, m->partials, want);
     }
+    TRY(tp_gather(c, n, &L->w2, m->partials, NULL, 0, NULL, 0));
     for (uint32_t i = 0; i < n; ++i) {
-      TRY(vu_dequant(c, SLOT(m->xb, i), SLOT(m->partials, i), &L->w2, g_scale[i]));
+      TRY(vu_dequant(c, SLOT(m->xb, i), SLOT(m->partials, i), &L->w2, c->scale[i]));
       TRY(vu_binary(c, PNM_VU_OP_ADD, SLOT(m->x, i), SLOT(m->x, i), SLOT(m->xb, i), dim));
     }
   }
@@ -536,19 +608,20 @@ fw_error_t fw_run_stack(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_sl
   }
 
   // ---- classifier, for the slots that want logits: vector j is slot
-  // g_want[j] (j <= g_want[j]); its logits land in work area j. The
+  // c->want[j] (j <= c->want[j]); its logits land in work area j. The
   // normalised x goes to xb: same values, no aliasing.
   if (want == 0u) return FW_OK;
   for (uint32_t j = 0; j < want; ++j) {
-    const uint32_t i = g_want[j];
+    const uint32_t i = c->want[j];
     TRY(vu_rmsnorm(c, SLOT(m->xb, i), SLOT(m->x, i), m->rms_final, dim));
     TRY(quantize_into(c, SLOT(m->xb, i), dim, j));
   }
   TRY(pnm_release_and_wait(c));
+  TRY(tp_gather(c, want, &m->cls, m->partials, NULL, 0, NULL, 0));
   for (uint32_t j = 0; j < want; ++j) {
-    const uint32_t i = g_want[j];
+    const uint32_t i = c->want[j];
     fw_sampler_t* sampler = samplers != NULL ? samplers[i] : NULL;
-    TRY(vu_dequant(c, SLOT(m->logits, j), SLOT(m->partials, j), &m->cls, g_scale[j]));
+    TRY(vu_dequant(c, SLOT(m->logits, j), SLOT(m->partials, j), &m->cls, c->scale[j]));
     vu_srcs(c, SLOT(m->logits, j), 0, SLOT(m->logits, j), m->vocab_size);
     if (sampler != NULL && (sampler->temperature_bits & 0x7FFFFFFFu) != 0u) {
       // One 24-bit draw per sampled token, as the reference Sampler takes it.

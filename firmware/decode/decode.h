@@ -66,6 +66,7 @@ typedef enum {
   FW_ERR_VU = 5,          // vector unit STATUS.ERROR (hw_status = VU STATUS)
   FW_ERR_PNM = 6,         // IRQ PNM_ERROR (unit, hw_status = that unit's STATUS)
   FW_ERR_PNM_STATE = 7,   // PNM_IDLE reported but unit 0's JOBS_DONE disagrees
+  FW_ERR_COLL = 8,        // collective engine STATUS.ERROR after GO (hw_status = COLL STATUS)
 } fw_error_t;
 
 typedef struct {

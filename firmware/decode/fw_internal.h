@@ -30,6 +30,10 @@ typedef struct {
   uint32_t vu_valid;
   uint32_t job_shadow[JOB_SHADOW_N];
   uint32_t job_valid;
+  uint32_t* scale;    // per slot: the current stage's QUANTIZE scale (fp32 bits), in CPU-local memory
+  uint32_t* want;     // the slots whose logits the classifier computes
+  uint32_t tp_rank;   // tensor parallel: this chip's rank of tp_ranks (CHIP.md "Multi-chip")
+  uint32_t tp_ranks;  // 1: one chip
 } fw_ctx_t;
 
 #define FW_TRY(expr)                   \

@@ -42,7 +42,7 @@ typedef struct {
   uint32_t max_slots;   // work areas: slots one step may run (1 .. FW_MAX_SLOTS)
   uint32_t n_seqs;      // sequences with a K/V cache
   uint32_t kv_len;      // cache rows per sequence and layer (positions < kv_len, <= seq_len)
-  uint32_t reserved;    // 0
+  uint32_t tp_ranks;    // tensor-parallel chips N (0 or 1: one chip); this chip's rank is COLL PARAMS.RANK
   uint64_t token_embedding;  // fp32[vocab][dim]
   uint64_t rms_final;        // fp32[dim]
   uint64_t k_cache;          // fp32[n_seqs][n_layers][kv_len][kv_dim]

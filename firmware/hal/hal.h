@@ -45,6 +45,14 @@ void hal_write64(uint64_t addr_lo_reg, uint64_t v);
 // (WFI on the CPU). Returns at once when the condition already holds.
 void hal_wait_irq(uint32_t enable_mask);
 
+// Firmware state that belongs to one CPU (HAL_CPU_LOCAL_BYTES, 8-byte
+// aligned). The host build runs several chips' CPUs in one process
+// (tlm/chip/multichip.hpp), so a static array in the firmware would be shared
+// between them: the ops' `local` buffer is the CPU's own (a single static
+// buffer when the ops give none). RV32: a static buffer (one CPU per image).
+#define HAL_CPU_LOCAL_BYTES 8192u
+void* hal_cpu_local(void);
+
 // As hal_wait_irq, and returns the IRQ.STATUS value that satisfied the wait
 // (so the caller can tell PNM_IDLE from PNM_ERROR without another read).
 uint32_t hal_wait_irq_status(uint32_t enable_mask);
@@ -61,6 +69,7 @@ typedef struct {
   uint32_t (*read32)(void* ctx, uint64_t addr);
   void (*write32)(void* ctx, uint64_t addr, uint32_t v);
   void (*wait_irq)(void* ctx, uint32_t enable_mask);
+  void* local;  // HAL_CPU_LOCAL_BYTES of this CPU's own, or NULL (hal_cpu_local)
 } pnm_hal_host_ops_t;
 
 #ifndef PNM_HAL_RV32

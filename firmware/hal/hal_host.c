@@ -21,6 +21,11 @@ void hal_host_install(const pnm_hal_host_ops_t* ops) {
 
 const pnm_hal_host_ops_t* hal_host_ops(void) { return g_installed ? &g_ops : NULL; }
 
+void* hal_cpu_local(void) {
+  static uint64_t shared[HAL_CPU_LOCAL_BYTES / 8u];
+  return g_installed && g_ops.local != NULL ? g_ops.local : (void*)shared;
+}
+
 static void hal_require(const char* what, uint64_t addr) {
   if (!g_installed || g_ops.read32 == NULL || g_ops.write32 == NULL || g_ops.wait_irq == NULL) {
     fprintf(stderr,

@@ -11,6 +11,11 @@ static inline volatile uint32_t* hal_reg(uint64_t addr) {
 
 uint32_t hal_read32(uint64_t addr) { return *hal_reg(addr); }
 
+void* hal_cpu_local(void) {
+  static uint64_t local[HAL_CPU_LOCAL_BYTES / 8u];
+  return local;
+}
+
 void hal_write32(uint64_t addr, uint32_t v) { *hal_reg(addr) = v; }
 
 uint32_t hal_wait_irq_status(uint32_t enable_mask) {

@@ -499,6 +499,99 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 #define PNM_IRQ_ENABLE_PNM_ERROR_WIDTH 1u
 #define PNM_IRQ_ENABLE_PNM_ERROR_MASK 0x00000004u
 
+// ---- block coll
+// Collective engine: this chip's port on the chip-to-chip fabric (tlm/interchip). A tensor-
+// parallel decode splits every GEMV's rows over the chips (rank k holds rows [a_k, a_k + R_k),
+// the channel striping rule applied to chips); after each GEMV the firmware gathers the other
+// ranks' int32 result rows into its own buffer. PUSH queues one gather; GO runs the queued
+// gathers as one group over the fabric and completes (the write returns) when every rank's
+// group has arrived and been delivered.
+#define PNM_COLL_ADDR_WIDTH_BITS 8u
+#define PNM_COLL_DATA_WIDTH_BITS 32u
+
+// CTRL (w1p): Control pulses; read as zero.
+#define PNM_COLL_CTRL_OFFSET 0x00u
+#define PNM_COLL_CTRL_RESET 0x00000000u
+#define PNM_COLL_CTRL_PUSH_LSB 0u
+#define PNM_COLL_CTRL_PUSH_WIDTH 1u
+#define PNM_COLL_CTRL_PUSH_MASK 0x00000001u
+#define PNM_COLL_CTRL_GO_LSB 1u
+#define PNM_COLL_CTRL_GO_WIDTH 1u
+#define PNM_COLL_CTRL_GO_MASK 0x00000002u
+
+// STATUS (ro): State of the last group.
+#define PNM_COLL_STATUS_OFFSET 0x04u
+#define PNM_COLL_STATUS_RESET 0x00000000u
+#define PNM_COLL_STATUS_DONE_LSB 0u
+#define PNM_COLL_STATUS_DONE_WIDTH 1u
+#define PNM_COLL_STATUS_DONE_MASK 0x00000001u
+#define PNM_COLL_STATUS_ERROR_LSB 1u
+#define PNM_COLL_STATUS_ERROR_WIDTH 1u
+#define PNM_COLL_STATUS_ERROR_MASK 0x00000002u
+#define PNM_COLL_STATUS_ERR_CODE_LSB 4u
+#define PNM_COLL_STATUS_ERR_CODE_WIDTH 4u
+#define PNM_COLL_STATUS_ERR_CODE_MASK 0x000000F0u
+
+// PARAMS (ro): Where this chip sits in the system.
+#define PNM_COLL_PARAMS_OFFSET 0x08u
+#define PNM_COLL_PARAMS_RESET 0x00000000u
+#define PNM_COLL_PARAMS_RANK_LSB 0u
+#define PNM_COLL_PARAMS_RANK_WIDTH 8u
+#define PNM_COLL_PARAMS_RANK_MASK 0x000000FFu
+#define PNM_COLL_PARAMS_CHIPS_LSB 8u
+#define PNM_COLL_PARAMS_CHIPS_WIDTH 8u
+#define PNM_COLL_PARAMS_CHIPS_MASK 0x0000FF00u
+
+// BUF_LO (rw): Chip address of vector 0's int32 result array (all R rows), low word.
+#define PNM_COLL_BUF_LO_OFFSET 0x0Cu
+#define PNM_COLL_BUF_LO_RESET 0x00000000u
+#define PNM_COLL_BUF_LO_VALUE_LSB 0u
+#define PNM_COLL_BUF_LO_VALUE_WIDTH 32u
+#define PNM_COLL_BUF_LO_VALUE_MASK 0xFFFFFFFFu
+
+// BUF_HI (rw): High word of BUF.
+#define PNM_COLL_BUF_HI_OFFSET 0x10u
+#define PNM_COLL_BUF_HI_RESET 0x00000000u
+#define PNM_COLL_BUF_HI_VALUE_LSB 0u
+#define PNM_COLL_BUF_HI_VALUE_WIDTH 32u
+#define PNM_COLL_BUF_HI_VALUE_MASK 0xFFFFFFFFu
+
+// ROWS (rw): Rows R of the whole matrix; rank j owns rows [a_j, a_j + R_j).
+#define PNM_COLL_ROWS_OFFSET 0x14u
+#define PNM_COLL_ROWS_RESET 0x00000000u
+#define PNM_COLL_ROWS_VALUE_LSB 0u
+#define PNM_COLL_ROWS_VALUE_WIDTH 24u
+#define PNM_COLL_ROWS_VALUE_MASK 0x00FFFFFFu
+
+// VECS (rw): Result vectors n; vector v's array is at BUF + v * STRIDE.
+#define PNM_COLL_VECS_OFFSET 0x18u
+#define PNM_COLL_VECS_RESET 0x00000001u
+#define PNM_COLL_VECS_VALUE_LSB 0u
+#define PNM_COLL_VECS_VALUE_WIDTH 16u
+#define PNM_COLL_VECS_VALUE_MASK 0x0000FFFFu
+
+// STRIDE (rw): Bytes between consecutive vectors' result arrays.
+#define PNM_COLL_STRIDE_OFFSET 0x1Cu
+#define PNM_COLL_STRIDE_RESET 0x00000000u
+#define PNM_COLL_STRIDE_VALUE_LSB 0u
+#define PNM_COLL_STRIDE_VALUE_WIDTH 32u
+#define PNM_COLL_STRIDE_VALUE_MASK 0xFFFFFFFFu
+
+// GROUPS_DONE (ro): Groups completed since reset.
+#define PNM_COLL_GROUPS_DONE_OFFSET 0x20u
+#define PNM_COLL_GROUPS_DONE_RESET 0x00000000u
+#define PNM_COLL_GROUPS_DONE_VALUE_LSB 0u
+#define PNM_COLL_GROUPS_DONE_VALUE_WIDTH 32u
+#define PNM_COLL_GROUPS_DONE_VALUE_MASK 0xFFFFFFFFu
+
+// enum err: Error codes reported in STATUS.ERR_CODE.
+#define PNM_COLL_ERR_NONE 0u
+#define PNM_COLL_ERR_EMPTY 1u
+#define PNM_COLL_ERR_QUEUE_FULL 2u
+#define PNM_COLL_ERR_BAD_GATHER 3u
+#define PNM_COLL_ERR_MISMATCH 4u
+#define PNM_COLL_ERR_NO_FABRIC 5u
+
 // ---- chip address map (64-bit chip addresses)
 // The chip as the control CPU (and every other initiator on the on-chip interconnect) sees it.
 // tlm/noc decodes this table; the chip top binds its sockets from it.
@@ -527,6 +620,11 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 #define PNM_ADDR_LOGIC_MEM_BASE 0x0000001000000000ull
 #define PNM_ADDR_LOGIC_MEM_SIZE 0x0000001000000000ull
 #define PNM_ADDR_LOGIC_MEM_COUNT 1u
+
+// Collective engine (chip-to-chip fabric port); every chip has one, a single chip never addresses it. Last in the table, so the other regions keep their indices.
+#define PNM_ADDR_COLL_BASE 0x0000000000030000ull
+#define PNM_ADDR_COLL_SIZE 0x0000000000001000ull
+#define PNM_ADDR_COLL_COUNT 1u
 
 // Offset of the activation SRAM inside a PNM unit's window.
 #define PNM_ACT_SRAM_OFFSET 0x0000000000080000ull

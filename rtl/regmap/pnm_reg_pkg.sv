@@ -425,6 +425,88 @@ package pnm_reg_pkg;
   localparam int unsigned IRQ_ENABLE_PNM_ERROR_LSB = 2;
   localparam int unsigned IRQ_ENABLE_PNM_ERROR_WIDTH = 1;
 
+  // ---- block coll
+  // Collective engine: this chip's port on the chip-to-chip fabric (tlm/interchip). A tensor-
+  // parallel decode splits every GEMV's rows over the chips (rank k holds rows [a_k, a_k +
+  // R_k), the channel striping rule applied to chips); after each GEMV the firmware gathers the
+  // other ranks' int32 result rows into its own buffer. PUSH queues one gather; GO runs the
+  // queued gathers as one group over the fabric and completes (the write returns) when every
+  // rank's group has arrived and been delivered.
+  localparam int unsigned COLL_AW = 8;
+  localparam int unsigned COLL_DW = 32;
+
+  // CTRL (w1p): Control pulses; read as zero.
+  localparam logic [COLL_AW-1:0] COLL_CTRL_OFFSET = 8'h00;
+  localparam logic [31:0] COLL_CTRL_RESET = 32'h0;
+  localparam int unsigned COLL_CTRL_PUSH_LSB = 0;
+  localparam int unsigned COLL_CTRL_PUSH_WIDTH = 1;
+  localparam int unsigned COLL_CTRL_GO_LSB = 1;
+  localparam int unsigned COLL_CTRL_GO_WIDTH = 1;
+
+  // STATUS (ro): State of the last group.
+  localparam logic [COLL_AW-1:0] COLL_STATUS_OFFSET = 8'h04;
+  localparam logic [31:0] COLL_STATUS_RESET = 32'h0;
+  localparam int unsigned COLL_STATUS_DONE_LSB = 0;
+  localparam int unsigned COLL_STATUS_DONE_WIDTH = 1;
+  localparam int unsigned COLL_STATUS_ERROR_LSB = 1;
+  localparam int unsigned COLL_STATUS_ERROR_WIDTH = 1;
+  localparam int unsigned COLL_STATUS_ERR_CODE_LSB = 4;
+  localparam int unsigned COLL_STATUS_ERR_CODE_WIDTH = 4;
+
+  // PARAMS (ro): Where this chip sits in the system.
+  localparam logic [COLL_AW-1:0] COLL_PARAMS_OFFSET = 8'h08;
+  localparam logic [31:0] COLL_PARAMS_RESET = 32'h0;
+  localparam int unsigned COLL_PARAMS_RANK_LSB = 0;
+  localparam int unsigned COLL_PARAMS_RANK_WIDTH = 8;
+  localparam int unsigned COLL_PARAMS_CHIPS_LSB = 8;
+  localparam int unsigned COLL_PARAMS_CHIPS_WIDTH = 8;
+
+  // BUF_LO (rw): Chip address of vector 0's int32 result array (all R rows), low word.
+  localparam logic [COLL_AW-1:0] COLL_BUF_LO_OFFSET = 8'h0C;
+  localparam logic [31:0] COLL_BUF_LO_RESET = 32'h0;
+  localparam int unsigned COLL_BUF_LO_VALUE_LSB = 0;
+  localparam int unsigned COLL_BUF_LO_VALUE_WIDTH = 32;
+
+  // BUF_HI (rw): High word of BUF.
+  localparam logic [COLL_AW-1:0] COLL_BUF_HI_OFFSET = 8'h10;
+  localparam logic [31:0] COLL_BUF_HI_RESET = 32'h0;
+  localparam int unsigned COLL_BUF_HI_VALUE_LSB = 0;
+  localparam int unsigned COLL_BUF_HI_VALUE_WIDTH = 32;
+
+  // ROWS (rw): Rows R of the whole matrix; rank j owns rows [a_j, a_j + R_j).
+  localparam logic [COLL_AW-1:0] COLL_ROWS_OFFSET = 8'h14;
+  localparam logic [31:0] COLL_ROWS_RESET = 32'h0;
+  localparam int unsigned COLL_ROWS_VALUE_LSB = 0;
+  localparam int unsigned COLL_ROWS_VALUE_WIDTH = 24;
+
+  // VECS (rw): Result vectors n; vector v's array is at BUF + v * STRIDE.
+  localparam logic [COLL_AW-1:0] COLL_VECS_OFFSET = 8'h18;
+  localparam logic [31:0] COLL_VECS_RESET = 32'h1;
+  localparam int unsigned COLL_VECS_VALUE_LSB = 0;
+  localparam int unsigned COLL_VECS_VALUE_WIDTH = 16;
+
+  // STRIDE (rw): Bytes between consecutive vectors' result arrays.
+  localparam logic [COLL_AW-1:0] COLL_STRIDE_OFFSET = 8'h1C;
+  localparam logic [31:0] COLL_STRIDE_RESET = 32'h0;
+  localparam int unsigned COLL_STRIDE_VALUE_LSB = 0;
+  localparam int unsigned COLL_STRIDE_VALUE_WIDTH = 32;
+
+  // GROUPS_DONE (ro): Groups completed since reset.
+  localparam logic [COLL_AW-1:0] COLL_GROUPS_DONE_OFFSET = 8'h20;
+  localparam logic [31:0] COLL_GROUPS_DONE_RESET = 32'h0;
+  localparam int unsigned COLL_GROUPS_DONE_VALUE_LSB = 0;
+  localparam int unsigned COLL_GROUPS_DONE_VALUE_WIDTH = 32;
+
+  // Error codes reported in STATUS.ERR_CODE.
+  typedef enum logic [3:0] {
+    COLL_ERR_NONE = 4'd0,
+    COLL_ERR_EMPTY = 4'd1,
+    COLL_ERR_QUEUE_FULL = 4'd2,
+    COLL_ERR_BAD_GATHER = 4'd3,
+    COLL_ERR_MISMATCH = 4'd4,
+    COLL_ERR_NO_FABRIC = 4'd5
+  } coll_err_e;
+
   // ---- chip address map
   // The chip as the control CPU (and every other initiator on the on-chip interconnect) sees
   // it. tlm/noc decodes this table; the chip top binds its sockets from it.
@@ -448,6 +530,10 @@ package pnm_reg_pkg;
   localparam logic [63:0] ADDR_LOGIC_MEM_BASE = 64'h0000001000000000;
   localparam logic [63:0] ADDR_LOGIC_MEM_SIZE = 64'h0000001000000000;
   localparam int unsigned ADDR_LOGIC_MEM_COUNT = 1;
+  // Collective engine (chip-to-chip fabric port); every chip has one, a single chip never addresses it. Last in the table, so the other regions keep their indices.
+  localparam logic [63:0] ADDR_COLL_BASE = 64'h0000000000030000;
+  localparam logic [63:0] ADDR_COLL_SIZE = 64'h0000000000001000;
+  localparam int unsigned ADDR_COLL_COUNT = 1;
   // Offset of the activation SRAM inside a PNM unit's window.
   localparam logic [63:0] ACT_SRAM_OFFSET = 64'h0000000000080000;
   // Largest activation SRAM a PNM unit window can hold (3.5 MiB: a batch of 64 vectors of a 28672-wide row, Llama-2-70B's W2, needs 1.75 MiB).

@@ -152,8 +152,13 @@ def main():
                      " ".join(f"{r['util_' + k]:6.2f}" for k in ("array", "bus", "TSV", "MVE", "VU")))
     lines.append("")
     lines.append(f"wall time {time.time() - t0:.0f} s")
+    return write_table(a.out, "bench_placement", lines, rows)
+
+
+def write_table(out, name, lines, rows):
+    """OUT/NAME.txt from the table's lines, printed too; exit status 1 when a point failed."""
     text = "\n".join(lines) + "\n"
-    open(os.path.join(a.out, "bench_placement.txt"), "w", encoding="utf-8").write(text)
+    open(os.path.join(out, name + ".txt"), "w", encoding="utf-8").write(text)
     print(text)
     return 1 if any("error" in r for r in rows) else 0
 

@@ -14,6 +14,7 @@
 #include "sim/model/checkpoint.hpp"
 #include "sim/model/decoder.hpp"
 #include "tests/common/test_seed.hpp"
+#include "tests/common/tiny_model.hpp"
 #include "tlm/chip/decode_session.hpp"
 #include "tlm/common/sim_time.hpp"
 
@@ -26,14 +27,7 @@ ChipConfig tiny_chip(const std::vector<std::string>& overrides) {
   return load_chip_config(kRoot + "/sim/configs/tiny.yaml", overrides);
 }
 
-model::QuantizedModel tiny_qm(uint64_t seed) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("pnmsim_test_faults_" + std::to_string(::getpid()) + "_" + std::to_string(seed) + ".bin");
-  model::write_checkpoint(path.string(), model::tiny_shape(), seed);
-  model::QuantizedModel qm = model::quantize_model(model::Checkpoint::load(path.string()));
-  std::filesystem::remove(path);
-  return qm;
-}
+model::QuantizedModel tiny_qm(uint64_t seed) { return test::tiny_quantized_model(seed, "faults"); }
 
 struct Outcome {
   std::vector<int32_t> tokens;

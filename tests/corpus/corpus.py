@@ -472,6 +472,32 @@ def gen_cli(work, src):
                                        "--set", "chip.faults.s.die=0"], "chip.faults.s")]:
         case("set_%s" % name, "set", ["run", "--tokens", "1"] + args, msg=msg)
 
+    # Multi-chip (issue 13): splits that do not divide the heads, more chips
+    # than the topology holds, zero latency or bandwidth, in-network
+    # reduction without a switch, pipeline stages (not modelled).
+    ic = "chip.interchip."
+    for name, args, msg in [
+            ("tp_not_dividing_heads", ["--set", ic + "chips=3"], "chip.interchip.tp"),
+            ("tp_not_dividing_70b_heads", ["--model", "llama2-70b", "--fast", "--set", ic + "chips=48"],
+             "chip.interchip.tp"),
+            ("tp_not_chips", ["--set", ic + "chips=4", "--set", ic + "tp=2"], "chip.interchip.tp"),
+            ("chips_above_64", ["--set", ic + "chips=65"], "chip.interchip.chips"),
+            ("chips_zero", ["--set", ic + "chips=0"], "chip.interchip.chips"),
+            ("chips_above_torus", ["--set", ic + "chips=8", "--set", ic + "topology=torus2d",
+                                   "--set", ic + "torus_x=2", "--set", ic + "torus_y=2"], "chip.interchip.chips"),
+            ("chips_above_switch", ["--set", ic + "chips=4", "--set", ic + "topology=switch",
+                                    "--set", ic + "switch_ports=2"], "chip.interchip.chips"),
+            ("torus_without_dims", ["--set", ic + "chips=4", "--set", ic + "topology=torus2d"], "torus_x"),
+            ("in_network_on_ring", ["--set", ic + "chips=2", "--set", ic + "algorithm=in_network"],
+             "chip.interchip.algorithm"),
+            ("latency_zero", ["--set", ic + "chips=2", "--set", ic + "link.latency_ns=0"], "latency"),
+            ("bw_zero", ["--set", ic + "chips=2", "--set", ic + "link.bw_gbps=0"], "bw_gbps"),
+            ("switch_latency_zero", ["--set", ic + "chips=2", "--set", ic + "link.switch_latency_ns=0"],
+             "switch_latency"),
+            ("link_unknown_key", ["--set", ic + "link.bandwidth_gbps=10"], "bandwidth_gbps"),
+            ("pipeline_stages", ["--set", ic + "pp=2"], "chip.interchip.pp")]:
+        case("set_interchip_%s" % name, "set", ["run", "--tokens", "1"] + args, msg=msg)
+
     ck = os.path.join(work, "ckpt", "good.bin")
     flags = [
         ("tokens_zero", ["run", "--tokens", "0"], "--tokens"),

@@ -9,9 +9,10 @@
 
 namespace pnm::chip {
 
-Chip::Chip(sc_core::sc_module_name name, const ChipConfig& cfg)
+Chip::Chip(sc_core::sc_module_name name, const ChipConfig& cfg, unsigned rank)
     : sc_module(name),
       cfg_(cfg),
+      rank_(rank),
       // Units and the vector unit leave reset idle: the lines start high, so
       // firmware that looks at IRQ.STATUS at time 0 sees an idle chip.
       unit_idle_("unit_idle", cfg.channels(),
@@ -37,6 +38,10 @@ Chip::Chip(sc_core::sc_module_name name, const ChipConfig& cfg)
   noc_->bind("VU", 0, vu_->tgt_socket);
   noc_->bind("IRQ", 0, irq_->tgt_socket);
   noc_->bind("LOGIC_MEM", 0, mem_->tgt_socket);
+  // The collective engine answers on every chip; MultiChip connects it to
+  // the fabric (a single chip's firmware never addresses it).
+  coll_ = std::make_unique<interchip::CollEngine>("coll");
+  noc_->bind("COLL", 0, coll_->tgt_socket);
 
   for (unsigned c = 0; c < C; ++c) {
     const std::string n = std::to_string(c);

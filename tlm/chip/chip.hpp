@@ -33,6 +33,7 @@
 #include "tlm/chip/tsv_weight_path.hpp"
 #include "tlm/common/stats.hpp"
 #include "tlm/flash/flash_channel.hpp"
+#include "tlm/interchip/fabric.hpp"
 #include "tlm/logic/irq_controller.hpp"
 #include "tlm/logic/memory.hpp"
 #include "tlm/logic/tsv_link.hpp"
@@ -42,12 +43,15 @@ namespace pnm::chip {
 
 class Chip : public sc_core::sc_module {
  public:
-  Chip(sc_core::sc_module_name name, const ChipConfig& cfg);
+  // rank: this chip's tensor-parallel rank in a multi-chip system (MultiChip);
+  // the loader lays out rank's rows of every matrix (CHIP.md, "Multi-chip").
+  Chip(sc_core::sc_module_name name, const ChipConfig& cfg, unsigned rank = 0);
   Chip(const Chip&) = delete;
   Chip& operator=(const Chip&) = delete;
 
   const ChipConfig& config() const { return cfg_; }
   unsigned channels() const { return static_cast<unsigned>(pnm_.size()); }
+  unsigned rank() const { return rank_; }
 
   noc::Interconnect& noc() { return *noc_; }
   logic::Memory& memory() { return *mem_; }
@@ -57,6 +61,7 @@ class Chip : public sc_core::sc_module {
   pnmu::PnmUnit& pnm(unsigned c) { return *pnm_.at(c); }
   flash::FlashChannel& flash(unsigned c) { return *flash_.at(c); }
   logic::TsvLink& tsv(unsigned c) { return *tsv_.at(c); }
+  interchip::CollEngine& coll() { return *coll_; }
 
   // Every block's stats under `prefix` ("chip").
   void report(Stats& s, const std::string& prefix) const;
@@ -82,11 +87,13 @@ class Chip : public sc_core::sc_module {
   void watchdog_thread();
 
   ChipConfig cfg_;
+  unsigned rank_ = 0;
   std::unique_ptr<noc::Interconnect> noc_;
   std::unique_ptr<logic::Memory> mem_;
   std::unique_ptr<logic::VectorUnit> vu_;
   std::unique_ptr<logic::IrqController> irq_;
   std::unique_ptr<cpu::ControlCpu> cpu_;
+  std::unique_ptr<interchip::CollEngine> coll_;
   std::vector<std::unique_ptr<flash::FlashChannel>> flash_;
   std::vector<std::unique_ptr<logic::TsvLink>> tsv_;
   std::vector<std::unique_ptr<pnmu::PnmUnit>> pnm_;

@@ -107,6 +107,7 @@ ChipConfig load_chip_config(const ConfigReader& r) {
     sr.finish();
     c.pnm.stream = c.sim_mode == "stream";
   }
+  c.interchip = interchip::load_interchip_config(r.child("interchip", false));
   const ConfigReader fr = r.child("faults", false);
   if (fr.node().IsMap()) {
     for (const auto& kv : fr.node()) {

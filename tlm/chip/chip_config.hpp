@@ -11,6 +11,7 @@
 //     cpu:    {...}
 //     watchdog_s: 100                             # optional, any time unit; see below
 //     sim:    {mode: page}                        # optional: page (default) | stream; see below
+//     interchip: {chips: 4, ...}                 # optional: N chips, tensor-parallel (interchip_config.hpp)
 //     faults:                                     # optional fault injection; see below
 //       <name>: {kind: uncorrectable_page | bit_flips | stuck_die | tsv_error, ...}
 //
@@ -64,6 +65,7 @@
 #include "tlm/common/config.hpp"
 #include "tlm/cpu/control_cpu.hpp"
 #include "tlm/flash/flash_config.hpp"
+#include "tlm/interchip/interchip_config.hpp"
 #include "tlm/logic/logic_config.hpp"
 #include "tlm/noc/interconnect.hpp"
 #include "tlm/pnm/pnm_unit.hpp"
@@ -98,6 +100,7 @@ struct ChipConfig {
   uint64_t watchdog_ps = kDefaultWatchdogPs;
   std::string sim_mode = "page";  // sim.mode: page | stream (sets pnm.stream)
   std::vector<FaultSpec> faults;
+  interchip::InterchipConfig interchip;  // optional section `interchip`: N chips (tlm/interchip)
 
   unsigned channels() const { return flash.channels; }
 };

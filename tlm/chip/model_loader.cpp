@@ -54,14 +54,18 @@ void check_limits(const model::ModelShape& s, const Workload& w) {
 }
 
 // The one place addresses are decided; plan(), load_model() and load_shape()
-// all use it.
-Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Workload& w, const Region& at) {
+// all use it. rank: the chip's tensor-parallel rank of cfg.interchip.tp; its
+// flash holds rows [a_rank, a_rank + R_rank) of every matrix (the striping
+// rule over ranks), striped over its channels as a matrix of R_rank rows.
+Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Workload& w, const Region& at,
+                   unsigned rank) {
+  const unsigned tp = cfg.interchip.tp;
   Layout L;
   L.m.shape = s;
   Region pos{at.flash, logic_start(at)};
   uint64_t& logic = pos.logic;
   auto alloc = [&](uint64_t bytes) { return place_buffer(pos, bytes); };
-  auto matrix = [&](uint32_t rows, uint32_t cols) { return place_matrix(cfg, pos, rows, cols); };
+  auto matrix = [&](uint32_t rows, uint32_t cols) { return place_matrix(cfg, pos, rows, cols, rank); };
 
   pnm_model_desc_t& d = L.m.desc;
   const uint32_t dim = uint32_t(s.dim), hidden = uint32_t(s.hidden_dim), vocab = uint32_t(s.vocab_size);
@@ -76,6 +80,7 @@ Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Work
   d.vocab_size = vocab;
   d.seq_len = uint32_t(s.seq_len);
   d.n_channels = cfg.channels();
+  d.tp_ranks = tp > 1 ? tp : 0;
   L.m.desc_addr = alloc(sizeof(pnm_model_desc_t));  // the first allocation
   d.layers = alloc(sizeof(pnm_layer_desc_t) * d.n_layers);
   if (!s.latent) d.token_embedding = alloc(uint64_t{vocab} * dim * 4);
@@ -136,6 +141,7 @@ Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Work
 void check(const ChipConfig& cfg, const Layout& L) {
   const model::ModelShape& s = L.m.shape;
   const LoadReport& r = L.m.report;
+  interchip::check_tensor_split(cfg.source, cfg.interchip.tp, s.n_heads, s.kv_dim(), s.hidden_dim, s.vocab_size);
   if (r.flash_bytes_per_channel > r.flash_capacity_per_channel) {
     throw model::ModelError(
         model::ErrorKind::TooLarge,
@@ -209,12 +215,13 @@ void check(const ChipConfig& cfg, const Layout& L) {
 
 }  // namespace
 
-pnm_matrix_desc_t place_matrix(const ChipConfig& cfg, Region& at, uint32_t rows, uint32_t cols) {
+pnm_matrix_desc_t place_matrix(const ChipConfig& cfg, Region& at, uint32_t rows, uint32_t cols, unsigned rank) {
   pnm_matrix_desc_t d{};
   d.rows = rows;
   d.cols = cols;
   d.flash_addr = at.flash;
-  at.flash += pnmu::reserved_bytes(rows, cols, cfg.channels(), static_cast<uint32_t>(cfg.flash.page_size_bytes));
+  at.flash += pnmu::reserved_bytes(interchip::rank_rows(rows, rank, cfg.interchip.tp), cols, cfg.channels(),
+                                   static_cast<uint32_t>(cfg.flash.page_size_bytes));
   d.row_scales = place_buffer(at, uint64_t{rows} * 4);
   return d;
 }
@@ -248,16 +255,20 @@ void write_descriptors(Chip& chip, const LoadedModel& m) {
 
 }  // namespace
 
-// Programs one matrix's stripes; returns the latest completion time.
+// Programs the chip's rank's stripes of one matrix; returns the latest completion time.
 uint64_t program_matrix(Chip& chip, const pnm_matrix_desc_t& d, const model::QMatrix& q, LoadReport& r) {
-  const unsigned C = chip.channels();
+  const unsigned C = chip.channels(), tp = chip.config().interchip.tp;
   const uint64_t page = chip.config().flash.page_size_bytes;
+  // The rank's rows, as the firmware's jobs ask for them (JOB_ROWS = R_rank).
+  const uint32_t rows = interchip::rank_rows(d.rows, chip.rank(), tp);
+  const uint32_t first = interchip::rank_first_row(d.rows, chip.rank(), tp);
   std::vector<uint8_t> buf(page);
   uint64_t done = 0;
   for (unsigned c = 0; c < C; ++c) {
     // The unit's own striping rule (CHIP.md): the loader and the PNM unit must agree.
-    const uint64_t bytes = uint64_t{pnmu::rows_of_channel(d.rows, c, C)} * d.cols;
-    const auto* src = reinterpret_cast<const uint8_t*>(q.row(int32_t(pnmu::first_row_of_channel(d.rows, c, C))));
+    const uint64_t bytes = uint64_t{pnmu::rows_of_channel(rows, c, C)} * d.cols;
+    const auto* src =
+        reinterpret_cast<const uint8_t*>(q.row(int32_t(first + pnmu::first_row_of_channel(rows, c, C))));
     for (uint64_t off = 0; off < bytes; off += page) {
       const uint64_t n = std::min(page, bytes - off);
       std::memcpy(buf.data(), src + off, n);
@@ -284,7 +295,7 @@ uint64_t program_matrix(Chip& chip, const pnm_matrix_desc_t& d, const model::QMa
 LoadReport plan(const ChipConfig& cfg, const model::ModelShape& shape, const Workload& w, const Region& at) {
   shape.validate("model");
   check_limits(shape, w);
-  const Layout L = make_layout(cfg, shape, w, at);
+  const Layout L = make_layout(cfg, shape, w, at, 0);  // rank 0 holds the most rows
   check(cfg, L);
   return L.m.report;
 }
@@ -293,7 +304,7 @@ LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm, const Worklo
   const ChipConfig& cfg = chip.config();
   qm.shape.validate("model");
   check_limits(qm.shape, w);
-  Layout L = make_layout(cfg, qm.shape, w, at);
+  Layout L = make_layout(cfg, qm.shape, w, at, chip.rank());
   check(cfg, L);
   if (cfg.flash.storage_mode == flash::StorageMode::TimingOnly) {
     throw ConfigError(cfg.source + ": chip.flash.storage.mode = timing_only keeps no data; a functional "
@@ -333,7 +344,7 @@ LoadedModel load_shape(Chip& chip, const model::ModelShape& shape, const Workloa
   const ChipConfig& cfg = chip.config();
   shape.validate("model");
   check_limits(shape, w);
-  Layout L = make_layout(cfg, shape, w, at);
+  Layout L = make_layout(cfg, shape, w, at, chip.rank());
   check(cfg, L);
   if (!cfg.flash.preprogrammed) {
     throw ConfigError(cfg.source + ": chip.flash.storage.preprogrammed = false, but a timing-only model "

@@ -75,6 +75,10 @@ struct PhotonLayout {
 PhotonLayout make_layout(const ChipConfig& cfg, const model::PhotonShape& s, const PhotonWorkload& w) {
   s.validate("model");
   if (w.n_seqs == 0) throw ConfigError("PHOTON workload: batch 0: allowed >= 1 sequence");
+  if (cfg.interchip.chips > 1) {
+    throw ConfigError(fmt::format("{}: chip.interchip.chips = {}: a PHOTON model runs on one chip (allowed: 1)",
+                                  cfg.source, cfg.interchip.chips));
+  }
   const int L = s.levels_n();
   if (w.prefill_len % s.tokens_per(L) != 0) {
     throw ConfigError(fmt::format("PHOTON workload: prompt of {} tokens is not a multiple of P_L = {} (the "

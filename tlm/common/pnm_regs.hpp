@@ -686,6 +686,136 @@ inline constexpr std::size_t NUM_REGISTERS = 2;
 
 }  // namespace irq
 
+// Collective engine: this chip's port on the chip-to-chip fabric (tlm/interchip). A tensor-
+// parallel decode splits every GEMV's rows over the chips (rank k holds rows [a_k, a_k + R_k),
+// the channel striping rule applied to chips); after each GEMV the firmware gathers the other
+// ranks' int32 result rows into its own buffer. PUSH queues one gather; GO runs the queued
+// gathers as one group over the fabric and completes (the write returns) when every rank's
+// group has arrived and been delivered.
+namespace coll {
+
+inline constexpr unsigned ADDR_WIDTH_BITS = 8;
+inline constexpr unsigned DATA_WIDTH_BITS = 32;
+
+// Control pulses; read as zero.
+struct CTRL {
+  static constexpr uint32_t OFFSET = 0x00, RESET = 0x0;
+  static constexpr Access ACCESS = Access::W1P;
+  struct PUSH {  // Queue an all-gather of BUF/ROWS/VECS/STRIDE.
+    static constexpr uint32_t LSB = 0, WIDTH = 1, MASK = 0x1;
+  };
+  struct GO {  // Run the queued gathers as one group; the write completes when the group is done on every rank.
+    static constexpr uint32_t LSB = 1, WIDTH = 1, MASK = 0x2;
+  };
+};
+
+// State of the last group.
+struct STATUS {
+  static constexpr uint32_t OFFSET = 0x04, RESET = 0x0;
+  static constexpr Access ACCESS = Access::RO;
+  struct DONE {  // The last GO completed.
+    static constexpr uint32_t LSB = 0, WIDTH = 1, MASK = 0x1;
+  };
+  struct ERROR {  // The last PUSH or GO failed (ERR_CODE says why).
+    static constexpr uint32_t LSB = 1, WIDTH = 1, MASK = 0x2;
+  };
+  struct ERR_CODE {  // Error code (enum err).
+    static constexpr uint32_t LSB = 4, WIDTH = 4, MASK = 0xF0;
+  };
+};
+
+// Where this chip sits in the system.
+struct PARAMS {
+  static constexpr uint32_t OFFSET = 0x08, RESET = 0x0;
+  static constexpr Access ACCESS = Access::RO;
+  struct RANK {  // This chip's tensor-parallel rank k.
+    static constexpr uint32_t LSB = 0, WIDTH = 8, MASK = 0xFF;
+  };
+  struct CHIPS {  // Ranks N, minus one (0 means a single chip).
+    static constexpr uint32_t LSB = 8, WIDTH = 8, MASK = 0xFF00;
+  };
+};
+
+// Chip address of vector 0's int32 result array (all R rows), low word.
+struct BUF_LO {
+  static constexpr uint32_t OFFSET = 0x0C, RESET = 0x0;
+  static constexpr Access ACCESS = Access::RW;
+  struct VALUE {  // Whole register.
+    static constexpr uint32_t LSB = 0, WIDTH = 32, MASK = 0xFFFFFFFF;
+  };
+};
+
+// High word of BUF.
+struct BUF_HI {
+  static constexpr uint32_t OFFSET = 0x10, RESET = 0x0;
+  static constexpr Access ACCESS = Access::RW;
+  struct VALUE {  // Whole register.
+    static constexpr uint32_t LSB = 0, WIDTH = 32, MASK = 0xFFFFFFFF;
+  };
+};
+
+// Rows R of the whole matrix; rank j owns rows [a_j, a_j + R_j).
+struct ROWS {
+  static constexpr uint32_t OFFSET = 0x14, RESET = 0x0;
+  static constexpr Access ACCESS = Access::RW;
+  struct VALUE {  // Row count.
+    static constexpr uint32_t LSB = 0, WIDTH = 24, MASK = 0xFFFFFF;
+  };
+};
+
+// Result vectors n; vector v's array is at BUF + v * STRIDE.
+struct VECS {
+  static constexpr uint32_t OFFSET = 0x18, RESET = 0x1;
+  static constexpr Access ACCESS = Access::RW;
+  struct VALUE {  // Vector count.
+    static constexpr uint32_t LSB = 0, WIDTH = 16, MASK = 0xFFFF;
+  };
+};
+
+// Bytes between consecutive vectors' result arrays.
+struct STRIDE {
+  static constexpr uint32_t OFFSET = 0x1C, RESET = 0x0;
+  static constexpr Access ACCESS = Access::RW;
+  struct VALUE {  // Whole register.
+    static constexpr uint32_t LSB = 0, WIDTH = 32, MASK = 0xFFFFFFFF;
+  };
+};
+
+// Groups completed since reset.
+struct GROUPS_DONE {
+  static constexpr uint32_t OFFSET = 0x20, RESET = 0x0;
+  static constexpr Access ACCESS = Access::RO;
+  struct VALUE {  // Whole register.
+    static constexpr uint32_t LSB = 0, WIDTH = 32, MASK = 0xFFFFFFFF;
+  };
+};
+
+// Error codes reported in STATUS.ERR_CODE. (4 bits)
+enum class err : uint32_t {
+  NONE = 0,
+  EMPTY = 1,
+  QUEUE_FULL = 2,
+  BAD_GATHER = 3,
+  MISMATCH = 4,
+  NO_FABRIC = 5,
+};
+
+// Every register, ordered by offset.
+inline constexpr RegInfo REGISTERS[] = {
+    {"CTRL", 0x00, Access::W1P, 0x0},
+    {"STATUS", 0x04, Access::RO, 0x0},
+    {"PARAMS", 0x08, Access::RO, 0x0},
+    {"BUF_LO", 0x0C, Access::RW, 0x0},
+    {"BUF_HI", 0x10, Access::RW, 0x0},
+    {"ROWS", 0x14, Access::RW, 0x0},
+    {"VECS", 0x18, Access::RW, 0x1},
+    {"STRIDE", 0x1C, Access::RW, 0x0},
+    {"GROUPS_DONE", 0x20, Access::RO, 0x0},
+};
+inline constexpr std::size_t NUM_REGISTERS = 9;
+
+}  // namespace coll
+
 // The chip as the control CPU (and every other initiator on the on-chip interconnect) sees it.
 // tlm/noc decodes this table; the chip top binds its sockets from it.
 namespace addr {
@@ -714,6 +844,10 @@ inline constexpr uint32_t PNM_COUNT = 256;
 // the KV cache, activation and scratch buffers.
 inline constexpr uint64_t LOGIC_MEM_BASE = 0x0000001000000000ULL, LOGIC_MEM_SIZE = 0x0000001000000000ULL;
 inline constexpr uint32_t LOGIC_MEM_COUNT = 1;
+// Collective engine (chip-to-chip fabric port); every chip has one, a single chip never
+// addresses it. Last in the table, so the other regions keep their indices.
+inline constexpr uint64_t COLL_BASE = 0x0000000000030000ULL, COLL_SIZE = 0x0000000000001000ULL;
+inline constexpr uint32_t COLL_COUNT = 1;
 // Offset of the activation SRAM inside a PNM unit's window.
 inline constexpr uint64_t ACT_SRAM_OFFSET = 0x0000000000080000ULL;
 // Largest activation SRAM a PNM unit window can hold (3.5 MiB: a batch of 64 vectors of a
@@ -727,6 +861,7 @@ inline constexpr Region REGIONS[] = {
     {"PNM_BCAST", 0x000000000F000000ULL, 0x0000000000400000ULL, 1},
     {"PNM", 0x0000000010000000ULL, 0x0000000000400000ULL, 256},
     {"LOGIC_MEM", 0x0000001000000000ULL, 0x0000001000000000ULL, 1},
+    {"COLL", 0x0000000000030000ULL, 0x0000000000001000ULL, 1},
 };
 
 }  // namespace addr

@@ -39,6 +39,7 @@ ControlCpu::ControlCpu(sc_core::sc_module_name name, const CpuConfig& cfg)
   ops_.read32 = &ControlCpu::hal_read32;
   ops_.write32 = &ControlCpu::hal_write32;
   ops_.wait_irq = &ControlCpu::hal_wait_irq;
+  ops_.local = local_.data();
   SC_HAS_PROCESS(ControlCpu);
   SC_THREAD(thread);
 }
@@ -116,6 +117,9 @@ uint32_t ControlCpu::access(tlm::tlm_command cmd, uint64_t addr, uint32_t data) 
   const sc_core::sc_time start = sc_core::sc_time_stamp() + qk_.get_local_time();
   sc_core::sc_time delay = qk_.get_local_time() + overhead_;
   init_socket->b_transport(p, delay);
+  // A target may wait inside b_transport (the collective engine's GO blocks
+  // until every chip arrives): another CPU may have run meanwhile.
+  install_hal();
   qk_.set(delay);
   const sc_core::sc_time end = sc_core::sc_time_stamp() + delay;
   cnt_.mmio_time += end - start;

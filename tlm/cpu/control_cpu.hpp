@@ -123,6 +123,7 @@ class ControlCpu : public sc_core::sc_module {
   CpuConfig cfg_;
   sc_core::sc_time overhead_;
   QuantumKeeper qk_;
+  std::vector<uint64_t> local_ = std::vector<uint64_t>(HAL_CPU_LOCAL_BYTES / 8);  // hal_cpu_local()
   pnm_hal_host_ops_t ops_{};
   std::deque<std::function<void()>> queue_;
   bool running_ = false;
