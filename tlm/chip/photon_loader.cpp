@@ -169,17 +169,24 @@ PhotonLayout make_layout(const ChipConfig& cfg, const model::PhotonShape& s, con
   return out;
 }
 
+// A config whose logic memory is large enough for any layout: the stacks
+// are laid out and checked against it, and the whole workload is then
+// checked against the real memory (capacity).
+ChipConfig unbounded_memory(const ChipConfig& cfg) {
+  ChipConfig big = cfg;
+  big.logic.memory.size_bytes = ~uint64_t{0} >> 2;
+  return big;
+}
+
 // Bytes one more sequence costs (its caches, work areas, buffers): the
-// layout at n + 1 sequences minus the layout at n.
-void capacity(const ChipConfig& cfg, const model::PhotonShape& s, PhotonLayout& lay) {
+// layout at 2 sequences minus the layout at 1 (on the unbounded config, so
+// only the byte counts matter); then the workload against the real memory.
+void capacity(const ChipConfig& big, const model::PhotonShape& s, PhotonLayout& lay) {
   LoadReport& r = lay.m.report;
   PhotonWorkload one = lay.m.work;
   one.n_seqs = 1;
   PhotonWorkload two = one;
   two.n_seqs = 2;
-  // Only the byte counts of the two layouts are used; their own capacity checks must not fire.
-  ChipConfig big = cfg;
-  big.logic.memory.size_bytes = ~uint64_t{0} >> 2;
   const uint64_t b1 = make_layout(big, s, one).m.report.logic_bytes;
   const uint64_t b2 = make_layout(big, s, two).m.report.logic_bytes;
   const uint64_t per_seq = std::max<uint64_t>(1, b2 - b1), fixed = b1 > per_seq ? b1 - per_seq : 0;
@@ -197,13 +204,10 @@ void capacity(const ChipConfig& cfg, const model::PhotonShape& s, PhotonLayout& 
 }
 
 PhotonLayout checked_layout(const ChipConfig& cfg, const model::PhotonShape& s, const PhotonWorkload& w) {
-  // Each stack is checked on its own against a memory as large as needed;
-  // the whole workload is then checked against the real one.
-  ChipConfig big = cfg;
-  big.logic.memory.size_bytes = ~uint64_t{0} >> 2;
+  const ChipConfig big = unbounded_memory(cfg);
   PhotonLayout lay = make_layout(big, s, w);
   lay.m.report.kv.capacity_bytes = cfg.logic.memory.size_bytes;
-  capacity(cfg, s, lay);
+  capacity(big, s, lay);
   return lay;
 }
 
