@@ -386,6 +386,44 @@ TEST(Chip, TimingOnlyLlama2_7bTokenIsFlashBound) {
   EXPECT_GE(roofline / t, 0.9) << "the weight stream should stay within 10% of the flash roofline";
 }
 
+// Stream mode books a channel's pages in batches within runs of free
+// read-ahead buffer slots. A job's tail batch (shorter than a run) splits a
+// run; unless a batch may take the runs after it, the split comes round with
+// the slots for good, and from the second token on every batch is cut short
+// (Llama-2-70B: twice the batches per token, three times the wall time). So
+// three tokens, each reading the same pages as the first, take three times
+// the first token's batches (one chip decodes one token, the other three).
+TEST(Chip, StreamBatchesPerTokenStayAsInTheFirstToken) {
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
+  const ChipConfig cfg = load_chip_config(kRoot + "/sim/configs/hbf_gen1.yaml", {"chip.sim.mode=stream"});
+  ASSERT_TRUE(cfg.pnm.stream);
+  const auto shape = model::load_shape_yaml(kRoot + "/sim/configs/models/llama2_70b.yaml");
+  Chip one("one", cfg), three("three", cfg);
+  DecodeSession s1(one, load_shape(one, shape)), s3(three, load_shape(three, shape));
+  s1.queue(1, 1);
+  s3.queue(1, 3);
+  sc_core::sc_start();
+  ASSERT_EQ(s1.error(), "");
+  ASSERT_EQ(s3.error(), "");
+  ASSERT_EQ(s3.tokens().size(), 3u);
+  Stats r1, r3;
+  one.report(r1, "chip");
+  three.report(r3, "chip");
+  double b1 = 0, b3 = 0, pages1 = 0, pages3 = 0;
+  for (unsigned ch = 0; ch < cfg.channels(); ++ch) {
+    const std::string k = "chip.pnm.ch" + std::to_string(ch) + ".flash.";
+    b1 += r1.value(k + "read_batches");
+    b3 += r3.value(k + "read_batches");
+    pages1 += r1.value(k + "pages_read");
+    pages3 += r3.value(k + "pages_read");
+  }
+  std::printf("Llama-2-70B stream mode: %.0f batches (%.0f pages) for 1 token, %.0f (%.0f) for 3\n", b1, pages1,
+              b3, pages3);
+  ASSERT_GT(b1, 0.0);
+  EXPECT_EQ(pages3, 3 * pages1);
+  EXPECT_LE(b3, 3 * b1 * 1.01) << "batches cut short after the first token";
+}
+
 // Simulated results must not depend on anything but config and model (no
 // wall-clock, allocation-order or wake-up-order effects; issue 7's speed-ups
 // keep them byte-identical). Two chips with the same config and model, both

@@ -1,6 +1,6 @@
 // ChannelModel::read_batch (the stream mode's fluid batch read) against page
 // reads of the same pages and against the closed form, its refusals, bulk
-// wear, the prefix it books at a readiness break; and TimeRuns, the runs of
+// wear, the prefix it books at a readiness break or a bus gap; and TimeRuns, the runs of
 // evenly spaced times it and the PNM unit use. Expected values are computed
 // here, from the config and from the page-level model.
 #include <gtest/gtest.h>
@@ -188,6 +188,54 @@ TEST(FlashBatch, StopsAtTheRoundEndWhenThePlanesBind) {
   ChannelModel::Batch b;
   ASSERT_TRUE(m.read_batch(at_plane(0), 6, 4096, b));
   EXPECT_EQ(b.booked, 2u);
+}
+
+TEST(FlashBatch, BooksThePagesThatFitABusGapAsPageReadsWould) {
+  // A fast bus (x = 1.28 us, c = 0.2 us, tR = 20 us), 8 planes. Plane 7's
+  // read, issued first, puts its data-out at D0 = tR + 2.5x + 5c: the gap
+  // before it holds the data-outs of two pages of a batch issued at 0 (from
+  // A = tR + 2c, one every x + c), not four. Page reads fill the gap with
+  // pages 0 and 1 and put 2 and 3 after D0; the batch must do the same: book
+  // pages 0..1 (the prefix that fits), then 2..3 on the next call, each with
+  // the page reads' completions.
+  std::string y = base_yaml(1, 8);
+  const std::string rate = "io_rate_mts: 400";
+  y.replace(y.find(rate), rate.size(), "io_rate_mts: 3200");
+  const std::string key = "    t_cache_copy_ns: 1000\n";
+  y.replace(y.find(key), key.size(), key + "    independent_plane_reads: true\n");
+  const FlashConfig f = cfg_from(y);
+  const uint64_t c = f.t_cmd_addr_ps, x = f.xfer_ps(4096);
+  ASSERT_EQ(x, 1'280'000u);
+  ChannelModel batch(f, 0), pages(f, 0);
+  const auto read = [&](ChannelModel& m, uint32_t plane, uint64_t issue) {
+    OpRequest r;
+    r.addr = at_plane(plane);
+    r.bytes = 4096;
+    r.issue_ps = issue;
+    const OpResult res = m.execute(r);
+    EXPECT_EQ(res.status, FlashStatus::Ok);
+    return res.done_ps;
+  };
+  const uint64_t blocker = 2 * x + x / 2 + 3 * c;
+  const uint64_t d0 = read(batch, 7, blocker);
+  EXPECT_EQ(read(pages, 7, blocker), d0);
+  EXPECT_EQ(d0, f.t_read_ps + 2 * x + x / 2 + 5 * c + x + f.t_ecc_decode_ps);  // its data-out at D0
+  std::vector<uint64_t> want;
+  for (uint32_t p = 0; p < 4; ++p) want.push_back(read(pages, p, 0));
+  ASSERT_LT(want[1], d0);  // pages 0 and 1 in the gap, 2 and 3 after plane 7's
+  ASSERT_GT(want[2], d0);
+
+  ChannelModel::Batch b;
+  ASSERT_TRUE(batch.read_batch(at_plane(0), 4, 4096, b));
+  EXPECT_EQ(b.booked, 2u);
+  EXPECT_EQ(b.done_first, want[0]);
+  EXPECT_EQ(b.done_last, want[1]);
+  ChannelModel::Batch rest;
+  ASSERT_TRUE(batch.read_batch(at_plane(2), 2, 4096, rest));
+  EXPECT_EQ(rest.booked, 2u);
+  EXPECT_EQ(rest.done_first, want[2]);
+  EXPECT_EQ(rest.done_last, want[3]);
+  EXPECT_EQ(batch.counters().bus_busy_ps, pages.counters().bus_busy_ps);
 }
 
 TEST(TimeRuns, ValuesOnTheLineAndPops) {

@@ -28,17 +28,8 @@ class IntervalSchedule {
       head_ = 0;
     }
     if (len == 0) return earliest;
-    // First interval ending after t - guard (ends are sorted: disjoint).
-    uint64_t g = earliest - std::min(earliest, guard);
-    size_t i = static_cast<size_t>(
-        std::upper_bound(iv_.begin() + static_cast<std::ptrdiff_t>(head_), iv_.end(), g,
-                         [](uint64_t v, const std::pair<uint64_t, uint64_t>& p) { return v < p.second; }) -
-        iv_.begin());
-    for (; i < iv_.size(); ++i) {
-      if (g + guard + len <= iv_[i].first) break;
-      g = std::max(g, iv_[i].second);
-    }
-    const uint64_t t = std::max(earliest, g + guard);
+    uint64_t t = 0;
+    const size_t i = search(earliest, len, guard, t);
     busy_ps += len;
     const uint64_t e = t + len;
     const bool merge_prev = i > head_ && iv_[i - 1].second == t;
@@ -55,6 +46,15 @@ class IntervalSchedule {
     }
     return t;
   }
+  // Where reserve(earliest, len, ., guard) would place [t, t + len), without
+  // reserving; `gap_end` receives the start of the next reserved interval
+  // after t (UINT64_MAX if none): the gap there is [t, gap_end).
+  uint64_t peek(uint64_t earliest, uint64_t len, uint64_t guard, uint64_t& gap_end) const {
+    uint64_t t = 0;
+    const size_t i = search(earliest, len, guard, t);
+    gap_end = i < iv_.size() ? iv_[i].first : UINT64_MAX;
+    return t;
+  }
   // Reserves [from, to) after tail() as one interval, adding `busy` to busy_ps.
   void book(uint64_t from, uint64_t to, uint64_t busy) {
     busy_ps += busy;
@@ -68,6 +68,22 @@ class IntervalSchedule {
   uint64_t busy_ps = 0;  // sum of reserved lengths (and booked busy time)
 
  private:
+  // The earliest t >= earliest with [t - guard, t + len) free; returns the
+  // index of the first interval after it.
+  size_t search(uint64_t earliest, uint64_t len, uint64_t guard, uint64_t& t) const {
+    // First interval ending after t - guard (ends are sorted: disjoint).
+    uint64_t g = earliest - std::min(earliest, guard);
+    size_t i = static_cast<size_t>(
+        std::upper_bound(iv_.begin() + static_cast<std::ptrdiff_t>(head_), iv_.end(), g,
+                         [](uint64_t v, const std::pair<uint64_t, uint64_t>& p) { return v < p.second; }) -
+        iv_.begin());
+    for (; i < iv_.size(); ++i) {
+      if (g + guard + len <= iv_[i].first) break;
+      g = std::max(g, iv_[i].second);
+    }
+    t = std::max(earliest, g + guard);
+    return i;
+  }
   std::vector<std::pair<uint64_t, uint64_t>> iv_;
   size_t head_ = 0;
 };

@@ -36,6 +36,9 @@ class TimeRuns {
   uint64_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   const TimeRun& front() const { return runs_.front(); }
+  // The runs, front first (run(0) == front()).
+  size_t runs() const { return runs_.size(); }
+  const TimeRun& run(size_t k) const { return runs_[k]; }
   // Appends n values. (Runs are not merged when one continues another's
   // line: a batch spanning two consumption runs cost the proof grid 1% of
   // flash busy time.)

@@ -194,7 +194,6 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
       }
     }
   }
-  bt.booked = n;
 
   // Retry bound: RBER at most the worst P/E count, reads since erase and age
   // so far; P(a codeword has > t errors) <= P(X = t+1) / (1 - lambda/(t+2))
@@ -207,8 +206,8 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
     pe_term_ = rber_pe_term(cfg_, pe);
   }
   const uint32_t cw_bytes = cfg_.ecc_codeword_bytes;
-  const uint64_t cws = uint64_t(n - 1) * ((page + cw_bytes - 1) / cw_bytes) +
-                       (last_bytes + cw_bytes - 1) / cw_bytes;
+  uint64_t cws = uint64_t(n - 1) * ((page + cw_bytes - 1) / cw_bytes) +
+                 (last_bytes + cw_bytes - 1) / cw_bytes;
   const uint64_t reads = n_.max_reads_since_erase + batch_wear_bound_ + 1;
   const auto lambda_at = [&](uint64_t rd, uint64_t t_ps) {
     const double age_h = double(t_ps) / kPsPerHour + cfg_.retention_hours_at_start;
@@ -232,31 +231,62 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
       return false;
     }
   }
-  const double lambda = lambda_at(reads, bt.issue_last);
 
   // Timing of the first and the last page (see the header); the units in
   // between get free times on the line between theirs.
   const uint64_t c = cfg_.t_cmd_addr_ps, tr = cfg_.t_read_ps;
   const uint64_t s = cfg_.cmd_on_data_bus ? c : 0;
-  const uint64_t x = xfer_ps(page), x_last = xfer_ps(last_bytes);
+  const uint64_t x = xfer_ps(page);
   const uint64_t x_bus = x + s;  // per page: data-out plus its command slot
-  const uint32_t fl = unit(n - 1);
   const auto arr = [&](uint32_t f) -> uint64_t& { return arr_free_[indep ? f : f / planes]; };
-  const uint64_t ae_f = std::max({bt.issue_first, arr(f0), reg_free(f0)}) + c + tr;
-  // The last page waits for its unit: from before the batch, or (a batch
-  // longer than a round) for this batch's page a round earlier.
-  uint64_t ae_l = std::max(bt.issue_last, n > units ? 0 : std::max(arr(fl), reg_free(fl))) + c + tr;
-  if (!indep) ae_l = std::max(ae_l, ae_f + uint64_t(n - 1) * (c + tr));  // one die's array
-  // The batch's data-outs as one block on the bus, in the earliest gap that
-  // starts after the first page's data is ready and ends no earlier than the
-  // last page's could (Bus::reserve: the gap search of page reads). Longer
-  // than a round, each unit reads one page per cmd + tR + data-out, so the
-  // pages are at least (c + tR + s + x) / units apart.
-  const uint64_t len = uint64_t(n - 1) * x_bus + x_last;
-  const uint64_t first_x = n == 1 ? x_last : x;
-  const uint64_t span =
-      n > units ? std::max(len, first_x + uint64_t(n - 1) * (c + tr + s + x) / units) : len;
-  const uint64_t earliest = std::max(ae_f, ae_l + x_last > span ? ae_l + x_last - span : 0) + s;
+  struct Block {
+    uint64_t ae_l, first_x, x_last, span, earliest;
+  };
+  const auto block_of = [&](uint32_t n, uint32_t last_bytes, uint64_t issue_last) {
+    Block b;
+    const uint32_t fl = unit(n - 1);
+    const uint64_t ae_f = std::max({bt.issue_first, arr(f0), reg_free(f0)}) + c + tr;
+    // The last page waits for its unit: from before the batch, or (a batch
+    // longer than a round) for this batch's page a round earlier.
+    uint64_t ae_l = std::max(issue_last, n > units ? 0 : std::max(arr(fl), reg_free(fl))) + c + tr;
+    if (!indep) ae_l = std::max(ae_l, ae_f + uint64_t(n - 1) * (c + tr));  // one die's array
+    b.ae_l = ae_l;
+    // The batch's data-outs as one block on the bus, in the earliest gap
+    // that starts after the first page's data is ready and ends no earlier
+    // than the last page's could (Bus::reserve: the gap search of page
+    // reads). Longer than a round, each unit reads one page per cmd + tR +
+    // data-out, so the pages are at least (c + tR + s + x) / units apart.
+    b.x_last = xfer_ps(last_bytes);
+    b.first_x = n == 1 ? b.x_last : x;
+    const uint64_t len = uint64_t(n - 1) * x_bus + b.x_last;
+    b.span = n > units ? std::max(len, b.first_x + uint64_t(n - 1) * (c + tr + s + x) / units) : len;
+    b.earliest = std::max(ae_f, ae_l + b.x_last > b.span ? ae_l + b.x_last - b.span : 0) + s;
+    return b;
+  };
+  // Page reads fill the bus's gaps page by page; the block takes the first
+  // gap that holds all of it. Where the first page would go into an earlier
+  // gap, book only the pages that fit there (a prefix: the caller issues the
+  // rest again), so a long batch does not pass over gaps page reads would
+  // use (and come out later than they would).
+  Block blk = block_of(n, last_bytes, bt.issue_last);
+  for (int pass = 0; pass < 8 && n > 1; ++pass) {
+    uint64_t gap_end = 0;
+    const uint64_t at = bus_.peek(blk.earliest, blk.span, s, gap_end);
+    const uint64_t first_ready = std::max({bt.issue_first, arr(f0), reg_free(f0)}) + c + tr + s;
+    const uint64_t at0 = bus_.peek(first_ready, x, s, gap_end);
+    if (at0 >= at || gap_end > at) break;  // no reserved interval between: the same gap
+    const uint64_t room = gap_end - at0;
+    const uint32_t k = uint32_t(std::min<uint64_t>(n - 1, room >= x ? 1 + (room - x) / x_bus : 1));
+    bt.issue_last = TimeRun{n, bt.issue_first, bt.issue_last}.at(k - 1);
+    n = k;
+    last_bytes = page;
+    blk = block_of(n, last_bytes, bt.issue_last);
+  }
+  bt.booked = n;
+  cws = uint64_t(n - 1) * ((page + cw_bytes - 1) / cw_bytes) + (last_bytes + cw_bytes - 1) / cw_bytes;
+  const double lambda = lambda_at(reads, bt.issue_last);
+  const uint64_t first_x = blk.first_x, x_last = blk.x_last, span = blk.span, earliest = blk.earliest;
+  const uint64_t ae_l = blk.ae_l;
   const uint64_t busy0 = bus_.busy_ps;
   const uint64_t start = bus_.reserve(earliest, span, bt.issue_first, s);
   bus_.busy_ps = busy0 + uint64_t(n - 1) * x + x_last + (cfg_.cmd_on_data_bus ? uint64_t(n) * c : 0);

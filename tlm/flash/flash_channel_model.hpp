@@ -109,7 +109,9 @@ class ChannelModel {
   /// units bind it is booked to the round's end. The line is kept within one
   /// page transfer of the first round's unit readiness (free and issued):
   /// the channel books only the prefix up to the first unit off the line
-  /// (planes another job's batch left busy, say). `booked` returns the pages
+  /// (planes another job's batch left busy, say), and, where the block would
+  /// pass over a bus gap that page reads would use for its first pages, only
+  /// the pages that fit that gap. `booked` returns the pages
   /// booked; the caller issues the rest again. done_first/done_last receive
   /// the booked pages' first and last completion. Counters, energy and wear
   /// (read disturb, booked per block in bulk) are as for the reads; ECC by

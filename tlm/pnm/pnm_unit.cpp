@@ -625,24 +625,26 @@ bool PnmUnit::issue_batch(uint64_t now) {
     read_refused_page(j, issue, stall, now);
     return true;
   }
-  const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(
-      {j.pages - m, flash_.independent_plane_reads ? kMaxBatch : die_left, slot_runs_.front().n, q,
-       kMaxBatch}));
+  const uint32_t cap = static_cast<uint32_t>(std::min<uint64_t>(
+      {j.pages - m, flash_.independent_plane_reads ? kMaxBatch : die_left, q, kMaxBatch}));
   // Page reads' completions still in flight join the batches', after them
   // (those were issued earlier), earliest first.
   for (; !inflight_.empty(); inflight_.pop()) inflight_runs_.push(1, inflight_.top(), inflight_.top());
-  // Issue times of the first and the last page by issue_next's rules; the
-  // controller queue's completions leave in issue order. Page i waits for a
-  // completion once c0 + i >= q; n <= q, so never for one of its own batch.
+  // Issue times by issue_next's rules; the controller queue's completions
+  // leave in issue order. Page i waits for a completion once c0 + i >= q;
+  // n <= q, so never for one of its own batch.
   const uint64_t c0 = inflight_runs_.size();
   const auto waits = [&](uint64_t pages) { return c0 + pages > q ? c0 + pages - q : 0; };
-  const uint64_t w = waits(n);
   uint64_t stall_f = 0, stall_l = 0;
-  const uint64_t iss_f = issue_time(j, slot_runs_.at(0), w == n ? inflight_runs_.at(0) : 0, now,
-                                    last_issue_ps_, stall_f);
-  uint64_t iss_l = n == 1 ? iss_f
-                          : issue_time(j, slot_runs_.at(n - 1), w ? inflight_runs_.at(w - 1) : 0, now,
-                                       iss_f, stall_l);
+  const uint64_t iss_f = issue_time(j, slot_runs_.at(0), waits(1) ? inflight_runs_.at(waits(1) - 1) : 0,
+                                    now, last_issue_ps_, stall_f);
+  // Page i's issue time (i >= 1), after page 0's.
+  const auto issue_at = [&](uint64_t i, uint64_t& stall) {
+    const uint64_t w = waits(i + 1);
+    return issue_time(j, slot_runs_.at(i), w ? inflight_runs_.at(w - 1) : 0, now, iss_f, stall);
+  };
+  const uint32_t n = batch_pages(cap, iss_f, issue_at);
+  uint64_t iss_l = n == 1 ? iss_f : issue_at(n - 1, stall_l);
 
   uint32_t booked = 0;
   uint64_t d_f = 0, d_l = 0;
@@ -708,6 +710,40 @@ bool PnmUnit::issue_batch(uint64_t now) {
   inflight_runs_.pop(waits(1));
   read_refused_page(j, iss_f, stall_f, now);
   return true;
+}
+
+// Stream mode: the pages of the next batch (at most cap). The batch's pages
+// are booked as issued evenly from its first page's issue time to its last's.
+// Its buffer slots free in runs (one per consumed batch), each on its own
+// line; a batch takes the first run, and the runs after it while every page
+// at a junction of two runs issues within one page transfer of the batch's
+// line (the tolerance the channel keeps for its units' readiness; between
+// junctions both are lines, so the junctions bound the deviation). Without
+// this, a partial batch (a job's tail) would split a run of slots for good:
+// the slots come round again in the same runs, and the batches after it would
+// stay as short as those runs.
+template <class IssueAt>
+uint32_t PnmUnit::batch_pages(uint32_t cap, uint64_t iss_f, const IssueAt& issue_at) {
+  uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(cap, slot_runs_.front().n));
+  const int64_t tol = static_cast<int64_t>(flash_.xfer_ps(page_));
+  uint64_t stall = 0;
+  junctions_.clear();  // the first page of each run the batch spans after its first
+  for (size_t k = 1; k < slot_runs_.runs() && n < cap; ++k) {
+    const uint32_t n2 = static_cast<uint32_t>(std::min<uint64_t>(cap, n + slot_runs_.run(k).n));
+    junctions_.push_back(n);
+    const TimeRun line{n2, iss_f, issue_at(n2 - 1, stall)};
+    bool straight = true;
+    for (const uint32_t b : junctions_) {
+      for (const uint32_t i : {b - 1, b}) {
+        if (i == 0) continue;
+        const int64_t dev = static_cast<int64_t>(issue_at(i, stall)) - static_cast<int64_t>(line.at(i));
+        straight = straight && dev <= tol && -dev <= tol;
+      }
+    }
+    if (!straight) break;
+    n = n2;
+  }
+  return n;
 }
 
 // Stream mode: the next page of j as a page read issued at `issue` (the

@@ -67,7 +67,9 @@
 // Stream mode (cfg.stream, chip.sim.mode: stream): the same controller and
 // MVE, simulated batch by batch instead of page by page. A batch is up to
 // kMaxBatch pages of one job (on one die without independent plane reads),
-// within one run of buffer slot frees and flash_queue_depth. Its pages are taken to issue, complete and be consumed
+// within flash_queue_depth and the runs of buffer slot frees whose junctions
+// lie within one page transfer of the batch's issue line (batch_pages). Its
+// pages are taken to issue, complete and be consumed
 // evenly spaced (TimeRuns: first and last time per batch): the first and the
 // last page's issue times follow the rules above (the controller queue's
 // completions in issue order), one FlashOp::ReadBatch transaction books the
@@ -237,6 +239,8 @@ class PnmUnit : public sc_core::sc_module {
   bool advance_mve(uint64_t now, uint64_t& wake);
   bool issue_next(uint64_t now);
   bool issue_batch(uint64_t now);
+  template <class IssueAt>
+  uint32_t batch_pages(uint32_t cap, uint64_t iss_f, const IssueAt& issue_at);
   bool issue(uint64_t now) {
     if (in_die_) return false;  // placement in_die: the dies read (InDieArray)
     return cfg_.stream ? issue_batch(now) : issue_next(now);
@@ -286,6 +290,7 @@ class PnmUnit : public sc_core::sc_module {
   // Completions of page reads in flight (page mode; stream mode's fallback).
   std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<uint64_t>> inflight_;
   TimeRuns inflight_runs_, slot_runs_;  // stream mode: completions in flight, slot frees
+  std::vector<uint32_t> junctions_;     // batch_pages' scratch
   static constexpr uint32_t kMaxBatch = 1024;
   static constexpr uint32_t kRefusedPages = 256;  // page reads after a refused batch
   uint64_t last_issue_ps_ = 0, flash_covered_ps_ = 0;
