@@ -52,11 +52,11 @@ Fabric::Outcome Fabric::meet(const Key& key, unsigned parties, unsigned side,
   return o;
 }
 
-void Fabric::book(const CollectiveCost& c) {
+void Fabric::book(const CollectiveCost& c, bool p2p) {
   total_.link_bytes += c.link_bytes;
-  total_.latency_ps += c.latency_ps;
+  (p2p ? p2p_latency_ps_ : total_.latency_ps) += c.latency_ps;
   total_.energy_pj += c.energy_pj;
-  total_.steps += c.steps;
+  if (!p2p) total_.steps += c.steps;
 }
 
 uint32_t Fabric::run_group(unsigned rank, const std::vector<Gather>& group) {
@@ -115,7 +115,7 @@ void Fabric::complete_group(Meeting& m, unsigned stage) {
   ++groups_;
   payload_bytes_ += payload;
   transfer_ps_ += c.time_ps;
-  book(c);
+  book(c, false);
   if (functional_) copy_rows(m, stage);
   if (auto* t = trace::active()) {
     t->complete("interchip", "all-gather x" + std::to_string(m.groups[0].size()), t->track("fabric", stage),
@@ -138,7 +138,7 @@ void Fabric::complete_transfer(Meeting& m, unsigned src, unsigned dst) {
   ++p2p_;
   p2p_bytes_ += bytes;
   p2p_ps_ += c.time_ps;
-  book(c);
+  book(c, true);
   if (functional_ && !a.mbox) {
     std::vector<uint8_t> buf(a.bytes);
     for (uint32_t v = 0; v < a.vecs; ++v) {
@@ -188,6 +188,7 @@ void Fabric::report(Stats& s, const std::string& prefix) const {
     s.set(prefix + ".p2p", p2p_, "transfers", "point-to-point transfers (SEND met by RECV)");
     s.set(prefix + ".p2p_bytes", p2p_bytes_, "B", "bytes sent point to point");
     s.set(prefix + ".p2p_ps", p2p_ps_, "ps", "time the fabric spent in point-to-point transfers");
+    s.set(prefix + ".p2p_latency_ps", p2p_latency_ps_, "ps", "part of p2p_ps: link and switch latencies");
   }
   for (unsigned k = 0; k < ranks_.size(); ++k) {
     const std::string r = prefix + ".rank" + std::to_string(k);

@@ -74,13 +74,13 @@ struct Transfer {
   std::vector<uint32_t> words;  // mbox: the sender's message; the receiver's after the transfer
 };
 
-// Fabric-wide sums. groups / payload / transfer: the all-gathers; p2p_*:
-// the point-to-point transfers; link bytes, latency and energy: both.
+// Fabric-wide sums. groups / payload / transfer / latency: the all-gathers;
+// p2p_*: the point-to-point transfers; link bytes and energy: both.
 struct FabricTotals {
   uint64_t groups = 0, payload_bytes = 0, link_bytes = 0, transfer_ps = 0;
-  uint64_t latency_ps = 0;  // link and switch latencies of both kinds (the rest is bytes / bandwidth)
+  uint64_t latency_ps = 0;  // part of transfer_ps: link and switch latencies (the rest is bytes / bandwidth)
   double energy_pj = 0.0;
-  uint64_t p2p = 0, p2p_bytes = 0, p2p_ps = 0;
+  uint64_t p2p = 0, p2p_bytes = 0, p2p_ps = 0, p2p_latency_ps = 0;
 };
 
 struct RankStats {
@@ -117,8 +117,8 @@ class Fabric {
 
   const RankStats& rank_stats(unsigned rank) const { return ranks_.at(rank); }
   FabricTotals totals() const {
-    return {groups_,          payload_bytes_, total_.link_bytes, transfer_ps_, total_.latency_ps, total_.energy_pj,
-            p2p_,             p2p_bytes_,     p2p_ps_};
+    return {groups_, payload_bytes_, total_.link_bytes, transfer_ps_,    total_.latency_ps,
+            total_.energy_pj, p2p_,  p2p_bytes_,        p2p_ps_,         p2p_latency_ps_};
   }
   // <prefix>.{groups, payload_bytes, link_bytes, energy_pj, transfer_ps, p2p*}
   // and <prefix>.rank<k>.{wait_ps, transfer_ps, p2p_wait_ps, p2p_ps}
@@ -149,7 +149,9 @@ class Fabric {
   // meeting is freed).
   Outcome meet(const Key& key, unsigned parties, unsigned side, const std::function<void(Meeting&)>& fill,
                const std::function<void(Meeting&)>& complete, const std::function<void(Meeting&)>& leave = {});
-  void book(const CollectiveCost& c);
+  // Adds c to the link totals; p2p: a point-to-point transfer's (its
+  // latency is counted apart from the collectives').
+  void book(const CollectiveCost& c, bool p2p);
   void complete_group(Meeting& m, unsigned stage);
   void complete_transfer(Meeting& m, unsigned src, unsigned dst);
   void copy_rows(const Meeting& m, unsigned stage);
@@ -164,7 +166,7 @@ class Fabric {
   std::map<Key, std::unique_ptr<Meeting>> pending_;
   std::vector<RankStats> ranks_;
   uint64_t groups_ = 0, payload_bytes_ = 0, transfer_ps_ = 0;
-  uint64_t p2p_ = 0, p2p_bytes_ = 0, p2p_ps_ = 0;
+  uint64_t p2p_ = 0, p2p_bytes_ = 0, p2p_ps_ = 0, p2p_latency_ps_ = 0;
   CollectiveCost total_;
 };
 
