@@ -195,32 +195,34 @@ TEST(MultiChip, TinyTp2Pp2GivesTheReferenceTokensOnEveryRank) {
   EXPECT_EQ(r.totals.p2p, uint64_t(steps) * 4);  // per TP rank: forward and back
 }
 
-TEST(MultiChip, PipelineTransferTimeIsLatencyTimesHopsPlusBytesOverBandwidth) {
-  // tp 2 x pp 2 on a ring of 4: stage 0 is chips {0, 1}, stage 1 {2, 3};
-  // chip 0 sends to chip 2 and chip 1 to chip 3 (2 hops each way round the
-  // ring), and the tokens come back the same distance.
-  const auto qm = tiny_model(test::seed("MultiChip.PpTime", 17));
+// Runs the tiny model on `chips` chips in 2 stages on a ring with the given
+// link and checks the fabric's point-to-point time against the closed form:
+// per step, each TP rank's residuals out and tokens back, each transfer
+// hops x latency + bytes / bandwidth (ps, rounded up).
+void expect_pipeline_time(unsigned chips, uint64_t hops, uint64_t latency_ns, uint64_t bw_gbps, uint64_t seed) {
+  const auto qm = tiny_model(seed);
   const int steps = 3;
-  const TpRun r = run_tp({"chip.interchip.chips=4", "chip.interchip.pp=2", "chip.interchip.link.latency_ns=1500",
-                          "chip.interchip.link.bw_gbps=25"},
+  const TpRun r = run_tp({"chip.interchip.chips=" + std::to_string(chips), "chip.interchip.pp=2",
+                          "chip.interchip.link.latency_ns=" + std::to_string(latency_ns),
+                          "chip.interchip.link.bw_gbps=" + std::to_string(bw_gbps)},
                          qm, steps);
   EXPECT_EQ(r.tokens[0], reference_tokens(qm, steps));
-  const model::ModelShape s = model::tiny_shape();
-  auto transfer = [](uint64_t hops, uint64_t bytes) { return hops * 1'500'000 + (bytes * 1000 + 24) / 25; };
-  const uint64_t x = 4 * uint64_t(s.dim), token = 4;
-  EXPECT_EQ(r.totals.p2p_ps, steps * 2 * (transfer(2, x) + transfer(2, token)));
+  const uint64_t x = 4 * uint64_t(model::tiny_shape().dim), token = 4, tp = chips / 2;
+  auto transfer = [&](uint64_t bytes) { return hops * latency_ns * 1000 + (bytes * 1000 + bw_gbps - 1) / bw_gbps; };
+  EXPECT_EQ(r.totals.p2p_ps, steps * tp * (transfer(x) + transfer(token)));
+  EXPECT_EQ(r.totals.p2p_latency_ps, steps * tp * 2 * hops * latency_ns * 1000);
+  EXPECT_GT(r.totals.energy_pj, 0.0);
+}
+
+TEST(MultiChip, PipelineTransferTimeIsLatencyTimesHopsPlusBytesOverBandwidth) {
+  // tp 2 x pp 2 on a ring of 4: stage 0 is chips {0, 1}, stage 1 {2, 3};
+  // chip 0 sends to chip 2 and chip 1 to chip 3 (2 hops either way round
+  // the ring), and the tokens come back the same distance.
+  expect_pipeline_time(4, 2, 1500, 25, test::seed("MultiChip.PpTime", 17));
 }
 
 TEST(MultiChip, PipelineTransferOnTwoChipsIsOneHop) {
-  const auto qm = tiny_model(test::seed("MultiChip.PpTime2", 19));
-  const int steps = 2;
-  const TpRun r = run_tp({"chip.interchip.chips=2", "chip.interchip.pp=2", "chip.interchip.link.latency_ns=800",
-                          "chip.interchip.link.bw_gbps=10"},
-                         qm, steps);
-  const model::ModelShape s = model::tiny_shape();
-  auto transfer = [](uint64_t bytes) { return 800'000 + (bytes * 1000 + 9) / 10; };
-  EXPECT_EQ(r.totals.p2p_ps, steps * (transfer(4 * uint64_t(s.dim)) + transfer(4)));
-  EXPECT_GT(r.totals.energy_pj, 0.0);
+  expect_pipeline_time(2, 1, 800, 10, test::seed("MultiChip.PpTime2", 19));
 }
 
 TEST(MultiChip, APipelineThatDoesNotDivideTheLayersIsRefusedAtLoad) {

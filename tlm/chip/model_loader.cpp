@@ -64,6 +64,8 @@ Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Work
                    unsigned rank) {
   const interchip::InterchipConfig& ic = cfg.interchip;
   const unsigned tp = ic.tp, pp = ic.pp, stage = ic.stage_of(rank), j = ic.tp_rank_of(rank);
+  // Before any layout: a stage of no layers would size its caches at zero.
+  interchip::check_pipeline_split(cfg.source, pp, s.n_layers);
   Layout L;
   L.m.shape = s;
   Region pos{at.flash, logic_start(at)};
@@ -150,7 +152,6 @@ Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Work
 void check(const ChipConfig& cfg, const Layout& L) {
   const model::ModelShape& s = L.m.shape;
   const LoadReport& r = L.m.report;
-  interchip::check_pipeline_split(cfg.source, cfg.interchip.pp, s.n_layers);
   interchip::check_tensor_split(cfg.source, cfg.interchip.tp, s.n_heads, s.kv_dim(), s.hidden_dim, s.vocab_size);
   if (r.flash_bytes_per_channel > r.flash_capacity_per_channel) {
     throw model::ModelError(
