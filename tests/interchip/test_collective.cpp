@@ -168,11 +168,11 @@ TEST(InterchipConfig, PipelineStagesTimesTensorRanksAreTheChips) {
   EXPECT_NE(zero.find("pp"), std::string::npos) << zero;
   EXPECT_NE(zero.find("test.yaml"), std::string::npos) << zero;
   const std::string above = load_error("chips: 2, pp: 4");
-  EXPECT_NE(above.find("pp = 4 is above chips = 2"), std::string::npos) << above;
+  EXPECT_NE(above.find("pp: = 4 is above chips = 2"), std::string::npos) << above;
   const std::string product = load_error("chips: 8, tp: 2, pp: 2");
-  EXPECT_NE(product.find("tp = 2 with pp = 2 gives 4 chips, but chips = 8"), std::string::npos) << product;
+  EXPECT_NE(product.find("tp: = 2 with pp = 2 gives 4 chips, but chips = 8"), std::string::npos) << product;
   const std::string divide = load_error("chips: 6, pp: 4");
-  EXPECT_NE(divide.find("pp = 4 does not divide chips = 6"), std::string::npos) << divide;
+  EXPECT_NE(divide.find("pp: = 4 does not divide chips = 6"), std::string::npos) << divide;
 }
 
 TEST(InterchipConfig, PipelineSplitMustDivideTheLayers) {
