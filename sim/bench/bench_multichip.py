@@ -14,9 +14,10 @@ decode step reported):
   latency N = 8 (and 16), link latency 100 ns .. 10 us at 100 GB/s
   bw      N = 8 (and 16), link bandwidth 12.5 .. 800 GB/s at 500 ns
   algo    N = 16: ring, tree (ring topology), switch with ring / in_network
-  pp      pipeline stages (chip.interchip.pp) at the preset link: N = 2, 4, 8
-          with pp = N (tp = 1), N = 4 and 8 with pp = 2, and N = 16 with
-          tp = 8 x pp = 2. At batch 1 the stages run one after another, so a
+  pp      pipeline stages (chip.interchip.pp) at the preset link: pp = N
+          (tp = 1) for N of 2, 3, 4, 6, 8 that divide the layers (70B: 2, 4,
+          8; 405B: 2, 3, 6), N = 4 and 8 with pp = 2, and N = 16 with tp = 8
+          x pp = 2 on the ring and on a torus of 8 x 2 (each stage a ring). At batch 1 the stages run one after another, so a
           pipeline gives no speedup over one chip: it only spreads the weights.
 Per point: tokens/s, time per token split into collective (rank 0 inside
 COLL GO; its link-latency part apart), p2p (rank 0 in the pipeline's SEND /
@@ -64,10 +65,25 @@ def points(models, grids):
                     ("algo", m, 16, [IC + "topology=switch"]),
                     ("algo", m, 16, [IC + "topology=switch", IC + "algorithm=in_network"])]
         if "pp" in grids:
-            out += [("pp", m, n, [IC + "pp=%d" % n]) for n in (2, 4, 8)]
+            # Only stage counts that divide the layers (405B's 126: 2, 3, 6).
+            out += [("pp", m, n, [IC + "pp=%d" % n]) for n in (2, 3, 4, 6, 8) if n_layers(m) % n == 0]
             out += [("pp", m, n, [IC + "pp=2"]) for n in (4, 8)]
-            out += [("pp", m, 16, [IC + "tp=8", IC + "pp=2"])]
+            # On a ring of 16 a stage's 8 chips are an arc, not a ring: the
+            # all-gather's closing message takes 7 hops. A torus of 8 x 2
+            # gives each stage a ring of its own and the stages 1 hop apart.
+            out += [("pp", m, 16, [IC + "tp=8", IC + "pp=2"]),
+                    ("pp", m, 16, [IC + "tp=8", IC + "pp=2", IC + "topology=torus2d", IC + "torus_x=8",
+                                   IC + "torus_y=2"])]
     return out
+
+
+def n_layers(model):
+    """The shape's layer count, from sim/configs/models/<name>.yaml."""
+    path = os.path.join(ROOT, "sim", "configs", "models", model.replace("-", "_").replace(".", "_") + ".yaml")
+    for line in open(path, encoding="utf-8"):
+        if line.startswith("n_layers:"):
+            return int(line.split(":")[1])
+    raise SystemExit(f"bench_multichip: no n_layers in {path}")
 
 
 def run_point(pnmsim, model, n, sets, tmp):

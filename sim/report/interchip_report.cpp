@@ -34,7 +34,7 @@ InterchipReport summarize_interchip(const chip::MultiChip& sys, const DecodeRepo
   const double fabric_s = r.collective_s + r.p2p_s + r.pipeline_wait_s;
   r.compute_s = chip0.vu_s + std::max(0.0, chip0.cpu_s - fabric_s);
   r.flash_s = std::max(0.0, chip0.token_s - fabric_s - r.compute_s);
-  r.latency_s = double(b.totals.latency_ps - a.totals.latency_ps) * 1e-12 / steps;
+  r.latency_s = double(b.rank0.latency_ps - a.rank0.latency_ps) * 1e-12 / steps;
   r.groups_per_step = double(b.totals.groups - a.totals.groups) / steps;
   r.payload_bytes_per_step = double(b.totals.payload_bytes - a.totals.payload_bytes) / steps;
   r.link_bytes_per_step = double(b.totals.link_bytes - a.totals.link_bytes) / steps;

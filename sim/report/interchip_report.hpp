@@ -35,7 +35,7 @@ struct InterchipReport {
   std::string topology, algorithm;
   double latency_ns = 0, bw_gbps = 0;
   double collective_s = 0, wait_s = 0, compute_s = 0, flash_s = 0;  // per decode step
-  double latency_s = 0;  // per decode step: the latency terms of the collectives (fabric-wide, = rank 0's)
+  double latency_s = 0;  // per decode step: the latency terms of rank 0's collectives
   double p2p_s = 0, pipeline_wait_s = 0;  // per decode step, rank 0 (pp > 1)
   double p2p_per_step = 0, p2p_bytes_per_step = 0;  // fabric-wide
   double groups_per_step = 0, payload_bytes_per_step = 0, link_bytes_per_step = 0;

@@ -46,7 +46,7 @@ Fabric::Outcome Fabric::meet(const Key& key, unsigned parties, unsigned side,
   } else {
     sc_core::wait(m.done);
   }
-  const Outcome o{m.start_ps - m.arrive_ps[side], m.done_ps - m.start_ps, m.error};
+  const Outcome o{m.start_ps - m.arrive_ps[side], m.done_ps - m.start_ps, m.latency_ps, m.error};
   if (leave) leave(m);
   if (++m.left == parties) pending_.erase(key);
   return o;
@@ -72,6 +72,7 @@ uint32_t Fabric::run_group(unsigned rank, const std::vector<Gather>& group) {
   ++r.groups;
   r.wait_ps += o.wait_ps;
   r.transfer_ps += o.transfer_ps;
+  r.latency_ps += o.latency_ps;
   return o.error;
 }
 
@@ -112,6 +113,7 @@ void Fabric::complete_group(Meeting& m, unsigned stage) {
   }
   const CollectiveCost c = all_gather(topo_, cfg_.link, cfg_.algorithm, seg, group_chips(stage));
   m.done_ps = m.start_ps + c.time_ps;
+  m.latency_ps = c.latency_ps;
   ++groups_;
   payload_bytes_ += payload;
   transfer_ps_ += c.time_ps;

@@ -87,6 +87,7 @@ struct RankStats {
   uint64_t groups = 0;
   uint64_t wait_ps = 0;      // GO arrival to the last rank's arrival (barrier skew)
   uint64_t transfer_ps = 0;  // the collective itself
+  uint64_t latency_ps = 0;   // part of transfer_ps: link and switch latencies
   uint64_t p2p = 0;          // SENDs and RECVs
   uint64_t p2p_wait_ps = 0;  // SEND / RECV arrival to the peer's arrival (a pipeline's bubble)
   uint64_t p2p_ps = 0;       // the transfers themselves
@@ -133,13 +134,14 @@ class Fabric {
     std::vector<uint64_t> arrive_ps;
     unsigned arrived = 0, left = 0;
     uint64_t start_ps = 0, done_ps = 0;
+    uint64_t latency_ps = 0;  // part of done_ps - start_ps
     uint32_t error = 0;
     sc_core::sc_event done;
   };
   // (kind, a, b, sequence number): kind 0 a group (a = stage), 1 a transfer (a = src, b = dst).
   using Key = std::tuple<unsigned, unsigned, unsigned, uint64_t>;
   struct Outcome {
-    uint64_t wait_ps = 0, transfer_ps = 0;
+    uint64_t wait_ps = 0, transfer_ps = 0, latency_ps = 0;
     uint32_t error = 0;
   };
   // Arrives as side `side` of `parties` at meeting `key`, after fill(m)
