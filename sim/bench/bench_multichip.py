@@ -151,8 +151,11 @@ def kept_rows(out, grids):
                     row[k] = v
                 else:
                     row[k] = float(v)
-            row.setdefault("pp", 1)  # rows from before the pp grid: tensor parallel
+            row.setdefault("pp", 1)  # rows from before the pp grid: tensor parallel, no pipeline
             row.setdefault("tp", row["chips"])
+            if "error" not in row:
+                row.setdefault("p2p_us", 0.0)
+                row.setdefault("pipeline_wait_us", 0.0)
             rows.append(row)
     return rows
 
