@@ -7,8 +7,9 @@
 //   pnmsim sweep --grid F --out DIR [--workers N] [--dry-run | --gather-only]
 //
 // `--set chip.interchip.chips=N` runs N chips as tensor-parallel ranks in one
-// simulation (tlm/chip/CHIP.md, "Multi-chip"); the report is rank 0's chip
-// plus the fabric's split of each step.
+// simulation (tlm/chip/CHIP.md, "Multi-chip"), or, with chip.interchip.pp,
+// as pp pipeline stages of N / pp tensor-parallel chips; the report is rank
+// 0's chip plus the fabric's split of each step.
 //
 // `run` builds the chip from YAML, loads the model (the load phase programs
 // the weights into flash, reported apart), lets the firmware decode token by
@@ -550,16 +551,21 @@ int run(RunOptions& o) {
     return 1;
   }
   for (size_t k = 0; k < ranks.size(); ++k) {
-    // Every rank computes the same tokens (replicated vector-unit work on the
-    // gathered rows); a rank that hung, failed or disagrees fails the run.
+    // Every rank of stage 0 and of the last stage has the tokens (replicated
+    // vector-unit work on the gathered rows; stage 0 receives them from the
+    // last stage); the middle stages of a pipeline have none. A rank that
+    // hung, failed or disagrees fails the run.
+    const unsigned rank = unsigned(k + 1), stage = cfg.interchip.stage_of(rank);
+    const bool has_tokens = stage == 0 || stage + 1 == cfg.interchip.pp;
     ranks[k]->finish();
     std::string why = ranks[k]->error();
     if (why.empty() && ranks[k]->tokens().size() != session.tokens().size()) why = "fewer tokens than rank 0";
-    for (size_t i = 0; why.empty() && i < ranks[k]->tokens().size(); ++i) {
+    for (size_t i = 0; why.empty() && has_tokens && i < ranks[k]->tokens().size(); ++i) {
       if (ranks[k]->tokens()[i].output != session.tokens()[i].output) why = "its tokens differ from rank 0's";
     }
     if (!why.empty()) {
-      std::fprintf(stderr, "pnmsim: chip%zu (tensor-parallel rank %zu): %s\n", k + 1, k + 1, why.c_str());
+      std::fprintf(stderr, "pnmsim: chip%u (pipeline stage %u, tensor-parallel rank %u): %s\n", rank, stage,
+                   cfg.interchip.tp_rank_of(rank), why.c_str());
       return 1;
     }
   }

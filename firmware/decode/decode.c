@@ -121,8 +121,24 @@ fw_error_t fw_check_desc(const pnm_model_desc_t* m) {
   if (m->n_channels == 0u || m->n_channels > PNM_ADDR_PNM_COUNT) {
     return err_set(FW_ERR_DESC, "n_channels outside 1..256 (PNM windows)", m->n_channels);
   }
-  if (m->tp_ranks > (PNM_COLL_PARAMS_CHIPS_MASK >> PNM_COLL_PARAMS_CHIPS_LSB) + 1u) {
-    return err_set(FW_ERR_DESC, "tp_ranks above the COLL PARAMS.CHIPS field", m->tp_ranks);
+  if (m->tp_ranks > (PNM_COLL_PARAMS_TP_MASK >> PNM_COLL_PARAMS_TP_LSB) + 1u) {
+    return err_set(FW_ERR_DESC, "tp_ranks above the COLL PARAMS.TP field", m->tp_ranks);
+  }
+  // Pipeline: an equal, contiguous split of model_layers over the stages.
+  const uint32_t stages = m->pp_stages > 1u ? m->pp_stages : 1u;
+  if (stages * (m->tp_ranks > 1u ? m->tp_ranks : 1u) > (PNM_COLL_PARAMS_CHIPS_MASK >> PNM_COLL_PARAMS_CHIPS_LSB) + 1u) {
+    return err_set(FW_ERR_DESC, "tp_ranks x pp_stages above the COLL PARAMS.CHIPS field", m->pp_stages);
+  }
+  if (m->pp_stage >= stages) return err_set(FW_ERR_DESC, "pp_stage outside 0..pp_stages-1", m->pp_stage);
+  if (m->model_layers != m->n_layers * stages) {
+    return err_set(FW_ERR_DESC, "model_layers != n_layers x pp_stages (the split does not divide the layers)",
+                   m->model_layers);
+  }
+  if (m->layer_first != m->pp_stage * m->n_layers) {
+    return err_set(FW_ERR_DESC, "layer_first != pp_stage x n_layers", m->layer_first);
+  }
+  if (stages > 1u && m->vocab_size == 0u) {
+    return err_set(FW_ERR_DESC, "a latent stack (vocab_size 0) has no pipeline", m->pp_stages);
   }
   if (m->max_slots == 0u || m->max_slots > FW_MAX_SLOTS) {
     return err_set(FW_ERR_DESC, "max_slots outside 1..FW_MAX_SLOTS", m->max_slots);
@@ -133,7 +149,10 @@ fw_error_t fw_check_desc(const pnm_model_desc_t* m) {
   const uint64_t cache = 4ull * m->n_layers * m->kv_len * kv_dim_of(m);
   const uint64_t last_seq = (uint64_t)(m->n_seqs - 1u) * m->seq_stride;
   if (m->n_seqs > 1u && m->seq_stride < cache) return err_set(FW_ERR_DESC, "seq_stride smaller than one cache", 0);
-  if (m->vocab_size != 0u && !in_logic_mem(m->token_embedding, voc4 * m->dim)) {
+  // Only stage 0 embeds, only the last stage classifies (a pipeline's
+  // other stages hold neither).
+  const int embeds = m->pp_stage == 0u, classifies = m->pp_stage + 1u == stages;
+  if (m->vocab_size != 0u && embeds && !in_logic_mem(m->token_embedding, voc4 * m->dim)) {
     return err_set(FW_ERR_DESC, "token_embedding outside LOGIC_MEM or unaligned", 0);
   }
   if (!in_logic_mem(m->rms_final, dim4)) return err_set(FW_ERR_DESC, "rms_final outside LOGIC_MEM or unaligned", 0);
@@ -159,7 +178,7 @@ fw_error_t fw_check_desc(const pnm_model_desc_t* m) {
       return err_set(FW_ERR_DESC, "partials outside LOGIC_MEM or unaligned", 0);
     }
   }
-  if (m->vocab_size == 0u) return FW_OK;
+  if (m->vocab_size == 0u || !classifies) return FW_OK;
   if (m->cls.rows != m->vocab_size || m->cls.cols != m->dim) {
     return err_set(FW_ERR_DESC, "cls is not vocab_size x dim", m->cls.rows);
   }
@@ -352,18 +371,38 @@ static void coll_push(fw_ctx_t* c, const pnm_matrix_desc_t* w, uint64_t dst, uin
   hal_write32(COLL_REG(PNM_COLL_CTRL_OFFSET), PNM_COLL_CTRL_PUSH_MASK);
 }
 
-// Runs the queued gathers (the GO write returns when every rank is done).
-static fw_error_t coll_go(fw_ctx_t* c) {
-  hal_write32(COLL_REG(PNM_COLL_CTRL_OFFSET), PNM_COLL_CTRL_GO_MASK);
+// Writes CTRL (GO, SEND or RECV: the write returns when the operation is
+// done on every chip in it) and checks STATUS.
+static fw_error_t coll_go_ctrl(fw_ctx_t* c, uint32_t ctrl) {
+  hal_write32(COLL_REG(PNM_COLL_CTRL_OFFSET), ctrl);
   const uint32_t st = hal_read32(COLL_REG(PNM_COLL_STATUS_OFFSET));
   if ((st & PNM_COLL_STATUS_ERROR_MASK) != 0u || (st & PNM_COLL_STATUS_DONE_MASK) == 0u) {
     g_err.layer = c->layer;
     g_err.hw_status = st;
-    return err_set(FW_ERR_COLL, "collective engine reported STATUS.ERROR or no DONE after GO (ERR_CODE in hw_status[7:4])",
+    return err_set(FW_ERR_COLL,
+                   "collective engine reported STATUS.ERROR or no DONE after GO/SEND/RECV (ERR_CODE in hw_status[7:4])",
                    pnm_field_get(st, PNM_COLL_STATUS_ERR_CODE_LSB, PNM_COLL_STATUS_ERR_CODE_WIDTH));
   }
   return FW_OK;
 }
+
+// Runs the queued gathers (the GO write returns when every rank is done).
+static fw_error_t coll_go(fw_ctx_t* c) { return coll_go_ctrl(c, PNM_COLL_CTRL_GO_MASK); }
+
+// Pipeline: one point-to-point transfer with chip `peer` (CTRL = SEND or
+// RECV, with MBOX for the mailbox): `vecs` blocks of `bytes` at buf +
+// v * slot_stride. The write returns when the transfer is done on both chips.
+static fw_error_t coll_p2p(fw_ctx_t* c, uint32_t ctrl, uint32_t peer, uint64_t buf, uint32_t bytes, uint32_t vecs) {
+  hal_write32(COLL_REG(PNM_COLL_PEER_OFFSET), peer);
+  hal_write64(COLL_REG(PNM_COLL_BUF_LO_OFFSET), buf);
+  hal_write32(COLL_REG(PNM_COLL_BYTES_OFFSET), bytes);
+  hal_write32(COLL_REG(PNM_COLL_VECS_OFFSET), vecs);
+  hal_write32(COLL_REG(PNM_COLL_STRIDE_OFFSET), (uint32_t)c->m->slot_stride);
+  return coll_go_ctrl(c, ctrl);
+}
+
+// Chip of stage s's TP rank (this chip's TP rank): chip r is stage r / tp, TP rank r % tp.
+static uint32_t stage_chip(const fw_ctx_t* c, uint32_t stage) { return stage * c->tp_ranks + c->tp_rank; }
 
 // After a GEMV wait: gathers up to three matrices' results (w2/w3 may be NULL).
 static fw_error_t tp_gather(fw_ctx_t* c, uint32_t count, const pnm_matrix_desc_t* w1, uint64_t d1,
@@ -450,6 +489,8 @@ fw_error_t fw_ctx_begin(fw_ctx_t* c, const pnm_model_desc_t* m, uint32_t max_vec
   c->want = local->want;
   c->tp_rank = 0;
   c->tp_ranks = 1;
+  c->pp_stage = 0;
+  c->pp_stages = 1;
   // The chip must be quiet: no VU op, no queued job, no sticky PNM error.
   const uint32_t irq = hal_read32(IRQ_REG(PNM_IRQ_STATUS_OFFSET));
   g_err.hw_status = irq;
@@ -475,13 +516,23 @@ fw_error_t fw_ctx_begin(fw_ctx_t* c, const pnm_model_desc_t* m, uint32_t max_vec
     return err_set(FW_ERR_PARAMS, "PNM QUEUE_DEPTH below the 3 jobs per vector group the firmware queues",
                    depth);
   }
-  if (m->tp_ranks > 1u) {
+  if (m->tp_ranks > 1u || m->pp_stages > 1u) {
+    // Chips = tp x pp; this chip (RANK r) is stage r / tp, TP rank r % tp.
     const uint32_t cp = hal_read32(COLL_REG(PNM_COLL_PARAMS_OFFSET));
     g_err.hw_status = cp;
     const uint32_t chips = pnm_field_get(cp, PNM_COLL_PARAMS_CHIPS_LSB, PNM_COLL_PARAMS_CHIPS_WIDTH) + 1u;
-    if (chips != m->tp_ranks) return err_set(FW_ERR_PARAMS, "COLL PARAMS.CHIPS+1 != descriptor tp_ranks", chips);
-    c->tp_rank = pnm_field_get(cp, PNM_COLL_PARAMS_RANK_LSB, PNM_COLL_PARAMS_RANK_WIDTH);
-    c->tp_ranks = chips;
+    const uint32_t tp = pnm_field_get(cp, PNM_COLL_PARAMS_TP_LSB, PNM_COLL_PARAMS_TP_WIDTH) + 1u;
+    const uint32_t rank = pnm_field_get(cp, PNM_COLL_PARAMS_RANK_LSB, PNM_COLL_PARAMS_RANK_WIDTH);
+    const uint32_t stages = m->pp_stages > 1u ? m->pp_stages : 1u;
+    if (tp != (m->tp_ranks > 1u ? m->tp_ranks : 1u)) {
+      return err_set(FW_ERR_PARAMS, "COLL PARAMS.TP+1 != descriptor tp_ranks", tp);
+    }
+    if (chips != tp * stages) return err_set(FW_ERR_PARAMS, "COLL PARAMS.CHIPS+1 != tp_ranks x pp_stages", chips);
+    if (rank / tp != m->pp_stage) return err_set(FW_ERR_PARAMS, "COLL PARAMS.RANK / tp is not descriptor pp_stage", rank);
+    c->tp_rank = rank % tp;
+    c->tp_ranks = tp;
+    c->pp_stage = m->pp_stage;
+    c->pp_stages = stages;
   }
   g_err.hw_status = 0;
   c->epoch = hal_read32(PNM_REG(0, PNM_PNM_ACT_EPOCH_OFFSET));
@@ -517,10 +568,16 @@ fw_error_t fw_run_stack(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_sl
     next[i] = FW_NO_TOKEN;
     if (slots[i].logits == FW_OUT_TOKEN) c->want[want++] = i;
   }
-  // x = token_embedding[token], per slot (a latent input is in x already)
-  for (uint32_t i = 0; i < n; ++i) {
-    if (slots[i].token == FW_TOKEN_IN_X) continue;
-    TRY(vu_copy(c, SLOT(m->x, i), m->token_embedding + 4ull * dim * slots[i].token, dim));
+  const int first_stage = c->pp_stage == 0u, last_stage = c->pp_stage + 1u == c->pp_stages;
+  // x = token_embedding[token], per slot (a latent input is in x already);
+  // a later pipeline stage receives every slot's x from the stage before.
+  if (first_stage) {
+    for (uint32_t i = 0; i < n; ++i) {
+      if (slots[i].token == FW_TOKEN_IN_X) continue;
+      TRY(vu_copy(c, SLOT(m->x, i), m->token_embedding + 4ull * dim * slots[i].token, dim));
+    }
+  } else {
+    TRY(coll_p2p(c, PNM_COLL_CTRL_RECV_MASK, stage_chip(c, c->pp_stage - 1u), m->x, 4u * dim, n));
   }
 
   for (uint32_t l = 0; l < m->n_layers; ++l) {
@@ -591,7 +648,7 @@ fw_error_t fw_run_stack(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_sl
     TRY(pnm_release_and_wait(c));
     if (l + 1u < m->n_layers) {
       push_qkv(c, &layers[l + 1u], n);
-    } else if (want > 0u) {
+    } else if (want > 0u && last_stage) {
       pnm_push_groups(c, &m->cls, m->partials, want);
     }
     TRY(tp_gather(c, n, &L->w2, m->partials, NULL, 0, NULL, 0));
@@ -601,8 +658,25 @@ fw_error_t fw_run_stack(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_sl
     }
   }
 
-  // ---- latent outputs: the normalised x, in the slot's xb.
   c->layer = -1;
+  // ---- pipeline: the residuals go on to the next stage; stage 0 then
+  // waits for the last stage's tokens (its mailbox message, one word per slot).
+  if (!last_stage) {
+    TRY(coll_p2p(c, PNM_COLL_CTRL_SEND_MASK, stage_chip(c, c->pp_stage + 1u), m->x, 4u * dim, n));
+    if (!first_stage || want == 0u) return FW_OK;
+    TRY(coll_p2p(c, PNM_COLL_CTRL_RECV_MASK | PNM_COLL_CTRL_MBOX_MASK, stage_chip(c, c->pp_stages - 1u), 0, 4u * n,
+                 1u));
+    for (uint32_t i = 0; i < n; ++i) {
+      hal_write32(COLL_REG(PNM_COLL_MBOX_IDX_OFFSET), i);
+      const uint32_t token = hal_read32(COLL_REG(PNM_COLL_MBOX_OFFSET));
+      if (slots[i].logits != FW_OUT_TOKEN) continue;
+      if (token >= m->vocab_size) return err_set(FW_ERR_COLL, "token from the last pipeline stage outside the vocabulary", token);
+      next[i] = token;
+    }
+    return FW_OK;
+  }
+
+  // ---- latent outputs: the normalised x, in the slot's xb.
   for (uint32_t i = 0; i < n; ++i) {
     if (slots[i].logits == FW_OUT_HIDDEN) TRY(vu_rmsnorm(c, SLOT(m->xb, i), SLOT(m->x, i), m->rms_final, dim));
   }
@@ -638,7 +712,10 @@ fw_error_t fw_run_stack(fw_ctx_t* c, const pnm_layer_desc_t* layers, const fw_sl
       return err_set(FW_ERR_VU, "ARGMAX/SAMPLE RESULT outside the vocabulary", next[i]);
     }
   }
-  return FW_OK;
+  if (first_stage) return FW_OK;
+  // ---- pipeline: the tokens go back to stage 0, which embeds them next step.
+  for (uint32_t i = 0; i < n; ++i) hal_write32(COLL_REG(PNM_COLL_MBOX_OFFSET), next[i]);
+  return coll_p2p(c, PNM_COLL_CTRL_SEND_MASK | PNM_COLL_CTRL_MBOX_MASK, stage_chip(c, 0u), 0, 4u * n, 1u);
 #undef SLOT
 }
 
@@ -677,7 +754,8 @@ fw_error_t fw_step(const pnm_model_desc_t* m, const pnm_layer_desc_t* layers, co
     if (m->vocab_size == 0u && (slots[i].token != FW_TOKEN_IN_X || slots[i].logits == FW_OUT_TOKEN)) {
       return err_set(FW_ERR_ARG, "a latent stack (vocab_size 0) takes FW_TOKEN_IN_X and gives no token", i);
     }
-    if (slots[i].token != FW_TOKEN_IN_X && slots[i].token >= m->vocab_size) {
+    // A later pipeline stage does not embed: its tokens are not read.
+    if (m->pp_stage == 0u && slots[i].token != FW_TOKEN_IN_X && slots[i].token >= m->vocab_size) {
       return err_set(FW_ERR_ARG, "token >= vocab_size", slots[i].token);
     }
     if (slots[i].pos >= m->kv_len) return err_set(FW_ERR_ARG, "pos >= kv_len (cache rows)", slots[i].pos);

@@ -34,6 +34,8 @@ typedef struct {
   uint32_t* want;     // the slots whose logits the classifier computes
   uint32_t tp_rank;   // tensor parallel: this chip's rank of tp_ranks (CHIP.md "Multi-chip")
   uint32_t tp_ranks;  // 1: one chip
+  uint32_t pp_stage;   // pipeline: this chip's stage of pp_stages
+  uint32_t pp_stages;  // 1: no pipeline
 } fw_ctx_t;
 
 #define FW_TRY(expr)                   \

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define PNM_MODEL_DESC_MAGIC 0x4D4E4E50u  // "PNNM"
-#define PNM_MODEL_DESC_VERSION 2u
+#define PNM_MODEL_DESC_VERSION 3u
 
 // One int8 matrix in flash.
 typedef struct {
@@ -42,7 +42,19 @@ typedef struct {
   uint32_t max_slots;   // work areas: slots one step may run (1 .. FW_MAX_SLOTS)
   uint32_t n_seqs;      // sequences with a K/V cache
   uint32_t kv_len;      // cache rows per sequence and layer (positions < kv_len, <= seq_len)
-  uint32_t tp_ranks;    // tensor-parallel chips N (0 or 1: one chip); this chip's rank is COLL PARAMS.RANK
+  uint32_t tp_ranks;    // chips per tensor-parallel group (0 or 1: none); TP rank = COLL PARAMS.RANK % tp_ranks
+  // Pipeline parallelism (tlm/chip/CHIP.md "Multi-chip"): pp_stages stages
+  // of tp_ranks chips (0 or 1: no pipeline); this chip is stage pp_stage
+  // (= COLL PARAMS.RANK / tp_ranks) and runs the model's layers
+  // [layer_first, layer_first + n_layers) of model_layers: n_layers, the
+  // layer table and the K/V caches are this stage's only. Stage 0 embeds the
+  // tokens; the last stage has the classifier and samples; between them the
+  // residual vectors travel by COLL SEND / RECV, and the sampled tokens go
+  // back to stage 0 through the COLL mailbox (MBOX).
+  uint32_t pp_stages;
+  uint32_t pp_stage;
+  uint32_t layer_first;
+  uint32_t model_layers;  // the whole model's layers (= n_layers without a pipeline)
   uint64_t token_embedding;  // fp32[vocab][dim]
   uint64_t rms_final;        // fp32[dim]
   uint64_t k_cache;          // fp32[n_seqs][n_layers][kv_len][kv_dim]

@@ -504,8 +504,13 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 // parallel decode splits every GEMV's rows over the chips (rank k holds rows [a_k, a_k + R_k),
 // the channel striping rule applied to chips); after each GEMV the firmware gathers the other
 // ranks' int32 result rows into its own buffer. PUSH queues one gather; GO runs the queued
-// gathers as one group over the fabric and completes (the write returns) when every rank's
-// group has arrived and been delivered.
+// gathers as one group over the fabric and completes (the write returns) when every rank of
+// this chip's tensor-parallel group has arrived and the group has been delivered. A pipeline-
+// parallel decode (chips = tp x pp; chip r is stage r / tp, TP rank r % tp) forwards the
+// residual vectors from stage to stage, and the sampled tokens from the last stage to stage 0,
+// with SEND / RECV: a point-to-point transfer of VECS blocks of BYTES bytes (block v at BUF + v
+// * STRIDE) between this chip and chip PEER, which starts when both sides have arrived (a
+// rendezvous) and completes, on both, when the last byte is delivered.
 #define PNM_COLL_ADDR_WIDTH_BITS 8u
 #define PNM_COLL_DATA_WIDTH_BITS 32u
 
@@ -518,6 +523,15 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 #define PNM_COLL_CTRL_GO_LSB 1u
 #define PNM_COLL_CTRL_GO_WIDTH 1u
 #define PNM_COLL_CTRL_GO_MASK 0x00000002u
+#define PNM_COLL_CTRL_SEND_LSB 2u
+#define PNM_COLL_CTRL_SEND_WIDTH 1u
+#define PNM_COLL_CTRL_SEND_MASK 0x00000004u
+#define PNM_COLL_CTRL_RECV_LSB 3u
+#define PNM_COLL_CTRL_RECV_WIDTH 1u
+#define PNM_COLL_CTRL_RECV_MASK 0x00000008u
+#define PNM_COLL_CTRL_MBOX_LSB 4u
+#define PNM_COLL_CTRL_MBOX_WIDTH 1u
+#define PNM_COLL_CTRL_MBOX_MASK 0x00000010u
 
 // STATUS (ro): State of the last group.
 #define PNM_COLL_STATUS_OFFSET 0x04u
@@ -541,6 +555,9 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 #define PNM_COLL_PARAMS_CHIPS_LSB 8u
 #define PNM_COLL_PARAMS_CHIPS_WIDTH 8u
 #define PNM_COLL_PARAMS_CHIPS_MASK 0x0000FF00u
+#define PNM_COLL_PARAMS_TP_LSB 16u
+#define PNM_COLL_PARAMS_TP_WIDTH 8u
+#define PNM_COLL_PARAMS_TP_MASK 0x00FF0000u
 
 // BUF_LO (rw): Chip address of vector 0's int32 result array (all R rows), low word.
 #define PNM_COLL_BUF_LO_OFFSET 0x0Cu
@@ -584,6 +601,41 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 #define PNM_COLL_GROUPS_DONE_VALUE_WIDTH 32u
 #define PNM_COLL_GROUPS_DONE_VALUE_MASK 0xFFFFFFFFu
 
+// PEER (rw): The other chip of a SEND or RECV.
+#define PNM_COLL_PEER_OFFSET 0x24u
+#define PNM_COLL_PEER_RESET 0x00000000u
+#define PNM_COLL_PEER_VALUE_LSB 0u
+#define PNM_COLL_PEER_VALUE_WIDTH 8u
+#define PNM_COLL_PEER_VALUE_MASK 0x000000FFu
+
+// BYTES (rw): Bytes per block of a SEND or RECV (VECS blocks, STRIDE apart); the two sides must agree.
+#define PNM_COLL_BYTES_OFFSET 0x28u
+#define PNM_COLL_BYTES_RESET 0x00000000u
+#define PNM_COLL_BYTES_VALUE_LSB 0u
+#define PNM_COLL_BYTES_VALUE_WIDTH 32u
+#define PNM_COLL_BYTES_VALUE_MASK 0xFFFFFFFFu
+
+// P2P_DONE (ro): SENDs and RECVs completed since reset.
+#define PNM_COLL_P2P_DONE_OFFSET 0x2Cu
+#define PNM_COLL_P2P_DONE_RESET 0x00000000u
+#define PNM_COLL_P2P_DONE_VALUE_LSB 0u
+#define PNM_COLL_P2P_DONE_VALUE_WIDTH 32u
+#define PNM_COLL_P2P_DONE_VALUE_MASK 0xFFFFFFFFu
+
+// MBOX (rw): Mailbox word (up to 1024 each way). A write appends to the outgoing message a SEND with CTRL.MBOX sends (and empties); a read returns word MBOX_IDX of the message the last RECV with CTRL.MBOX received (0 past its end).
+#define PNM_COLL_MBOX_OFFSET 0x30u
+#define PNM_COLL_MBOX_RESET 0x00000000u
+#define PNM_COLL_MBOX_VALUE_LSB 0u
+#define PNM_COLL_MBOX_VALUE_WIDTH 32u
+#define PNM_COLL_MBOX_VALUE_MASK 0xFFFFFFFFu
+
+// MBOX_IDX (rw): Which received mailbox word MBOX reads (reads have no side effects).
+#define PNM_COLL_MBOX_IDX_OFFSET 0x34u
+#define PNM_COLL_MBOX_IDX_RESET 0x00000000u
+#define PNM_COLL_MBOX_IDX_VALUE_LSB 0u
+#define PNM_COLL_MBOX_IDX_VALUE_WIDTH 16u
+#define PNM_COLL_MBOX_IDX_VALUE_MASK 0x0000FFFFu
+
 // enum err: Error codes reported in STATUS.ERR_CODE.
 #define PNM_COLL_ERR_NONE 0u
 #define PNM_COLL_ERR_EMPTY 1u
@@ -591,6 +643,7 @@ static inline uint32_t pnm_field_set(uint32_t reg, uint32_t lsb, uint32_t width,
 #define PNM_COLL_ERR_BAD_GATHER 3u
 #define PNM_COLL_ERR_MISMATCH 4u
 #define PNM_COLL_ERR_NO_FABRIC 5u
+#define PNM_COLL_ERR_BAD_P2P 6u
 
 // ---- chip address map (64-bit chip addresses)
 // The chip as the control CPU (and every other initiator on the on-chip interconnect) sees it.

@@ -431,7 +431,12 @@ package pnm_reg_pkg;
   // R_k), the channel striping rule applied to chips); after each GEMV the firmware gathers the
   // other ranks' int32 result rows into its own buffer. PUSH queues one gather; GO runs the
   // queued gathers as one group over the fabric and completes (the write returns) when every
-  // rank's group has arrived and been delivered.
+  // rank of this chip's tensor-parallel group has arrived and the group has been delivered. A
+  // pipeline-parallel decode (chips = tp x pp; chip r is stage r / tp, TP rank r % tp) forwards
+  // the residual vectors from stage to stage, and the sampled tokens from the last stage to
+  // stage 0, with SEND / RECV: a point-to-point transfer of VECS blocks of BYTES bytes (block v
+  // at BUF + v * STRIDE) between this chip and chip PEER, which starts when both sides have
+  // arrived (a rendezvous) and completes, on both, when the last byte is delivered.
   localparam int unsigned COLL_AW = 8;
   localparam int unsigned COLL_DW = 32;
 
@@ -442,6 +447,12 @@ package pnm_reg_pkg;
   localparam int unsigned COLL_CTRL_PUSH_WIDTH = 1;
   localparam int unsigned COLL_CTRL_GO_LSB = 1;
   localparam int unsigned COLL_CTRL_GO_WIDTH = 1;
+  localparam int unsigned COLL_CTRL_SEND_LSB = 2;
+  localparam int unsigned COLL_CTRL_SEND_WIDTH = 1;
+  localparam int unsigned COLL_CTRL_RECV_LSB = 3;
+  localparam int unsigned COLL_CTRL_RECV_WIDTH = 1;
+  localparam int unsigned COLL_CTRL_MBOX_LSB = 4;
+  localparam int unsigned COLL_CTRL_MBOX_WIDTH = 1;
 
   // STATUS (ro): State of the last group.
   localparam logic [COLL_AW-1:0] COLL_STATUS_OFFSET = 8'h04;
@@ -460,6 +471,8 @@ package pnm_reg_pkg;
   localparam int unsigned COLL_PARAMS_RANK_WIDTH = 8;
   localparam int unsigned COLL_PARAMS_CHIPS_LSB = 8;
   localparam int unsigned COLL_PARAMS_CHIPS_WIDTH = 8;
+  localparam int unsigned COLL_PARAMS_TP_LSB = 16;
+  localparam int unsigned COLL_PARAMS_TP_WIDTH = 8;
 
   // BUF_LO (rw): Chip address of vector 0's int32 result array (all R rows), low word.
   localparam logic [COLL_AW-1:0] COLL_BUF_LO_OFFSET = 8'h0C;
@@ -497,6 +510,36 @@ package pnm_reg_pkg;
   localparam int unsigned COLL_GROUPS_DONE_VALUE_LSB = 0;
   localparam int unsigned COLL_GROUPS_DONE_VALUE_WIDTH = 32;
 
+  // PEER (rw): The other chip of a SEND or RECV.
+  localparam logic [COLL_AW-1:0] COLL_PEER_OFFSET = 8'h24;
+  localparam logic [31:0] COLL_PEER_RESET = 32'h0;
+  localparam int unsigned COLL_PEER_VALUE_LSB = 0;
+  localparam int unsigned COLL_PEER_VALUE_WIDTH = 8;
+
+  // BYTES (rw): Bytes per block of a SEND or RECV (VECS blocks, STRIDE apart); the two sides must agree.
+  localparam logic [COLL_AW-1:0] COLL_BYTES_OFFSET = 8'h28;
+  localparam logic [31:0] COLL_BYTES_RESET = 32'h0;
+  localparam int unsigned COLL_BYTES_VALUE_LSB = 0;
+  localparam int unsigned COLL_BYTES_VALUE_WIDTH = 32;
+
+  // P2P_DONE (ro): SENDs and RECVs completed since reset.
+  localparam logic [COLL_AW-1:0] COLL_P2P_DONE_OFFSET = 8'h2C;
+  localparam logic [31:0] COLL_P2P_DONE_RESET = 32'h0;
+  localparam int unsigned COLL_P2P_DONE_VALUE_LSB = 0;
+  localparam int unsigned COLL_P2P_DONE_VALUE_WIDTH = 32;
+
+  // MBOX (rw): Mailbox word (up to 1024 each way). A write appends to the outgoing message a SEND with CTRL.MBOX sends (and empties); a read returns word MBOX_IDX of the message the last RECV with CTRL.MBOX received (0 past its end).
+  localparam logic [COLL_AW-1:0] COLL_MBOX_OFFSET = 8'h30;
+  localparam logic [31:0] COLL_MBOX_RESET = 32'h0;
+  localparam int unsigned COLL_MBOX_VALUE_LSB = 0;
+  localparam int unsigned COLL_MBOX_VALUE_WIDTH = 32;
+
+  // MBOX_IDX (rw): Which received mailbox word MBOX reads (reads have no side effects).
+  localparam logic [COLL_AW-1:0] COLL_MBOX_IDX_OFFSET = 8'h34;
+  localparam logic [31:0] COLL_MBOX_IDX_RESET = 32'h0;
+  localparam int unsigned COLL_MBOX_IDX_VALUE_LSB = 0;
+  localparam int unsigned COLL_MBOX_IDX_VALUE_WIDTH = 16;
+
   // Error codes reported in STATUS.ERR_CODE.
   typedef enum logic [3:0] {
     COLL_ERR_NONE = 4'd0,
@@ -504,7 +547,8 @@ package pnm_reg_pkg;
     COLL_ERR_QUEUE_FULL = 4'd2,
     COLL_ERR_BAD_GATHER = 4'd3,
     COLL_ERR_MISMATCH = 4'd4,
-    COLL_ERR_NO_FABRIC = 4'd5
+    COLL_ERR_NO_FABRIC = 4'd5,
+    COLL_ERR_BAD_P2P = 4'd6
   } coll_err_e;
 
   // ---- chip address map

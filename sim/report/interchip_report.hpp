@@ -8,7 +8,13 @@
 //               without the GO writes (the CPU is blocked in them)
 //   flash       the rest: waiting for the GEMVs, whose weight streams are
 //               flash-bound on these presets (flash_bus_s shows the bus)
-// Energy per token: rank 0's chip energy x N (rank 0 is the largest) + links.
+// With pipeline stages (pp > 1) two more parts, also rank 0's (stage 0):
+//   p2p         in SEND / RECV after both sides arrived: the residual
+//               vectors to stage 1 and the tokens back from the last stage
+//   pipeline    waiting in SEND / RECV for the peer: the other stages'
+//               work (at batch 1 the stages run one after another)
+// Energy per token: rank 0's chip energy x N (rank 0 is the largest; under
+// a pipeline every stage runs as many layers) + links.
 #pragma once
 
 #include <string>
@@ -25,11 +31,13 @@ struct InterchipSnapshot {
 };
 
 struct InterchipReport {
-  unsigned chips = 1;
+  unsigned chips = 1, tp = 1, pp = 1;
   std::string topology, algorithm;
   double latency_ns = 0, bw_gbps = 0;
   double collective_s = 0, wait_s = 0, compute_s = 0, flash_s = 0;  // per decode step
-  double latency_s = 0;  // per decode step: the latency terms of the collectives (fabric-wide, = rank 0's)
+  double latency_s = 0;  // per decode step: the latency terms of rank 0's collectives
+  double p2p_s = 0, pipeline_wait_s = 0;  // per decode step, rank 0 (pp > 1)
+  double p2p_per_step = 0, p2p_bytes_per_step = 0;  // fabric-wide
   double groups_per_step = 0, payload_bytes_per_step = 0, link_bytes_per_step = 0;
   double link_energy_j = 0, system_energy_j = 0;  // per token
   double tokens_per_s = 0;

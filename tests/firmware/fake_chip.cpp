@@ -88,6 +88,7 @@ FakeChip::FakeChip(const model::QuantizedModel& qm, const FakeChipOptions& opt) 
   desc_.dim = dim;
   desc_.hidden_dim = hid;
   desc_.n_layers = L;
+  desc_.model_layers = L;  // no pipeline: every layer on this chip
   desc_.n_heads = uint32_t(s.n_heads);
   desc_.n_kv_heads = uint32_t(s.n_kv_heads);
   desc_.vocab_size = voc;

@@ -253,6 +253,40 @@ TEST_F(CheckDesc, RejectsNullMagicAndVersion) {
   expect_bad(d, "version");
 }
 
+TEST_F(CheckDesc, RejectsAPipelineSplitThatDoesNotAddUp) {
+  // The fake chip's descriptor is one stage of n_layers: as stage 1 of 2 of
+  // a 2 x n_layers model (no embedding needed there) it is valid.
+  pnm_model_desc_t d = d_;
+  d.pp_stages = 2;
+  d.pp_stage = 1;
+  d.layer_first = d_.n_layers;
+  d.model_layers = 2 * d_.n_layers;
+  d.token_embedding = 0;  // only stage 0 embeds
+  EXPECT_EQ(fw_check_desc(&d), FW_OK) << fw_last_error_info()->msg;
+  pnm_model_desc_t bad = d;
+  bad.model_layers = 2 * d_.n_layers + 1;
+  expect_bad(bad, "split does not divide the layers");
+  bad = d;
+  bad.layer_first = 0;
+  expect_bad(bad, "layer_first != pp_stage x n_layers");
+  bad = d;
+  bad.pp_stage = 2;
+  expect_bad(bad, "pp_stage outside");
+  bad = d;
+  bad.pp_stage = 0;  // stage 0 must have the embedding
+  bad.layer_first = 0;
+  expect_bad(bad, "token_embedding");
+  // A stage that is not the last holds no classifier.
+  bad = d;
+  bad.pp_stages = 3;
+  bad.model_layers = 3 * d_.n_layers;
+  bad.cls = pnm_matrix_desc_t{};
+  EXPECT_EQ(fw_check_desc(&bad), FW_OK) << fw_last_error_info()->msg;
+  bad.pp_stage = 2;
+  bad.layer_first = 2 * d_.n_layers;
+  expect_bad(bad, "cls");
+}
+
 TEST_F(CheckDesc, RejectsDimensionsThatDoNotDivide) {
   pnm_model_desc_t d = d_;
   d.n_heads = 5;

@@ -154,6 +154,71 @@ TEST(InterchipConfig, BadInputNamesTheKey) {
   EXPECT_NE(load_error("pp: 2").find("pp"), std::string::npos);
 }
 
+TEST(InterchipConfig, PipelineStagesTimesTensorRanksAreTheChips) {
+  EXPECT_EQ(load_error("chips: 8, pp: 2"), "");
+  EXPECT_EQ(load_error("chips: 16, tp: 8, pp: 2"), "");
+  EXPECT_EQ(load_error("chips: 4, pp: 4"), "");
+  const auto c = load_interchip_config(
+      ConfigReader::from_string("interchip: {chips: 8, pp: 2}", "test.yaml", "interchip", "interchip"));
+  EXPECT_EQ(c.tp, 4u);  // default chips / pp
+  EXPECT_EQ(c.stage_of(5), 1u);
+  EXPECT_EQ(c.tp_rank_of(5), 1u);
+  EXPECT_EQ(c.chip_of(1, 3), 7u);
+  const std::string zero = load_error("chips: 2, pp: 0");
+  EXPECT_NE(zero.find("pp"), std::string::npos) << zero;
+  EXPECT_NE(zero.find("test.yaml"), std::string::npos) << zero;
+  const std::string above = load_error("chips: 2, pp: 4");
+  EXPECT_NE(above.find("pp: = 4 is above chips = 2"), std::string::npos) << above;
+  const std::string product = load_error("chips: 8, tp: 2, pp: 2");
+  EXPECT_NE(product.find("tp: = 2 with pp = 2 gives 4 chips, but chips = 8"), std::string::npos) << product;
+  const std::string divide = load_error("chips: 6, pp: 4");
+  EXPECT_NE(divide.find("pp: = 4 does not divide chips = 6"), std::string::npos) << divide;
+}
+
+TEST(InterchipConfig, PipelineSplitMustDivideTheLayers) {
+  EXPECT_NO_THROW(check_pipeline_split("x.yaml", 4, 80));
+  EXPECT_NO_THROW(check_pipeline_split("x.yaml", 1, 7));
+  try {
+    check_pipeline_split("x.yaml", 3, 80);
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("x.yaml: chip.interchip.pp = 3: split does not divide layers"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Collective, SendRecvIsLatencyTimesHopsPlusBytesOverBandwidth) {
+  const InterchipConfig r = cfg(8, TopologyKind::Ring);
+  const CollectiveCost c = send_recv(Topology(r), r.link, 1, 4, 4096);  // 3 hops forward
+  EXPECT_EQ(c.time_ps, 3 * kAlpha + ser(4096));
+  EXPECT_EQ(c.latency_ps, 3 * kAlpha);
+  EXPECT_EQ(c.steps, 1u);
+  EXPECT_EQ(c.link_bytes, 3u * 4096);
+  EXPECT_DOUBLE_EQ(c.energy_pj, 3.0 * 4096 * 8 * kPj);
+  const InterchipConfig s = cfg(8, TopologyKind::Switch);
+  EXPECT_EQ(send_recv(Topology(s), s.link, 6, 2, 1000).time_ps, 2 * kAlpha + kSigma + ser(1000));
+}
+
+TEST(Collective, AllGatherWithinASubgroupRoutesBetweenItsChips) {
+  // Chips {2, 3} of a ring of 8: one step, each message one hop on its own link.
+  const InterchipConfig r = cfg(8, TopologyKind::Ring);
+  const CollectiveCost pair = all_gather(Topology(r), r.link, Algorithm::Ring, 500, {2, 3});
+  EXPECT_EQ(pair.time_ps, kAlpha + ser(500));
+  EXPECT_EQ(pair.link_bytes, 2u * 500);
+  // Chips {0, 4} of the ring: 4 hops each way.
+  const CollectiveCost far = all_gather(Topology(r), r.link, Algorithm::Ring, 500, {0, 4});
+  EXPECT_EQ(far.time_ps, 4 * kAlpha + ser(500));
+  // Every chip as the group is the whole-system all-gather.
+  const std::vector<unsigned> all = {0, 1, 2, 3, 4, 5, 6, 7};
+  EXPECT_EQ(all_gather(Topology(r), r.link, Algorithm::Tree, 300, all).time_ps,
+            all_gather(Topology(r), r.link, Algorithm::Tree, 300).time_ps);
+  // In-network through the switch, 4 of 8 chips: the down link carries 3 segments.
+  const InterchipConfig s = cfg(8, TopologyKind::Switch);
+  EXPECT_EQ(all_gather(Topology(s), s.link, Algorithm::InNetwork, 100, {4, 5, 6, 7}).time_ps,
+            2 * kAlpha + kSigma + ser(300));
+}
+
 TEST(InterchipConfig, SplitMustDivideHeadsAndLeaveEveryRankRows) {
   EXPECT_NO_THROW(check_tensor_split("x.yaml", 4, 4, 32, 172, 256));
   EXPECT_THROW(check_tensor_split("x.yaml", 3, 4, 32, 172, 256), ConfigError);

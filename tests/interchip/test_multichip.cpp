@@ -1,7 +1,8 @@
-// Tensor-parallel decode over N simulated chips: the tiny model split over 2
-// and 4 chips (each with its own firmware instance driving the COLL
-// registers) gives the C++ reference model's tokens, which are the single
-// chip's; the fabric books the collectives the firmware issues.
+// Tensor- and pipeline-parallel decode over N simulated chips: the tiny
+// model split over 2 and 4 chips (each with its own firmware instance
+// driving the COLL registers), by rows (tp), by layers (pp) or both, gives
+// the C++ reference model's tokens, which are the single chip's; the fabric
+// books the collectives and point-to-point transfers the firmware issues.
 #include <gtest/gtest.h>
 
 #include "sim/model/decoder.hpp"
@@ -22,6 +23,7 @@ struct TpRun {
   std::vector<uint64_t> flash_bytes;         // per rank, per channel
   uint64_t groups = 0, payload = 0, transfer_ps = 0;
   uint64_t last_token_ps = 0;
+  interchip::FabricTotals totals;
 };
 
 TpRun run_tp(const std::vector<std::string>& sets, const model::QuantizedModel& qm, int steps) {
@@ -48,6 +50,7 @@ TpRun run_tp(const std::vector<std::string>& sets, const model::QuantizedModel& 
   r.groups = j["f"]["groups"]["value"];
   r.payload = j["f"]["payload_bytes"]["value"];
   r.transfer_ps = j["f"]["transfer_ps"]["value"];
+  r.totals = sys.fabric().totals();
   if (!sessions[0]->tokens().empty()) {
     const TokenRecord& t = sessions[0]->tokens().back();
     r.last_token_ps = t.end_ps - t.start_ps;
@@ -135,6 +138,106 @@ TEST(MultiChip, CollectiveTimeIsTheRingAllGatherOfEachGroup) {
   const uint64_t per_layer = group(4 * (half(d) + 2 * half(kv))) + group(4 * half(d)) + group(4 * 2 * half(h)) +
                              group(4 * half(d));
   EXPECT_EQ(r.transfer_ps, steps * (s.n_layers * per_layer + group(4 * half(s.vocab_size))));
+}
+
+// ---- pipeline parallelism (chip.interchip.pp): chip r is stage r / tp.
+
+// The tiny shape with 4 layers, so 4 stages get one each.
+model::ModelShape tiny4_shape() {
+  model::ModelShape s = model::tiny_shape();
+  s.n_layers = 4;
+  return s;
+}
+
+TEST(MultiChip, TinyPp2GivesTheReferenceTokens) {
+  const auto qm = tiny_model(test::seed("MultiChip.TinyPp2", 7));
+  const int steps = 10;
+  const TpRun r = run_tp({"chip.interchip.chips=2", "chip.interchip.pp=2"}, qm, steps);
+  const auto ref = reference_tokens(qm, steps);
+  ASSERT_EQ(r.tokens.size(), 2u);
+  EXPECT_EQ(r.tokens[0], ref);  // stage 0: the tokens the last stage sent back
+  EXPECT_EQ(r.tokens[1], ref);  // the last stage: sampled there
+  // No tensor parallelism: no gathers. Per token: the residual forward and the token back.
+  const model::ModelShape s = model::tiny_shape();
+  EXPECT_EQ(r.totals.groups, 0u);
+  EXPECT_EQ(r.totals.p2p, uint64_t(steps) * 2);
+  EXPECT_EQ(r.totals.p2p_bytes, uint64_t(steps) * (4 * uint64_t(s.dim) + 4));
+}
+
+TEST(MultiChip, TinyPp4GivesTheReferenceTokens) {
+  const auto qm = test::tiny_quantized_model(test::seed("MultiChip.TinyPp4", 11), "multichip_pp4", tiny4_shape());
+  const int steps = 8;
+  const TpRun r = run_tp({"chip.interchip.chips=4", "chip.interchip.pp=4"}, qm, steps);
+  const auto ref = reference_tokens(qm, steps);
+  ASSERT_EQ(r.tokens.size(), 4u);
+  EXPECT_EQ(r.tokens[0], ref);
+  EXPECT_EQ(r.tokens[3], ref);
+  // Stages 1 and 2 pass residuals on and see no token.
+  for (unsigned k : {1u, 2u}) {
+    for (int32_t t : r.tokens[k]) EXPECT_EQ(uint32_t(t), FW_NO_TOKEN) << "rank " << k;
+  }
+  EXPECT_EQ(r.totals.p2p, uint64_t(steps) * 4);  // 3 forwards + the tokens back
+  // Each chip's flash holds its one layer (and the last stage the classifier).
+  EXPECT_LT(r.flash_bytes[1], r.flash_bytes[3]);
+}
+
+TEST(MultiChip, TinyTp2Pp2GivesTheReferenceTokensOnEveryRank) {
+  const auto qm = tiny_model(test::seed("MultiChip.TinyTp2Pp2", 13));
+  const int steps = 8;
+  const TpRun r = run_tp({"chip.interchip.chips=4", "chip.interchip.pp=2"}, qm, steps);
+  const auto ref = reference_tokens(qm, steps);
+  ASSERT_EQ(r.tokens.size(), 4u);
+  for (unsigned k = 0; k < 4; ++k) EXPECT_EQ(r.tokens[k], ref) << "rank " << k;
+  // Gathers run within each stage's 2 chips: 4 per layer on each stage (one
+  // layer each) and the classifier's on the last: 9 groups per token.
+  const model::ModelShape s = model::tiny_shape();
+  EXPECT_EQ(r.totals.groups, uint64_t(steps) * (4 * s.n_layers + 1));
+  EXPECT_EQ(r.totals.p2p, uint64_t(steps) * 4);  // per TP rank: forward and back
+}
+
+// Runs the tiny model on `chips` chips in 2 stages on a ring with the given
+// link and checks the fabric's point-to-point time against the closed form:
+// per step, each TP rank's residuals out and tokens back, each transfer
+// hops x latency + bytes / bandwidth (ps, rounded up).
+void expect_pipeline_time(unsigned chips, uint64_t hops, uint64_t latency_ns, uint64_t bw_gbps, uint64_t seed) {
+  const auto qm = tiny_model(seed);
+  const int steps = 3;
+  const TpRun r = run_tp({"chip.interchip.chips=" + std::to_string(chips), "chip.interchip.pp=2",
+                          "chip.interchip.link.latency_ns=" + std::to_string(latency_ns),
+                          "chip.interchip.link.bw_gbps=" + std::to_string(bw_gbps)},
+                         qm, steps);
+  EXPECT_EQ(r.tokens[0], reference_tokens(qm, steps));
+  const uint64_t x = 4 * uint64_t(model::tiny_shape().dim), token = 4, tp = chips / 2;
+  auto transfer = [&](uint64_t bytes) { return hops * latency_ns * 1000 + (bytes * 1000 + bw_gbps - 1) / bw_gbps; };
+  EXPECT_EQ(r.totals.p2p_ps, steps * tp * (transfer(x) + transfer(token)));
+  EXPECT_EQ(r.totals.p2p_latency_ps, steps * tp * 2 * hops * latency_ns * 1000);
+  EXPECT_GT(r.totals.energy_pj, 0.0);
+}
+
+TEST(MultiChip, PipelineTransferTimeIsLatencyTimesHopsPlusBytesOverBandwidth) {
+  // tp 2 x pp 2 on a ring of 4: stage 0 is chips {0, 1}, stage 1 {2, 3};
+  // chip 0 sends to chip 2 and chip 1 to chip 3 (2 hops either way round
+  // the ring), and the tokens come back the same distance.
+  expect_pipeline_time(4, 2, 1500, 25, test::seed("MultiChip.PpTime", 17));
+}
+
+TEST(MultiChip, PipelineTransferOnTwoChipsIsOneHop) {
+  expect_pipeline_time(2, 1, 800, 10, test::seed("MultiChip.PpTime2", 19));
+}
+
+TEST(MultiChip, APipelineThatDoesNotDivideTheLayersIsRefusedAtLoad) {
+  const auto qm = tiny_model(1);  // 2 layers
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(1, sc_core::SC_US));
+  const ChipConfig cfg =
+      load_chip_config(kRoot + "/sim/configs/tiny.yaml", {"chip.interchip.chips=3", "chip.interchip.pp=3"});
+  MultiChip sys(cfg);
+  try {
+    load_model(sys.chip(0), qm);
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("chip.interchip.pp = 3: split does not divide layers"), std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(MultiChip, ASplitThatDoesNotDivideTheHeadsIsRefusedAtLoad) {

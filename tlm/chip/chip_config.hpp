@@ -11,7 +11,7 @@
 //     cpu:    {...}
 //     watchdog_s: 100                             # optional, any time unit; see below
 //     sim:    {mode: page}                        # optional: page (default) | stream; see below
-//     interchip: {chips: 4, ...}                 # optional: N chips, tensor-parallel (interchip_config.hpp)
+//     interchip: {chips: 4, ...}                 # optional: N chips, tensor / pipeline parallel (interchip_config.hpp)
 //     faults:                                     # optional fault injection; see below
 //       <name>: {kind: uncorrectable_page | bit_flips | stuck_die | tsv_error, ...}
 //

@@ -54,18 +54,24 @@ void check_limits(const model::ModelShape& s, const Workload& w) {
 }
 
 // The one place addresses are decided; plan(), load_model() and load_shape()
-// all use it. rank: the chip's tensor-parallel rank of cfg.interchip.tp; its
-// flash holds rows [a_rank, a_rank + R_rank) of every matrix (the striping
-// rule over ranks), striped over its channels as a matrix of R_rank rows.
+// all use it. rank: the chip's rank r (interchip_config.hpp): pipeline stage
+// r / tp, tensor-parallel rank j = r % tp. Its flash holds its stage's
+// layers only, and of every matrix rows [a_j, a_j + R_j) (the striping rule
+// over TP ranks), striped over its channels as a matrix of R_j rows. Stage
+// 0 alone holds the embedding, the last stage alone the classifier; the K/V
+// caches hold the stage's layers.
 Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Workload& w, const Region& at,
                    unsigned rank) {
-  const unsigned tp = cfg.interchip.tp;
+  const interchip::InterchipConfig& ic = cfg.interchip;
+  const unsigned tp = ic.tp, pp = ic.pp, stage = ic.stage_of(rank), j = ic.tp_rank_of(rank);
+  // Before any layout: a stage of no layers would size its caches at zero.
+  interchip::check_pipeline_split(cfg.source, pp, s.n_layers);
   Layout L;
   L.m.shape = s;
   Region pos{at.flash, logic_start(at)};
   uint64_t& logic = pos.logic;
   auto alloc = [&](uint64_t bytes) { return place_buffer(pos, bytes); };
-  auto matrix = [&](uint32_t rows, uint32_t cols) { return place_matrix(cfg, pos, rows, cols, rank); };
+  auto matrix = [&](uint32_t rows, uint32_t cols) { return place_matrix(cfg, pos, rows, cols, j); };
 
   pnm_model_desc_t& d = L.m.desc;
   const uint32_t dim = uint32_t(s.dim), hidden = uint32_t(s.hidden_dim), vocab = uint32_t(s.vocab_size);
@@ -74,7 +80,12 @@ Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Work
   d.version = PNM_MODEL_DESC_VERSION;
   d.dim = dim;
   d.hidden_dim = hidden;
-  d.n_layers = uint32_t(s.n_layers);
+  d.model_layers = uint32_t(s.n_layers);
+  d.n_layers = d.model_layers / pp;  // check_pipeline_split refuses a remainder
+  d.pp_stages = pp > 1 ? pp : 0;
+  d.pp_stage = stage;
+  d.layer_first = stage * d.n_layers;
+  const bool embeds = stage == 0, classifies = stage + 1 == pp;
   d.n_heads = uint32_t(s.n_heads);
   d.n_kv_heads = uint32_t(s.n_kv_heads);
   d.vocab_size = vocab;
@@ -83,7 +94,7 @@ Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Work
   d.tp_ranks = tp > 1 ? tp : 0;
   L.m.desc_addr = alloc(sizeof(pnm_model_desc_t));  // the first allocation
   d.layers = alloc(sizeof(pnm_layer_desc_t) * d.n_layers);
-  if (!s.latent) d.token_embedding = alloc(uint64_t{vocab} * dim * 4);
+  if (!s.latent && embeds) d.token_embedding = alloc(uint64_t{vocab} * dim * 4);
   d.rms_final = alloc(uint64_t{dim} * 4);
   L.m.layers.resize(d.n_layers);
   for (auto& l : L.m.layers) {
@@ -97,7 +108,7 @@ Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Work
     l.w2 = matrix(dim, hidden);
     l.w3 = matrix(hidden, dim);
   }
-  if (!s.latent) d.cls = matrix(vocab, dim);
+  if (!s.latent && classifies) d.cls = matrix(vocab, dim);
   // One work area per slot, laid out like slot 0's and slot_stride apart.
   d.max_slots = w.max_slots;
   const uint64_t area0 = logic;
@@ -129,7 +140,7 @@ Layout make_layout(const ChipConfig& cfg, const model::ModelShape& s, const Work
   r.workload = w;
   r.workload.kv_len = d.kv_len;
   KvCapacity& kv = r.kv;
-  kv.bytes_per_token = s.kv_bytes_per_token();
+  kv.bytes_per_token = s.kv_bytes_per_token() / pp;  // this stage's layers
   kv.bytes_per_seq = 2 * d.seq_stride;
   kv.kv_bytes = kv.bytes_per_seq * d.n_seqs;
   kv.other_bytes = other;
@@ -215,12 +226,12 @@ void check(const ChipConfig& cfg, const Layout& L) {
 
 }  // namespace
 
-pnm_matrix_desc_t place_matrix(const ChipConfig& cfg, Region& at, uint32_t rows, uint32_t cols, unsigned rank) {
+pnm_matrix_desc_t place_matrix(const ChipConfig& cfg, Region& at, uint32_t rows, uint32_t cols, unsigned tp_rank) {
   pnm_matrix_desc_t d{};
   d.rows = rows;
   d.cols = cols;
   d.flash_addr = at.flash;
-  at.flash += pnmu::reserved_bytes(interchip::rank_rows(rows, rank, cfg.interchip.tp), cols, cfg.channels(),
+  at.flash += pnmu::reserved_bytes(interchip::rank_rows(rows, tp_rank, cfg.interchip.tp), cols, cfg.channels(),
                                    static_cast<uint32_t>(cfg.flash.page_size_bytes));
   d.row_scales = place_buffer(at, uint64_t{rows} * 4);
   return d;
@@ -258,10 +269,11 @@ void write_descriptors(Chip& chip, const LoadedModel& m) {
 // Programs the chip's rank's stripes of one matrix; returns the latest completion time.
 uint64_t program_matrix(Chip& chip, const pnm_matrix_desc_t& d, const model::QMatrix& q, LoadReport& r) {
   const unsigned C = chip.channels(), tp = chip.config().interchip.tp;
+  const unsigned j = chip.config().interchip.tp_rank_of(chip.rank());
   const uint64_t page = chip.config().flash.page_size_bytes;
-  // The rank's rows, as the firmware's jobs ask for them (JOB_ROWS = R_rank).
-  const uint32_t rows = interchip::rank_rows(d.rows, chip.rank(), tp);
-  const uint32_t first = interchip::rank_first_row(d.rows, chip.rank(), tp);
+  // The TP rank's rows, as the firmware's jobs ask for them (JOB_ROWS = R_j).
+  const uint32_t rows = interchip::rank_rows(d.rows, j, tp);
+  const uint32_t first = interchip::rank_first_row(d.rows, j, tp);
   std::vector<uint8_t> buf(page);
   uint64_t done = 0;
   for (unsigned c = 0; c < C; ++c) {
@@ -295,8 +307,12 @@ uint64_t program_matrix(Chip& chip, const pnm_matrix_desc_t& d, const model::QMa
 LoadReport plan(const ChipConfig& cfg, const model::ModelShape& shape, const Workload& w, const Region& at) {
   shape.validate("model");
   check_limits(shape, w);
-  const Layout L = make_layout(cfg, shape, w, at, 0);  // rank 0 holds the most rows
+  // Rank 0 holds the most rows and, in a pipeline, the embedding; the last
+  // stage's rank 0 the classifier: both must fit. Rank 0's report is the plan.
+  const Layout L = make_layout(cfg, shape, w, at, 0);
   check(cfg, L);
+  const unsigned last = cfg.interchip.chip_of(cfg.interchip.pp - 1, 0);
+  if (last != 0) check(cfg, make_layout(cfg, shape, w, at, last));
   return L.m.report;
 }
 
@@ -315,15 +331,18 @@ LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm, const Worklo
   const uint64_t dim = uint64_t(s.dim);
 
   write_descriptors(chip, m);
-  if (!s.latent) write_logic(chip, m.desc.token_embedding, qm.token_embedding.data(), qm.token_embedding.size() * 4);
+  if (!s.latent && m.desc.pp_stage == 0) {
+    write_logic(chip, m.desc.token_embedding, qm.token_embedding.data(), qm.token_embedding.size() * 4);
+  }
   write_logic(chip, m.desc.rms_final, qm.rms_final.data(), dim * 4);
   uint64_t done = 0;
   auto matrix = [&](const pnm_matrix_desc_t& d, const model::QMatrix& q) {
     write_logic(chip, d.row_scales, q.scale.data(), q.scale.size() * 4);
     done = std::max(done, program_matrix(chip, d, q, m.report));
   };
-  for (size_t l = 0; l < m.layers.size(); ++l) {
-    const pnm_layer_desc_t& ld = m.layers[l];
+  for (size_t k = 0; k < m.layers.size(); ++k) {
+    const size_t l = m.desc.layer_first + k;  // the model's layer
+    const pnm_layer_desc_t& ld = m.layers[k];
     const model::QLayer& ql = qm.layers[l];
     write_logic(chip, ld.rms_att, qm.rms_att.data() + l * dim, dim * 4);
     write_logic(chip, ld.rms_ffn, qm.rms_ffn.data() + l * dim, dim * 4);
@@ -335,7 +354,7 @@ LoadedModel load_model(Chip& chip, const model::QuantizedModel& qm, const Worklo
     matrix(ld.w2, ql.w2);
     matrix(ld.w3, ql.w3);
   }
-  if (!s.latent) matrix(m.desc.cls, qm.cls);
+  if (!s.latent && m.desc.pp_stage + 1 == cfg.interchip.pp) matrix(m.desc.cls, qm.cls);
   m.report.load_time_ps = done;
   return m;
 }

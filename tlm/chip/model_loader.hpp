@@ -99,8 +99,9 @@ LoadedModel load_shape(Chip& chip, const model::ModelShape& shape, const Workloa
 // one int8 matrix striped over the channels as the stacks' are, its row
 // scales in logic memory; a 4 KiB-aligned logic-memory buffer; programming
 // a matrix (returns its completion time, ps); a backdoor logic-memory write.
-// rank: the chip's tensor-parallel rank (its flash holds that rank's rows).
-pnm_matrix_desc_t place_matrix(const ChipConfig& cfg, Region& at, uint32_t rows, uint32_t cols, unsigned rank = 0);
+// tp_rank: the chip's tensor-parallel rank in its stage's group (its flash
+// holds that rank's rows).
+pnm_matrix_desc_t place_matrix(const ChipConfig& cfg, Region& at, uint32_t rows, uint32_t cols, unsigned tp_rank = 0);
 uint64_t place_buffer(Region& at, uint64_t bytes);
 uint64_t program_matrix(Chip& chip, const pnm_matrix_desc_t& d, const model::QMatrix& q, LoadReport& r);
 void write_logic(Chip& chip, uint64_t addr, const void* data, uint64_t len);

@@ -690,8 +690,13 @@ inline constexpr std::size_t NUM_REGISTERS = 2;
 // parallel decode splits every GEMV's rows over the chips (rank k holds rows [a_k, a_k + R_k),
 // the channel striping rule applied to chips); after each GEMV the firmware gathers the other
 // ranks' int32 result rows into its own buffer. PUSH queues one gather; GO runs the queued
-// gathers as one group over the fabric and completes (the write returns) when every rank's
-// group has arrived and been delivered.
+// gathers as one group over the fabric and completes (the write returns) when every rank of
+// this chip's tensor-parallel group has arrived and the group has been delivered. A pipeline-
+// parallel decode (chips = tp x pp; chip r is stage r / tp, TP rank r % tp) forwards the
+// residual vectors from stage to stage, and the sampled tokens from the last stage to stage 0,
+// with SEND / RECV: a point-to-point transfer of VECS blocks of BYTES bytes (block v at BUF + v
+// * STRIDE) between this chip and chip PEER, which starts when both sides have arrived (a
+// rendezvous) and completes, on both, when the last byte is delivered.
 namespace coll {
 
 inline constexpr unsigned ADDR_WIDTH_BITS = 8;
@@ -706,6 +711,15 @@ struct CTRL {
   };
   struct GO {  // Run the queued gathers as one group; the write completes when the group is done on every rank.
     static constexpr uint32_t LSB = 1, WIDTH = 1, MASK = 0x2;
+  };
+  struct SEND {  // Send VECS blocks of BYTES bytes at BUF + v * STRIDE to chip PEER; the write completes when PEER's matching RECV has them.
+    static constexpr uint32_t LSB = 2, WIDTH = 1, MASK = 0x4;
+  };
+  struct RECV {  // Receive VECS blocks of BYTES bytes from chip PEER into BUF + v * STRIDE; the write completes when they are delivered.
+    static constexpr uint32_t LSB = 3, WIDTH = 1, MASK = 0x8;
+  };
+  struct MBOX {  // With SEND or RECV: the data is the mailbox (the words written to MBOX since the last SEND; BYTES = 4 x words, VECS = 1), not memory: the firmware's path for scalars such as sampled tokens.
+    static constexpr uint32_t LSB = 4, WIDTH = 1, MASK = 0x10;
   };
 };
 
@@ -728,11 +742,14 @@ struct STATUS {
 struct PARAMS {
   static constexpr uint32_t OFFSET = 0x08, RESET = 0x0;
   static constexpr Access ACCESS = Access::RO;
-  struct RANK {  // This chip's tensor-parallel rank k.
+  struct RANK {  // This chip's rank r (0 .. N-1): pipeline stage r / TP, tensor-parallel rank r % TP.
     static constexpr uint32_t LSB = 0, WIDTH = 8, MASK = 0xFF;
   };
-  struct CHIPS {  // Ranks N, minus one (0 means a single chip).
+  struct CHIPS {  // Chips N, minus one (0 means a single chip).
     static constexpr uint32_t LSB = 8, WIDTH = 8, MASK = 0xFF00;
+  };
+  struct TP {  // Chips in this chip's tensor-parallel group, minus one (N / pipeline stages).
+    static constexpr uint32_t LSB = 16, WIDTH = 8, MASK = 0xFF0000;
   };
 };
 
@@ -790,6 +807,53 @@ struct GROUPS_DONE {
   };
 };
 
+// The other chip of a SEND or RECV.
+struct PEER {
+  static constexpr uint32_t OFFSET = 0x24, RESET = 0x0;
+  static constexpr Access ACCESS = Access::RW;
+  struct VALUE {  // Chip rank, not this chip's.
+    static constexpr uint32_t LSB = 0, WIDTH = 8, MASK = 0xFF;
+  };
+};
+
+// Bytes per block of a SEND or RECV (VECS blocks, STRIDE apart); the two sides must agree.
+struct BYTES {
+  static constexpr uint32_t OFFSET = 0x28, RESET = 0x0;
+  static constexpr Access ACCESS = Access::RW;
+  struct VALUE {  // Whole register.
+    static constexpr uint32_t LSB = 0, WIDTH = 32, MASK = 0xFFFFFFFF;
+  };
+};
+
+// SENDs and RECVs completed since reset.
+struct P2P_DONE {
+  static constexpr uint32_t OFFSET = 0x2C, RESET = 0x0;
+  static constexpr Access ACCESS = Access::RO;
+  struct VALUE {  // Whole register.
+    static constexpr uint32_t LSB = 0, WIDTH = 32, MASK = 0xFFFFFFFF;
+  };
+};
+
+// Mailbox word (up to 1024 each way). A write appends to the outgoing message a SEND with
+// CTRL.MBOX sends (and empties); a read returns word MBOX_IDX of the message the last RECV with
+// CTRL.MBOX received (0 past its end).
+struct MBOX {
+  static constexpr uint32_t OFFSET = 0x30, RESET = 0x0;
+  static constexpr Access ACCESS = Access::RW;
+  struct VALUE {  // Whole register.
+    static constexpr uint32_t LSB = 0, WIDTH = 32, MASK = 0xFFFFFFFF;
+  };
+};
+
+// Which received mailbox word MBOX reads (reads have no side effects).
+struct MBOX_IDX {
+  static constexpr uint32_t OFFSET = 0x34, RESET = 0x0;
+  static constexpr Access ACCESS = Access::RW;
+  struct VALUE {  // Word index.
+    static constexpr uint32_t LSB = 0, WIDTH = 16, MASK = 0xFFFF;
+  };
+};
+
 // Error codes reported in STATUS.ERR_CODE. (4 bits)
 enum class err : uint32_t {
   NONE = 0,
@@ -798,6 +862,7 @@ enum class err : uint32_t {
   BAD_GATHER = 3,
   MISMATCH = 4,
   NO_FABRIC = 5,
+  BAD_P2P = 6,
 };
 
 // Every register, ordered by offset.
@@ -811,8 +876,13 @@ inline constexpr RegInfo REGISTERS[] = {
     {"VECS", 0x18, Access::RW, 0x1},
     {"STRIDE", 0x1C, Access::RW, 0x0},
     {"GROUPS_DONE", 0x20, Access::RO, 0x0},
+    {"PEER", 0x24, Access::RW, 0x0},
+    {"BYTES", 0x28, Access::RW, 0x0},
+    {"P2P_DONE", 0x2C, Access::RO, 0x0},
+    {"MBOX", 0x30, Access::RW, 0x0},
+    {"MBOX_IDX", 0x34, Access::RW, 0x0},
 };
-inline constexpr std::size_t NUM_REGISTERS = 9;
+inline constexpr std::size_t NUM_REGISTERS = 14;
 
 }  // namespace coll
 

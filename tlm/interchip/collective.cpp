@@ -45,11 +45,11 @@ void require_switch(const Topology& t) {
   if (t.kind() != TopologyKind::Switch) throw std::invalid_argument("in_network collectives need a switch topology");
 }
 
-// One pass through the switch: every rank sends `up` bytes on its up link;
-// each down link carries `down` bytes. Cut-through: the slower side binds.
-void switch_pass(const Topology& t, const LinkConfig& l, uint64_t up, uint64_t down, CollectiveCost& cost) {
+// One pass through the switch: each of n ranks sends `up` bytes on its up
+// link; each down link carries `down` bytes. Cut-through: the slower side binds.
+void switch_pass(const Topology& t, const LinkConfig& l, unsigned n, uint64_t up, uint64_t down,
+                 CollectiveCost& cost) {
   require_switch(t);
-  const unsigned n = t.chips();
   cost.time_ps += 2 * l.latency_ps + l.switch_latency_ps + serialize_ps(std::max(up, down), l.bw_gbps);
   cost.latency_ps += 2 * l.latency_ps + l.switch_latency_ps;
   cost.link_bytes += uint64_t{n} * (up + down);
@@ -60,14 +60,22 @@ void switch_pass(const Topology& t, const LinkConfig& l, uint64_t up, uint64_t d
 }  // namespace
 
 CollectiveCost all_gather(const Topology& t, const LinkConfig& l, Algorithm a, uint64_t seg) {
+  std::vector<unsigned> all(t.chips());
+  for (unsigned i = 0; i < t.chips(); ++i) all[i] = i;
+  return all_gather(t, l, a, seg, all);
+}
+
+CollectiveCost all_gather(const Topology& t, const LinkConfig& l, Algorithm a, uint64_t seg,
+                          const std::vector<unsigned>& members) {
   CollectiveCost cost;
-  const unsigned n = t.chips();
+  const unsigned n = static_cast<unsigned>(members.size());
   if (n <= 1) return cost;
+  const auto msg = [&](unsigned i, unsigned j, uint64_t bytes) { return Message{members[i], members[j], bytes}; };
   switch (a) {
     case Algorithm::Ring:
       for (unsigned s = 0; s + 1 < n; ++s) {
         std::vector<Message> step;
-        for (unsigned i = 0; i < n; ++i) step.push_back({i, (i + 1) % n, seg});
+        for (unsigned i = 0; i < n; ++i) step.push_back(msg(i, (i + 1) % n, seg));
         add_step(t, l, step, cost);
       }
       break;
@@ -75,12 +83,18 @@ CollectiveCost all_gather(const Topology& t, const LinkConfig& l, Algorithm a, u
       for (unsigned k = 0; k < ceil_log2(n); ++k) {
         const unsigned d = 1u << k, count = std::min(d, n - d);
         std::vector<Message> step;
-        for (unsigned i = 0; i < n; ++i) step.push_back({i, (i + n - d) % n, seg * count});
+        for (unsigned i = 0; i < n; ++i) step.push_back(msg(i, (i + n - d) % n, seg * count));
         add_step(t, l, step, cost);
       }
       break;
-    case Algorithm::InNetwork: switch_pass(t, l, seg, seg * (n - 1), cost); break;
+    case Algorithm::InNetwork: switch_pass(t, l, n, seg, seg * (n - 1), cost); break;
   }
+  return cost;
+}
+
+CollectiveCost send_recv(const Topology& t, const LinkConfig& l, unsigned src, unsigned dst, uint64_t bytes) {
+  CollectiveCost cost;
+  add_step(t, l, {Message{src, dst, bytes}}, cost);
   return cost;
 }
 
@@ -114,7 +128,7 @@ CollectiveCost all_reduce(const Topology& t, const LinkConfig& l, Algorithm a, u
       }
       break;
     }
-    case Algorithm::InNetwork: switch_pass(t, l, bytes, bytes, cost); break;
+    case Algorithm::InNetwork: switch_pass(t, l, n, bytes, bytes, cost); break;
   }
   return cost;
 }

@@ -1,5 +1,6 @@
 // Collective algorithms over a Topology: time, bytes and energy of one
-// collective among all N chips. Plain C++; the fabric (fabric.hpp) books
+// collective among all N chips (or a subgroup of them), and of one
+// point-to-point transfer. Plain C++; the fabric (fabric.hpp) books
 // these times in simulation, and tests/interchip checks them against closed
 // forms.
 //
@@ -56,6 +57,15 @@ uint64_t serialize_ps(uint64_t bytes, double bw_gbps);
 void add_step(const Topology& t, const LinkConfig& l, const std::vector<Message>& step, CollectiveCost& cost);
 
 CollectiveCost all_gather(const Topology& t, const LinkConfig& l, Algorithm a, uint64_t seg_bytes);
+// The same among the chips `members` only (a tensor-parallel group of a
+// pipeline): logical rank i is chip members[i]; the routes are the
+// topology's between those chips.
+CollectiveCost all_gather(const Topology& t, const LinkConfig& l, Algorithm a, uint64_t seg_bytes,
+                          const std::vector<unsigned>& members);
+// One point-to-point message of `bytes` from chip src to chip dst (a
+// pipeline's forward): one step, latency x hops + switch latency x switches
+// + bytes / bandwidth.
+CollectiveCost send_recv(const Topology& t, const LinkConfig& l, unsigned src, unsigned dst, uint64_t bytes);
 CollectiveCost all_reduce(const Topology& t, const LinkConfig& l, Algorithm a, uint64_t bytes);
 
 }  // namespace pnm::interchip

@@ -28,7 +28,9 @@ InterchipConfig load_interchip_config(const ConfigReader& r) {
   InterchipConfig c;
   const int64_t max = InterchipConfig::kMaxChips;
   c.chips = static_cast<unsigned>(r.integer_or("chips", 1, {1, max}));
-  c.tp = static_cast<unsigned>(r.integer_or("tp", c.chips, {1, max}));
+  c.pp = static_cast<unsigned>(r.integer_or("pp", 1, {1, max}));
+  const bool tp_given = r.has("tp");
+  c.tp = static_cast<unsigned>(r.integer_or("tp", c.chips % c.pp == 0 ? c.chips / c.pp : c.chips, {1, max}));
   const std::string topo = r.choice_or("topology", "ring", {"ring", "torus2d", "switch"});
   c.topology = topo == "ring" ? TopologyKind::Ring : topo == "torus2d" ? TopologyKind::Torus2D : TopologyKind::Switch;
   if (c.topology == TopologyKind::Torus2D) {
@@ -48,10 +50,19 @@ InterchipConfig load_interchip_config(const ConfigReader& r) {
   l.finish();
   r.finish();
 
-  if (c.tp != c.chips) {
-    r.fail("tp", fmt::format("= {} with chips = {}: every chip is a tensor-parallel rank (pipeline stages are not "
-                             "modelled): allowed tp = chips",
-                             c.tp, c.chips));
+  // chips = tp x pp: pp stages, each a tensor-parallel group of tp chips.
+  if (c.pp > c.chips) {
+    r.fail("pp", fmt::format("= {} is above chips = {} (each pipeline stage needs a chip): allowed 1 .. {}", c.pp,
+                             c.chips, c.chips));
+  }
+  if (!tp_given && c.chips % c.pp != 0) {
+    r.fail("pp", fmt::format("= {} does not divide chips = {} (chips = tp x pp): allowed a divisor of {}", c.pp,
+                             c.chips, c.chips));
+  }
+  if (c.tp * c.pp != c.chips) {
+    r.fail("tp", fmt::format("= {} with pp = {} gives {} chips, but chips = {}: allowed tp = chips / pp = {}", c.tp,
+                             c.pp, c.tp * c.pp, c.chips,
+                             c.chips % c.pp == 0 ? std::to_string(c.chips / c.pp) : std::string("(none)")));
   }
   if (c.topology == TopologyKind::Torus2D && c.chips > c.torus_x * c.torus_y) {
     r.fail("chips", fmt::format("= {} is above the torus2d's {} x {} = {} positions: allowed 1 .. {}", c.chips,
@@ -67,6 +78,13 @@ InterchipConfig load_interchip_config(const ConfigReader& r) {
                                     topology_name(c.topology)));
   }
   return c;
+}
+
+void check_pipeline_split(const std::string& where, unsigned pp, int n_layers) {
+  if (pp <= 1 || n_layers % int(pp) == 0) return;
+  throw ConfigError(fmt::format("{}: chip.interchip.pp = {}: split does not divide layers (the model's {} layers "
+                                "over {} pipeline stages; every stage runs as many): allowed a divisor of {}",
+                                where, pp, n_layers, pp, n_layers));
 }
 
 void check_tensor_split(const std::string& where, unsigned tp, int n_heads, int kv_dim, int hidden_dim,

@@ -5,7 +5,8 @@
 //   chip:
 //     interchip:
 //       chips: 8                 # N, 1 .. 64
-//       tp: 8                    # tensor-parallel ranks; must equal chips (pipeline stages: not modelled)
+//       pp: 1                    # pipeline stages, 1 .. chips (default 1); each runs n_layers / pp layers
+//       tp: 8                    # chips per tensor-parallel group (default chips / pp); tp x pp = chips
 //       topology: ring           # ring | torus2d | switch
 //       torus_x: 4               # torus2d only: X x Y positions, N <= X * Y
 //       torus_y: 2
@@ -17,11 +18,17 @@
 //         switch_latency_ns: 300 # per switch traversal (switch topology)
 //         energy_pj_per_bit: 5   # per bit per link traversal
 //
+// Chip r (its COLL PARAMS.RANK) is pipeline stage r / tp and tensor-parallel
+// rank r % tp: stage s's TP group is chips s*tp .. s*tp + tp-1, and the
+// all-gathers run within a group; stage s sends its residual vectors from
+// TP rank j to stage s+1's TP rank j (CHIP.md, "Multi-chip").
+//
 // Every key is known or rejected; zero latency or bandwidth, N above the
-// topology's size, in_network without a switch, tp != chips: one line naming
-// the key and the allowed range (ConfigError). The model's own split checks
-// (heads divisible by tp, at least one row per rank) are in
-// check_tensor_split(), at load, where the shape is known.
+// topology's size, in_network without a switch, pp above chips, tp x pp !=
+// chips: one line naming the key and the allowed range (ConfigError). The
+// model's own split checks (heads divisible by tp, at least one row per
+// rank; layers divisible by pp) are in check_tensor_split() and
+// check_pipeline_split(), at load, where the shape is known.
 #pragma once
 
 #include <cstdint>
@@ -47,7 +54,12 @@ struct LinkConfig {
 struct InterchipConfig {
   static constexpr unsigned kMaxChips = 64;
   unsigned chips = 1;
-  unsigned tp = 1;
+  unsigned tp = 1;  // chips per tensor-parallel group
+  unsigned pp = 1;  // pipeline stages; chips = tp x pp
+  unsigned stage_of(unsigned rank) const { return rank / tp; }
+  unsigned tp_rank_of(unsigned rank) const { return rank % tp; }
+  // Chip of stage s's TP rank j.
+  unsigned chip_of(unsigned stage, unsigned j) const { return stage * tp + j; }
   TopologyKind topology = TopologyKind::Ring;
   unsigned torus_x = 0, torus_y = 0;  // torus2d
   unsigned switch_ports = kMaxChips;  // switch
@@ -62,6 +74,10 @@ InterchipConfig load_interchip_config(const ConfigReader& r);
 // The model split for `tp` ranks: throws ConfigError naming `where`'s
 // chip.interchip.tp when n_heads is not divisible by tp (each rank's Wq
 // slice would not be whole heads) or a matrix would leave a rank no rows.
+// The layer split for `pp` stages: throws ConfigError naming `where`'s
+// chip.interchip.pp when n_layers is not divisible by pp.
+void check_pipeline_split(const std::string& where, unsigned pp, int n_layers);
+
 void check_tensor_split(const std::string& where, unsigned tp, int n_heads, int kv_dim, int hidden_dim,
                         int vocab_size);
 
