@@ -108,8 +108,7 @@ uint32_t RegisterBank::bus_read(const Entry& e) const {
   return e.read_fn ? e.read_fn() : e.stored;
 }
 
-tlm::tlm_response_status RegisterBank::check(const tlm::tlm_generic_payload& p, bool debug,
-                                             std::vector<Entry*>& out) {
+tlm::tlm_response_status RegisterBank::check(const tlm::tlm_generic_payload& p, bool debug, Hits& out) {
   const unsigned len = p.get_data_length();
   const uint64_t addr = p.get_address();
   if (p.get_byte_enable_ptr() != nullptr) {
@@ -155,7 +154,7 @@ tlm::tlm_response_status RegisterBank::check(const tlm::tlm_generic_payload& p, 
 
 void RegisterBank::transport(tlm::tlm_generic_payload& p) {
   try {
-    std::vector<Entry*> hit;
+    Hits hit;
     const tlm::tlm_response_status st = check(p, false, hit);
     if (st != tlm::TLM_OK_RESPONSE) {
       p.set_response_status(st);
@@ -190,7 +189,7 @@ void RegisterBank::transport(tlm::tlm_generic_payload& p) {
 
 unsigned RegisterBank::debug(tlm::tlm_generic_payload& p) {
   try {
-    std::vector<Entry*> hit;
+    Hits hit;
     const tlm::tlm_response_status st = check(p, true, hit);
     if (st != tlm::TLM_OK_RESPONSE) {
       p.set_response_status(st);

@@ -34,6 +34,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include <systemc>
 #include <tlm>
 
@@ -106,10 +108,12 @@ class RegisterBank {
   Entry& entry(uint32_t offset);
   const Entry& entry(uint32_t offset) const;
   const Entry* find(uint64_t offset) const;
+  // A burst's registers: on the stack up to 4 (every access the models
+  // make), so a register access allocates nothing.
+  using Hits = boost::container::small_vector<Entry*, 4>;
   // Checks the payload shape and every addressed register; on success fills
   // `out` with the entries in burst order and returns TLM_OK_RESPONSE.
-  tlm::tlm_response_status check(const tlm::tlm_generic_payload& p, bool debug,
-                                 std::vector<Entry*>& out);
+  tlm::tlm_response_status check(const tlm::tlm_generic_payload& p, bool debug, Hits& out);
   uint32_t bus_read(const Entry& e) const;
 
   std::string name_;

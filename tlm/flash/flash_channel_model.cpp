@@ -378,9 +378,8 @@ void ChannelModel::count_rejected(FlashStatus s) {
   else if (s == FlashStatus::BadRequest) ++n_.bad_requests;
 }
 
-ChannelModel::ReadTiming ChannelModel::read_attempt(const PageAddr& a, uint32_t n, uint32_t bytes,
-                                                    bool cache, uint64_t issue, uint64_t prune,
-                                                    uint64_t* done) {
+uint64_t ChannelModel::read_attempt(const PageAddr& a, uint32_t n, uint32_t bytes, bool cache, uint64_t issue,
+                                    uint64_t prune, uint64_t* done, uint64_t* array_end) {
   const size_t base = size_t(a.die) * cfg_.planes_per_die + a.plane;
   uint64_t ready = issue;
   for (uint32_t i = 0; i < n; ++i) {
@@ -415,7 +414,8 @@ ChannelModel::ReadTiming ChannelModel::read_attempt(const PageAddr& a, uint32_t 
     done[i] = t + cfg_.t_ecc_decode_ps;
   }
   book_array_reads(n, uint64_t(bytes) * n);
-  return {as, ae};
+  *array_end = ae;
+  return as;
 }
 
 void ChannelModel::book_array_reads(uint64_t pages, uint64_t bytes) {
@@ -451,10 +451,8 @@ OpResult ChannelModel::read(const OpRequest& r, PageStatus* status) {
   const uint32_t n = r.planes;
   done_scratch_.resize(n);
   const bool cache = r.op == FlashOp::CacheRead;
-  const ReadTiming tm = read_attempt(r.addr, n, r.bytes, cache, r.issue_ps, r.issue_ps,
-                                     done_scratch_.data());
-  res.array_start_ps = tm.array_start;
-  res.array_end_ps = tm.array_end;
+  res.array_start_ps =
+      read_attempt(r.addr, n, r.bytes, cache, r.issue_ps, r.issue_ps, done_scratch_.data(), &res.array_end_ps);
   ++n_.read_ops;
   n_.read_pages += n;
   n_.read_bytes += uint64_t(r.bytes) * n;
@@ -463,11 +461,16 @@ OpResult ChannelModel::read(const OpRequest& r, PageStatus* status) {
 
   const double now_h = double(r.issue_ps) / kPsPerHour;
   uint64_t op_done = 0;
+  PageStatus scratch;
   for (uint32_t i = 0; i < n; ++i) {
     PageAddr pa = r.addr;
     pa.plane += i;
     Block& b = block(pa);  // node-based map: the reference survives inserts
-    PageStatus st;
+    // Filled in place: a copy of a just-written PageStatus is a 16-byte load
+    // of two 8-byte stores, which the store buffer cannot forward (a stall
+    // every page read paid).
+    PageStatus& st = status ? status[i] : scratch;
+    st = PageStatus{};
     uint64_t t_done = done_scratch_[i];
     if (!programmed(b, pa.page)) {
       ++b.reads;
@@ -485,7 +488,8 @@ OpResult ChannelModel::read(const OpRequest& r, PageStatus* status) {
       while (!ok && k < cfg_.max_read_retries) {
         ++k;
         uint64_t d = 0;
-        read_attempt(pa, 1, r.bytes, false, t_done, r.issue_ps, &d);
+        uint64_t array_end = 0;
+        read_attempt(pa, 1, r.bytes, false, t_done, r.issue_ps, &d, &array_end);
         t_done = d;
         ++b.reads;
         ok = decode(pa, k, r0 * std::pow(cfg_.retry_rber_factor, double(k)), r.bytes, st);
@@ -501,7 +505,6 @@ OpResult ChannelModel::read(const OpRequest& r, PageStatus* status) {
       res.uncorrectable_pages += ok ? 0 : 1;
     }
     n_.max_reads_since_erase = std::max(n_.max_reads_since_erase, b.reads);
-    if (status) status[i] = st;
     op_done = std::max(op_done, t_done);
   }
   if (!stuck_.empty()) {

@@ -179,9 +179,6 @@ class ChannelModel {
   };
   // The channel bus: data-outs (and commands with cmd_on_data_bus).
   using Bus = pnm::IntervalSchedule;
-  struct ReadTiming {
-    uint64_t array_start, array_end;
-  };
 
   Block& block(const PageAddr& a) const;
   /// Applies the reads booked by read_batch to their blocks (lazily, so the
@@ -193,8 +190,11 @@ class ChannelModel {
   uint64_t& arr_free(uint32_t die, uint32_t plane) {
     return arr_free_[cfg_.independent_plane_reads ? die * cfg_.planes_per_die + plane : die];
   }
-  ReadTiming read_attempt(const PageAddr& a, uint32_t n, uint32_t bytes, bool cache,
-                          uint64_t issue, uint64_t prune, uint64_t* done);
+  // Returns the array start; its end goes to *array_end (the caller's
+  // OpResult field: a returned pair would be copied into it as one 16-byte
+  // load of two 8-byte stores, which stalls on store forwarding).
+  uint64_t read_attempt(const PageAddr& a, uint32_t n, uint32_t bytes, bool cache, uint64_t issue,
+                        uint64_t prune, uint64_t* done, uint64_t* array_end);
   /// Energy and counters of `pages` array reads moving `bytes` in all.
   void book_array_reads(uint64_t pages, uint64_t bytes);
   /// Draws errors for one attempt; returns true when ECC corrects all codewords.
