@@ -8,11 +8,13 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <queue>
 #include <string>
 #include <vector>
 
 #include "tests/flash/flash_test_util.hpp"
 #include "tlm/common/fast_div.hpp"
+#include "tlm/common/min_queue.hpp"
 #include "tlm/common/time_runs.hpp"
 #include "tlm/flash/flash_channel_model.hpp"
 
@@ -283,6 +285,37 @@ TEST(FastDiv, EqualsIntegerDivision) {
       ASSERT_EQ(pnm::Divisor(d).div(x), x / d) << x << " / " << d;
     }
   }
+}
+
+// MinQueue against std::priority_queue<greater>: pushes mostly in order (a
+// random walk upwards) with some out of order and ties, pops interleaved.
+TEST(MinQueue, PopsWhatAPriorityQueuePops) {
+  const uint64_t seed = flash_test::test_seed(20261201);
+  pnm::flash::SplitMix64 rng(seed);
+  pnm::MinQueue q;
+  std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<uint64_t>> ref;
+  uint64_t t = 1000, pops = 0, out_of_order = 0;
+  for (int k = 0; k < 20000; ++k) {
+    const uint64_t r = rng.next() % 100;
+    if (r < 55 || ref.empty()) {
+      uint64_t v = t + rng.next() % 50;
+      if (r < 10) v = t > 400 ? t - rng.next() % 400 : t;  // out of order
+      if (!ref.empty() && v < t) ++out_of_order;
+      t = std::max(t, v);
+      q.push(v);
+      ref.push(v);
+    } else {
+      ASSERT_EQ(q.top(), ref.top()) << "step " << k;
+      q.pop();
+      ref.pop();
+      ++pops;
+    }
+    ASSERT_EQ(q.size(), ref.size());
+  }
+  for (; !ref.empty(); ref.pop(), q.pop()) ASSERT_EQ(q.top(), ref.top());
+  EXPECT_TRUE(q.empty());
+  EXPECT_GT(pops, 5000u);
+  EXPECT_GT(out_of_order, 500u);
 }
 
 TEST(TimeRuns, AtEquals128BitLine) {

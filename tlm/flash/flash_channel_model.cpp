@@ -521,6 +521,7 @@ OpResult ChannelModel::read(const OpRequest& r, PageStatus* status) {
   const uint64_t lat = op_done - r.issue_ps;
   n_.read_latency_sum_ps += lat;
   n_.read_latency_max_ps = std::max(n_.read_latency_max_ps, lat);
+  finish(res);
   return res;
 }
 
@@ -534,6 +535,7 @@ OpResult ChannelModel::program(const OpRequest& r) {
       ++n_.not_erased_errors;
       res.status = FlashStatus::NotErased;
       res.done_ps = r.issue_ps;
+      finish(res);
       return res;
     }
   }
@@ -565,6 +567,7 @@ OpResult ChannelModel::program(const OpRequest& r) {
   n_.program_bytes += uint64_t(r.bytes) * n;
   n_.energy_program_pj += cfg_.energy_program_pj_per_page * n;
   n_.energy_transfer_pj += cfg_.energy_transfer_pj_per_bit * 8.0 * double(r.bytes) * n;
+  finish(res);
   return res;
 }
 
@@ -597,6 +600,7 @@ OpResult ChannelModel::erase(const OpRequest& r) {
   ++n_.erase_ops;
   n_.erase_blocks += n;
   n_.energy_erase_pj += cfg_.energy_erase_pj_per_block * n;
+  finish(res);
   return res;
 }
 
@@ -625,10 +629,11 @@ OpResult ChannelModel::execute(const OpRequest& r, PageStatus* status) {
     ++n_.bad_requests;
     return bad;
   }
-  OpResult res = is_read ? read(r, status) : r.op == FlashOp::Program ? program(r) : erase(r);
-  n_.bus_busy_ps = bus_.busy_ps;
-  n_.last_done_ps = std::max(n_.last_done_ps, res.done_ps);
-  return res;
+  // Returned as the callee's prvalue, straight into the caller's result:
+  // a copy of a just-written OpResult is a 16-byte load of 8-byte stores,
+  // which stalls on store forwarding (read, program and erase end with
+  // finish()).
+  return is_read ? read(r, status) : r.op == FlashOp::Program ? program(r) : erase(r);
 }
 
 void ChannelModel::report(pnm::Stats& s, const std::string& p) const {

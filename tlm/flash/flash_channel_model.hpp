@@ -38,6 +38,7 @@
 // issue time are forgotten).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -200,6 +201,11 @@ class ChannelModel {
   /// Draws errors for one attempt; returns true when ECC corrects all codewords.
   bool decode(const PageAddr& a, uint32_t attempt, double rber, uint32_t bytes, PageStatus& st);
   OpResult read(const OpRequest& r, PageStatus* status);
+  // Every operation's last step: the bus and completion counters.
+  void finish(const OpResult& res) {
+    n_.bus_busy_ps = bus_.busy_ps;
+    n_.last_done_ps = std::max(n_.last_done_ps, res.done_ps);
+  }
   OpResult program(const OpRequest& r);
   OpResult erase(const OpRequest& r);
 

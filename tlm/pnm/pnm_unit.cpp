@@ -342,6 +342,9 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
     }
     // Weight beats per row (rows padded to whole beats of `lanes` bytes).
     const uint64_t beats_row = pnm::mve::beats_per_row(mp, j.cols);
+    // Page mode divides by both once a page: exact multiply-and-correct
+    // instead of two 64-bit divisions.
+    const pnm::Divisor cols_d(j.cols), lanes_d(mp.lanes);
     while (j.page_cursor < j.pages) {
       if (quantum_ps_ != 0 && j.t_ps > now + quantum_ps_) {
         // Sync like a quantum keeper: sleep until the kernel has caught up
@@ -374,8 +377,9 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
       const uint64_t end = std::min<uint64_t>(uint64_t{pc} * page_ + page_, j.bytes);
       // beats_before(end), with one division; beats_before(begin) is the
       // previous page's.
-      const uint64_t row = end / j.cols, col = end - row * j.cols;
-      const uint64_t bb_end = row * beats_row + col / mp.lanes;
+      const uint64_t row = cols_d.div(end), col = end - row * j.cols;
+      const uint64_t col_beats = lanes_d.div(col);
+      const uint64_t bb_end = row * beats_row + col_beats;
       const uint64_t beats = bb_end - j.beats_before_cursor;  // beats ending in this page
       j.beats_before_cursor = bb_end;
       // A beat that straddles into this page was the last use of the
@@ -388,7 +392,7 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
       // This page frees now if its last byte ends a beat (or the stripe):
       // beats_before(end) > beats_before(end - 1) exactly when end's column
       // is a multiple of the lanes (0 included).
-      if (end == j.bytes || col % mp.lanes == 0) {
+      if (end == j.bytes || col == col_beats * mp.lanes) {
         slot_free_ps_.push_back(j.t_ps);
         ++j.pages_freed;
       }

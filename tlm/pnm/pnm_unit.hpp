@@ -102,7 +102,6 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <queue>
 #include <string>
 #include <vector>
 
@@ -113,6 +112,7 @@
 
 #include "tlm/common/register_bank.hpp"
 #include "tlm/common/stats.hpp"
+#include "tlm/common/min_queue.hpp"
 #include "tlm/common/time_runs.hpp"
 #include "tlm/flash/flash_config.hpp"
 #include "tlm/flash/flash_extension.hpp"
@@ -288,7 +288,7 @@ class PnmUnit : public sc_core::sc_module {
   // Flash controller.
   std::deque<uint64_t> slot_free_ps_;  // free times of buffer slots, in consumption order
   // Completions of page reads in flight (page mode; stream mode's fallback).
-  std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<uint64_t>> inflight_;
+  MinQueue inflight_;
   TimeRuns inflight_runs_, slot_runs_;  // stream mode: completions in flight, slot frees
   std::vector<uint32_t> junctions_;     // batch_pages' scratch
   static constexpr uint32_t kMaxBatch = 1024;
