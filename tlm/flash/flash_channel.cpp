@@ -89,7 +89,9 @@ void FlashChannel::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& d
 
   PageStatus* st = nullptr;
   if (ext && is_read) {
-    ext->page_status.resize(req.planes);
+    // Cleared by clear_response; emplace_back into the kept capacity stays
+    // inline, where resize() is an out-of-line call on every read.
+    for (uint32_t i = 0; i < req.planes; ++i) ext->page_status.emplace_back();
     st = ext->page_status.data();
   }
   OpResult res = model_.execute(req, st);

@@ -30,6 +30,7 @@ ChannelModel::ChannelModel(const FlashConfig& cfg, uint32_t channel)
   const size_t planes = size_t(cfg.dies_per_channel()) * cfg.planes_per_die;
   units_ = uint32_t(planes);
   xfer_page_ps_ = cfg.xfer_ps(cfg.page_size_bytes);
+  page_codewords_ = (cfg.page_size_bytes + cfg.ecc_codeword_bytes - 1) / cfg.ecc_codeword_bytes;
   arr_free_.assign(cfg.independent_plane_reads ? planes : cfg.dies_per_channel(), 0);
   lgamma_t2_ = std::lgamma(double(cfg.ecc_correctable_bits) + 2.0);
   reg_free_.assign(planes, 0);
@@ -427,16 +428,23 @@ void ChannelModel::book_array_reads(uint64_t pages, uint64_t bytes) {
 bool ChannelModel::decode(const PageAddr& a, uint32_t attempt, double r, uint32_t bytes,
                           PageStatus& st) {
   const uint32_t cw_bytes = cfg_.ecc_codeword_bytes;
-  const uint32_t cws = (bytes + cw_bytes - 1) / cw_bytes;
+  const uint32_t cws = bytes == cfg_.page_size_bytes ? page_codewords_ : (bytes + cw_bytes - 1) / cw_bytes;
   const double lambda = r * cw_bytes * 8.0;
   double e = -1.0;  // exp(-lambda), once a draw needs it
   uint32_t sum = 0, worst = 0;
-  for (uint32_t k = 0; k < cws; ++k) {
-    std::optional<uint32_t> forced;
-    if (fault_) forced = fault_(FaultSite{channel_, a, attempt, k});
-    const uint32_t errs = forced ? *forced : poisson(rng_, lambda, e);
-    sum += errs;
-    worst = std::max(worst, errs);
+  if (!fault_) {  // the loop every read runs, without the hook's optional
+    for (uint32_t k = 0; k < cws; ++k) {
+      const uint32_t errs = poisson(rng_, lambda, e);
+      sum += errs;
+      worst = std::max(worst, errs);
+    }
+  } else {
+    for (uint32_t k = 0; k < cws; ++k) {
+      const std::optional<uint32_t> forced = fault_(FaultSite{channel_, a, attempt, k});
+      const uint32_t errs = forced ? *forced : poisson(rng_, lambda, e);
+      sum += errs;
+      worst = std::max(worst, errs);
+    }
   }
   n_.codewords_decoded += cws;
   n_.energy_ecc_pj += cfg_.energy_ecc_decode_pj_per_codeword * cws;

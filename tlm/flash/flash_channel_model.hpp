@@ -69,8 +69,11 @@ struct OpRequest {
 
 struct OpResult {
   FlashStatus status = FlashStatus::Ok;
-  uint64_t done_ps = 0;         ///< data delivered and decoded / array op finished
+  // done_ps between the array times, which the model writes one at a time:
+  // side by side, a copy of the pair is one 16-byte load of two 8-byte
+  // stores, which stalls on store forwarding (every page read paid it).
   uint64_t array_start_ps = 0;  ///< first attempt
+  uint64_t done_ps = 0;         ///< data delivered and decoded / array op finished
   uint64_t array_end_ps = 0;
   uint32_t retries = 0;         ///< max over pages
   uint32_t corrected_bits = 0;  ///< sum over pages
@@ -252,6 +255,7 @@ class ChannelModel {
   }
   uint32_t units_ = 0;  // dies x planes: the flat units f = die * planes + plane
   uint64_t xfer_page_ps_ = 0;
+  uint32_t page_codewords_ = 0;  // ECC codewords of a whole page
   void apply_line(const UnitLine& l);
   bool units_on_one_line(uint32_t f0, uint32_t m, uint64_t issue_span) const;
   static bool within_line(int64_t dev_last, uint32_t m, uint64_t tol);
