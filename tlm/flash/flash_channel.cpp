@@ -136,13 +136,7 @@ void FlashChannel::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& d
     case FlashStatus::AddressError: gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE); break;
     default: gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE); break;
   }
-  // sc_time(double(x), SC_PS) is int64(x + 0.5) = x with a 1 ps resolution
-  // (x < 2^52); from_value skips the constructor's floating point, a few
-  // percent of a timing-only decode's wall time.
-  const uint64_t d_ps = res.done_ps - now_ps;
-  delay = ps_per_tick_ == 1.0 && d_ps < (uint64_t{1} << 52)
-              ? sc_core::sc_time::from_value(d_ps)
-              : sc_core::sc_time(double(d_ps), sc_core::SC_PS);
+  delay = ps_time(res.done_ps - now_ps);
 }
 
 void FlashChannel::read_batch(tlm::tlm_generic_payload& gp, FlashExtension& ext,

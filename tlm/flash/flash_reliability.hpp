@@ -75,16 +75,15 @@ inline double rber(const FlashConfig& c, uint32_t pe_cycles, uint64_t reads_sinc
 /// every computed exp(-lambda): 1 - lambda < exp(-lambda), and both sides
 /// are within 2^-52 of their exact values) decides that without the exp(),
 /// several per cent of a page-mode decode; the result is the same draw.
-inline uint32_t poisson(SplitMix64& rng, double lambda, double& exp_neg_lambda) {
-  if (lambda <= 0) return 0;
-  if (lambda > 60) {  // normal approximation; inversion would be slow
-    const double u1 = 1.0 - rng.uniform(), u2 = rng.uniform();
-    const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-    const double k = std::floor(lambda + std::sqrt(lambda) * z + 0.5);
-    return k < 0 ? 0u : uint32_t(k);
-  }
-  const double u = rng.uniform();
-  if (u <= 1.0 - lambda - 0x1p-50) return 0;
+// The rare cases of poisson(), out of line so that its common case (0
+// errors at a small lambda) inlines into the per-codeword loop.
+[[gnu::noinline]] inline uint32_t poisson_normal(SplitMix64& rng, double lambda) {
+  const double u1 = 1.0 - rng.uniform(), u2 = rng.uniform();
+  const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  const double k = std::floor(lambda + std::sqrt(lambda) * z + 0.5);
+  return k < 0 ? 0u : uint32_t(k);
+}
+[[gnu::noinline]] inline uint32_t poisson_inversion(double u, double lambda, double& exp_neg_lambda) {
   if (exp_neg_lambda < 0) exp_neg_lambda = std::exp(-lambda);
   double p = exp_neg_lambda, cdf = p;
   uint32_t k = 0;
@@ -94,6 +93,14 @@ inline uint32_t poisson(SplitMix64& rng, double lambda, double& exp_neg_lambda) 
     cdf += p;
   }
   return k;
+}
+
+inline uint32_t poisson(SplitMix64& rng, double lambda, double& exp_neg_lambda) {
+  if (lambda <= 0) return 0;
+  if (lambda > 60) return poisson_normal(rng, lambda);  // normal approximation; inversion would be slow
+  const double u = rng.uniform();
+  if (u <= 1.0 - lambda - 0x1p-50) return 0;
+  return poisson_inversion(u, lambda, exp_neg_lambda);
 }
 
 }  // namespace pnm::flash
