@@ -39,9 +39,8 @@ class TimeRuns {
   // The runs, front first (run(0) == front()).
   size_t runs() const { return runs_.size(); }
   const TimeRun& run(size_t k) const { return runs_[k]; }
-  // Appends n values. (Runs are not merged when one continues another's
-  // line: a batch spanning two consumption runs cost the proof grid 1% of
-  // flash busy time.)
+  // Appends n values as a run of its own (runs are never merged; a stream
+  // batch may span several, PnmUnit::batch_pages).
   void push(uint64_t n, uint64_t first, uint64_t last) {
     if (n == 0) return;
     runs_.push_back(TimeRun{n, first, last});

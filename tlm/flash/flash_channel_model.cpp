@@ -207,8 +207,10 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
     pe_term_ = rber_pe_term(cfg_, pe);
   }
   const uint32_t cw_bytes = cfg_.ecc_codeword_bytes;
-  uint64_t cws = uint64_t(n - 1) * ((page + cw_bytes - 1) / cw_bytes) +
-                 (last_bytes + cw_bytes - 1) / cw_bytes;
+  const auto codewords = [&](uint32_t pages, uint32_t last) {
+    return uint64_t(pages - 1) * ((page + cw_bytes - 1) / cw_bytes) + (last + cw_bytes - 1) / cw_bytes;
+  };
+  uint64_t cws = codewords(n, last_bytes);
   const uint64_t reads = n_.max_reads_since_erase + batch_wear_bound_ + 1;
   const auto lambda_at = [&](uint64_t rd, uint64_t t_ps) {
     const double age_h = double(t_ps) / kPsPerHour + cfg_.retention_hours_at_start;
@@ -240,13 +242,14 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
   const uint64_t x = xfer_ps(page);
   const uint64_t x_bus = x + s;  // per page: data-out plus its command slot
   const auto arr = [&](uint32_t f) -> uint64_t& { return arr_free_[indep ? f : f / planes]; };
+  // The first page's array end: the same for every prefix of the batch.
+  const uint64_t ae_f = std::max({bt.issue_first, arr(f0), reg_free(f0)}) + c + tr;
   struct Block {
     uint64_t ae_l, first_x, x_last, span, earliest;
   };
   const auto block_of = [&](uint32_t n, uint32_t last_bytes, uint64_t issue_last) {
     Block b;
     const uint32_t fl = unit(n - 1);
-    const uint64_t ae_f = std::max({bt.issue_first, arr(f0), reg_free(f0)}) + c + tr;
     // The last page waits for its unit: from before the batch, or (a batch
     // longer than a round) for this batch's page a round earlier.
     uint64_t ae_l = std::max(issue_last, n > units ? 0 : std::max(arr(fl), reg_free(fl))) + c + tr;
@@ -269,12 +272,13 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
   // gap, book only the pages that fit there (a prefix: the caller issues the
   // rest again), so a long batch does not pass over gaps page reads would
   // use (and come out later than they would).
+  // Where the first page alone would go, and the end of its gap.
+  uint64_t gap_end = 0;
+  const uint64_t at0 = bus_.peek(ae_f + s, x, s, gap_end);
   Block blk = block_of(n, last_bytes, bt.issue_last);
   for (int pass = 0; pass < 8 && n > 1; ++pass) {
-    uint64_t gap_end = 0;
-    const uint64_t at = bus_.peek(blk.earliest, blk.span, s, gap_end);
-    const uint64_t first_ready = std::max({bt.issue_first, arr(f0), reg_free(f0)}) + c + tr + s;
-    const uint64_t at0 = bus_.peek(first_ready, x, s, gap_end);
+    uint64_t block_gap_end = 0;  // unused: the block's own gap holds it
+    const uint64_t at = bus_.peek(blk.earliest, blk.span, s, block_gap_end);
     if (at0 >= at || gap_end > at) break;  // no reserved interval between: the same gap
     const uint64_t room = gap_end - at0;
     const uint32_t k = uint32_t(std::min<uint64_t>(n - 1, room >= x ? 1 + (room - x) / x_bus : 1));
@@ -284,7 +288,7 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
     blk = block_of(n, last_bytes, bt.issue_last);
   }
   bt.booked = n;
-  cws = uint64_t(n - 1) * ((page + cw_bytes - 1) / cw_bytes) + (last_bytes + cw_bytes - 1) / cw_bytes;
+  cws = codewords(n, last_bytes);  // of the booked prefix
   const double lambda = lambda_at(reads, bt.issue_last);
   const uint64_t first_x = blk.first_x, x_last = blk.x_last, span = blk.span, earliest = blk.earliest;
   const uint64_t ae_l = blk.ae_l;

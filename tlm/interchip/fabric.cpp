@@ -41,8 +41,9 @@ Fabric::Outcome Fabric::meet(const Key& key, unsigned parties, unsigned side,
     m.start_ps = now_ps();
     m.done_ps = m.start_ps;
     complete(m);
-    m.done.notify(sc_core::sc_time(double(m.done_ps - m.start_ps), sc_core::SC_PS));
-    if (m.done_ps > m.start_ps) sc_core::wait(sc_core::sc_time(double(m.done_ps - m.start_ps), sc_core::SC_PS));
+    const sc_core::sc_time took = ps_time(m.done_ps - m.start_ps);
+    m.done.notify(took);
+    if (m.done_ps > m.start_ps) sc_core::wait(took);
   } else {
     sc_core::wait(m.done);
   }
