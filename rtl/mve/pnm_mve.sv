@@ -181,10 +181,32 @@ module pnm_mve
   logic                     act_fire, w_fire;
   logic                     last_beat;
   logic [LANES-1:0]         lane_mask;
+  logic [BeatW-1:0]         w_lanes;  // the weight beat, bytes past the row's end zeroed
   logic [VECTORS-1:0][31:0] res_acc;  // every slice's accumulator, next value
 
   assign last_beat = (beat_q == last_beat_q);
   assign lane_mask = last_beat ? tail_mask_q : '1;
+
+  // Masking the weight bytes once, for all slices, leaves each slice a plain
+  // dot product: a simulator then evaluates it without a test per lane.
+  always_comb begin
+    for (int unsigned i = 0; i < LANES; i++) begin
+      w_lanes[8*i +: 8] = w_data_i[8*i +: 8] & {8{lane_mask[i]}};
+    end
+  end
+
+  // The sum of the LANES int8 x int8 products of two beats, exact in 32 bits.
+  // A function, so that a simulator keeps its temporaries local.
+  function automatic logic [31:0] beat_dot(logic [BeatW-1:0] w, logic [BeatW-1:0] a);
+    logic        [31:0] sum;
+    logic signed [15:0] prod;
+    sum = '0;
+    for (int unsigned i = 0; i < LANES; i++) begin
+      prod = $signed(w[8*i +: 8]) * $signed(a[8*i +: 8]);
+      sum  = sum + 32'(prod);
+    end
+    return sum;
+  endfunction
 
   for (genvar v = 0; v < VECTORS; v++) begin : g_vec
     logic [BeatW-1:0] mem_q [MaxBeats];
@@ -201,24 +223,7 @@ module pnm_mve
     assign act_word = mem_q[beat_q];
 
     // A slice past the job's n adds nothing (and a simulator skips its MACs).
-    always_comb begin
-      logic signed [7:0]  w_byte, a_byte;
-      logic signed [15:0] prod;
-      w_byte = '0;
-      a_byte = '0;
-      prod   = '0;
-      dot    = '0;
-      if (vec_mask_q[v]) begin
-        for (int unsigned i = 0; i < LANES; i++) begin
-          w_byte = w_data_i[8*i +: 8];
-          a_byte = act_word[8*i +: 8];
-          prod   = w_byte * a_byte;
-          if (lane_mask[i]) begin
-            dot = dot + {{16{prod[15]}}, prod};
-          end
-        end
-      end
-    end
+    assign dot = vec_mask_q[v] ? beat_dot(w_lanes, act_word) : '0;
 
     // The accumulator only moves on a weight beat; it restarts on a row's
     // first beat, so the slices past n hold zero.

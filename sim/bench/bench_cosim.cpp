@@ -6,10 +6,9 @@
 // the socket with temporal decoupling. Both are measured in this process,
 // side by side; (c) is the golden model through the same socket, for scale.
 // (d) is the pin-level co-simulation, testbench/mve/mve_cosim_tb: the
-// SystemC-verilated RTL on sc_signals behind the TLM-to-pin bridge, with the
-// protocol checker and the golden model in shadow. Its Verilator runtime is
-// built for SystemC and cannot share a process with (a)'s, so it runs as a
-// child process on the same job list (same sequence, seed and shape limits,
+// Verilated RTL on sc_signals (MvePinModel) behind the TLM-to-pin bridge,
+// with the protocol checker and the golden model in shadow. It elaborates a
+// SystemC top of its own, so it runs as a child process on the same job list (same sequence, seed and shape limits,
 // checked by equal MVE cycles), between the runs of a and b; its time leaves
 // out making the random jobs, which (a) to (c) do before timing too.
 // Two job lists run: one activation vector per job (n = 1) and n = VECTORS,

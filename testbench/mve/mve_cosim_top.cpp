@@ -1,9 +1,6 @@
 #include "testbench/mve/mve_cosim_top.hpp"
 
-#include "Vpnm_mve_sc.h"
 #include "tlm/pnm/mve_golden.hpp"
-#include "verilated.h"
-#include "verilated_fst_sc.h"
 
 namespace pnm::tb {
 
@@ -12,10 +9,7 @@ MveCosimTop::MveCosimTop(sc_core::sc_module_name name, const MveCosimConfig& cfg
       clk("clk", sc_core::sc_time(static_cast<double>(cfg.clk_period_ps), sc_core::SC_PS)),
       drv("drv"),
       stimulus_(std::move(stimulus)) {
-  // Tracing must be enabled before the model is built for open_fst() to work.
-  Verilated::traceEverOn(true);
-  dut = std::make_unique<Vpnm_mve_sc>("dut");
-  sig.connect(*dut, clk);
+  dut = std::make_unique<MvePinModel>("dut", sig, clk);
   checker = std::make_unique<MveProtocolChecker<kPinLanes, kPinVectors>>("checker", sig);
   checker->clk(clk);
 
@@ -41,15 +35,9 @@ MveCosimTop::MveCosimTop(sc_core::sc_module_name name, const MveCosimConfig& cfg
   SC_THREAD(stimulus_thread);
 }
 
-MveCosimTop::~MveCosimTop() {
-  if (fst_) fst_->close();
-}
+MveCosimTop::~MveCosimTop() = default;
 
-void MveCosimTop::open_fst(const std::string& path) {
-  fst_ = std::make_unique<VerilatedFstSc>();
-  dut->trace(fst_.get(), 99);
-  fst_->open(path.c_str());
-}
+void MveCosimTop::open_fst(const std::string& path) { dut->open_fst(path); }
 
 void MveCosimTop::reset_thread() {
   sig.rst_n.write(false);

@@ -1,5 +1,5 @@
 // Pin-level co-simulation top: clock, reset, the MVE's signal bundle, the
-// Verilated SystemC model, a passive protocol checker on the same wires, and
+// Verilated RTL on those signals (MvePinModel), a passive protocol checker on the same wires, and
 // the TLM-to-pin bridge behind an MveTarget, so stimulus written against the
 // TLM socket (tb::TlmDriver) runs on real pins. In shadow mode the golden
 // model checks every job.
@@ -13,12 +13,10 @@
 
 #include "testbench/common/tlm_driver.hpp"
 #include "testbench/mve/mve_pin_bridge.hpp"
+#include "testbench/mve/mve_pin_model.hpp"
 #include "testbench/mve/mve_protocol_checker.hpp"
 #include "tlm/pnm/mve_shadow.hpp"
 #include "tlm/pnm/mve_target.hpp"
-
-class Vpnm_mve_sc;
-class VerilatedFstSc;
 
 namespace pnm::tb {
 
@@ -36,13 +34,13 @@ class MveCosimTop : public sc_core::sc_module {
   MveCosimTop(sc_core::sc_module_name name, const MveCosimConfig& cfg, Stimulus stimulus);
   ~MveCosimTop() override;
 
-  // Call after sc_start(SC_ZERO_TIME); closes in the destructor.
+  // An FST waveform of the RTL; closes in the destructor.
   void open_fst(const std::string& path);
 
   sc_core::sc_clock clk;
   PinSignals sig;
   TlmDriver drv;
-  std::unique_ptr<Vpnm_mve_sc> dut;
+  std::unique_ptr<MvePinModel> dut;
   std::unique_ptr<MveProtocolChecker<kPinLanes, kPinVectors>> checker;
   std::unique_ptr<mve::MveTarget> target;
   PinBridgeEngine* bridge = nullptr;        // owned by target
@@ -54,7 +52,6 @@ class MveCosimTop : public sc_core::sc_module {
   void stimulus_thread();
 
   Stimulus stimulus_;
-  std::unique_ptr<VerilatedFstSc> fst_;
 };
 
 }  // namespace pnm::tb

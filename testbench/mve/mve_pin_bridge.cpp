@@ -39,7 +39,7 @@ void PinBridgeEngine::Sampler::sample() {
   s.res_data = nullptr;
   if (s.res_valid) {
     const PinSignals::res_t& res = sig.res_data.read();
-    for (unsigned v = 0; v < kPinVectors; ++v) b.res_buf_[v] = static_cast<int32_t>(word_of(res, v));
+    for (unsigned v = 0; v < kPinVectors; ++v) b.res_buf_[v] = static_cast<int32_t>(res.w[v]);
     s.res_data = b.res_buf_;
   }
   b.sampled_at_ = sc_core::sc_time_stamp().value();
@@ -72,18 +72,13 @@ void PinBridgeEngine::settle() {
 
 void PinBridgeEngine::drive_beat(sc_core::sc_signal<PinSignals::beat_t>& s, const int8_t* src, unsigned n) {
   // Lane i is bits [8i +: 8]: word j holds lanes 4j .. 4j+3. Lanes past n drive zero.
-  uint32_t w[PinSignals::kBeatWords] = {};
+  PinSignals::beat_t beat;
   if constexpr (kLittleEndian) {
-    std::memcpy(w, src, std::min<unsigned>(n, sizeof w));
+    std::memcpy(beat.w, src, std::min<unsigned>(n, sizeof beat.w));
   } else {
-    for (unsigned i = 0; i < n; ++i) w[i / 4] |= uint32_t{static_cast<uint8_t>(src[i])} << (8 * (i % 4));
+    for (unsigned i = 0; i < n; ++i) beat.w[i / 4] |= uint32_t{static_cast<uint8_t>(src[i])} << (8 * (i % 4));
   }
-  const PinSignals::beat_t& cur = s.read();
-  bool same = true;
-  for (unsigned j = 0; j < PinSignals::kBeatWords; ++j) same = same && word_of(cur, j) == w[j];
-  if (same) return;
-  set_words(beat_buf_, w, PinSignals::kBeatWords);
-  s.write(beat_buf_);
+  put(s, beat);
 }
 
 void PinBridgeEngine::drive(const mve::PinInputs& in) {

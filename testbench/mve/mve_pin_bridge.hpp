@@ -19,10 +19,6 @@
 
 namespace pnm::tb {
 
-constexpr unsigned kPinLanes = 16;                // the Verilated SystemC model's LANES
-constexpr unsigned kPinVectors = PNM_PIN_VECTORS;  // and its VECTORS (rtl/CMakeLists.txt)
-using PinSignals = MveSignals<kPinLanes, kPinVectors>;
-
 class PinBridgeEngine final : public mve::Engine {
  public:
   PinBridgeEngine(PinSignals& sig, sc_core::sc_clock& clk, const mve::StallConfig& stalls = {});
@@ -67,7 +63,6 @@ class PinBridgeEngine final : public mve::Engine {
   bool have_params_ = false;
   uint64_t cycle_ = 0;
   mve::RtlJobStats stats_;
-  PinSignals::beat_t beat_buf_;        // reused for every beat written (sc_bv allocates)
   int32_t res_buf_[kPinVectors] = {};  // the sampled result beat (PinSample::res_data)
 };
 

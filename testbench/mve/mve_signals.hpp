@@ -1,10 +1,12 @@
-// The MVE's pins as SystemC signals, with connect() to the Verilated
-// SystemC model and trace() for a SystemC trace file. Types follow
-// Verilator's SystemC mapping: 1 bit -> bool, up to 32 bits -> uint32_t,
-// up to 64 bits -> uint64_t, wider -> sc_bv<N>.
+// The MVE's pins as SystemC signals. Buses wider than 32 bits are carried
+// as native 32-bit word arrays (Words<N>), not sc_bv: a beat is written,
+// compared and handed to the Verilated model as plain words, which is what
+// the model holds anyway (VlWide), so a cycle costs no bit-vector work.
 #pragma once
 
 #include <cstdint>
+#include <ostream>
+#include <string>
 #include <type_traits>
 
 #include <systemc>
@@ -13,41 +15,50 @@
 
 namespace pnm::tb {
 
-// The SystemC type Verilator gives a port of `bits` bits (bits > 1).
-template <unsigned bits>
-using VlScPort = std::conditional_t<(bits <= 32), uint32_t,
-                                    std::conditional_t<(bits <= 64), uint64_t, sc_dt::sc_bv<bits>>>;
+// A bus of N 32-bit words, word 0 holding bits [31:0].
+template <unsigned N>
+struct Words {
+  uint32_t w[N] = {};
+  bool operator==(const Words& o) const {
+    for (unsigned i = 0; i < N; ++i) {
+      if (w[i] != o.w[i]) return false;
+    }
+    return true;
+  }
+  bool operator!=(const Words& o) const { return !(*this == o); }
+};
 
-// Element i (32 bits) of a value of that type. sc_bv keeps its bits in
-// 32-bit words (sc_digit), so element i is word i: no bit-range proxy.
+template <unsigned N>
+std::ostream& operator<<(std::ostream& os, const Words<N>& v) {
+  const auto flags = os.flags();
+  os << std::hex;
+  for (unsigned i = N; i-- > 0;) os << v.w[i] << (i ? "_" : "");
+  os.flags(flags);
+  return os;
+}
+
+// For sc_trace_file users: one 32-bit trace per word, named bus(i).
+template <unsigned N>
+void sc_trace(sc_core::sc_trace_file* tf, const Words<N>& v, const std::string& name) {
+  for (unsigned i = 0; i < N; ++i) sc_core::sc_trace(tf, v.w[i], name + "(" + std::to_string(i) + ")");
+}
+
+// Element i (32 bits) of a bus value: an integer or Words.
 template <class T>
 uint32_t word_of(const T& v, unsigned i) {
   if constexpr (std::is_integral_v<T>) {
     return static_cast<uint32_t>(static_cast<uint64_t>(v) >> (32 * i));
   } else {
-    static_assert(sizeof(sc_dt::sc_digit) == 4, "sc_bv words are 32 bits");
-    return static_cast<uint32_t>(v.get_word(static_cast<int>(i)));
-  }
-}
-
-// Sets a value of that type from `words` 32-bit elements, element 0 lowest.
-template <class T>
-void set_words(T& v, const uint32_t* w, unsigned words) {
-  if constexpr (std::is_integral_v<T>) {
-    uint64_t x = 0;
-    for (unsigned i = 0; i < words; ++i) x |= uint64_t{w[i]} << (32 * i);
-    v = static_cast<T>(x);
-  } else {
-    for (unsigned i = 0; i < words; ++i) v.set_word(static_cast<int>(i), w[i]);
+    return v.w[i];
   }
 }
 
 template <unsigned LANES, unsigned VECTORS>
 struct MveSignals {
-  using beat_t = sc_dt::sc_bv<LANES * 8>;  // activation and weight beats (the testbench's LANES > 8)
-  using res_t = VlScPort<VECTORS * 32>;    // result beats: VECTORS int32
   static_assert(LANES % 4 == 0, "beats are whole 32-bit words");
   static constexpr unsigned kBeatWords = LANES / 4;
+  using beat_t = Words<kBeatWords>;  // activation and weight beats
+  using res_t = Words<VECTORS>;      // result beats: VECTORS int32
   sc_core::sc_signal<bool> rst_n{"rst_n"};
   sc_core::sc_signal<bool> reg_req{"reg_req"}, reg_we{"reg_we"}, reg_err{"reg_err"};
   // The register port rests on STATUS between accesses.
@@ -61,30 +72,12 @@ struct MveSignals {
   sc_core::sc_signal<bool> res_valid{"res_valid"}, res_ready{"res_ready"}, res_last{"res_last"};
   sc_core::sc_signal<res_t> res_data{"res_data"};
   sc_core::sc_signal<bool> busy{"busy"};
-
-  template <class Dut, class Clock>
-  void connect(Dut& d, Clock& clk) {
-    d.clk_i(clk);
-    d.rst_ni(rst_n);
-    d.reg_req_i(reg_req);
-    d.reg_we_i(reg_we);
-    d.reg_addr_i(reg_addr);
-    d.reg_wdata_i(reg_wdata);
-    d.reg_rdata_o(reg_rdata);
-    d.reg_err_o(reg_err);
-    d.act_valid_i(act_valid);
-    d.act_ready_o(act_ready);
-    d.act_data_i(act_data);
-    d.w_valid_i(w_valid);
-    d.w_ready_o(w_ready);
-    d.w_data_i(w_data);
-    d.w_strb_i(w_strb);
-    d.res_valid_o(res_valid);
-    d.res_ready_i(res_ready);
-    d.res_data_o(res_data);
-    d.res_last_o(res_last);
-    d.busy_o(busy);
-  }
 };
+
+// The testbench's build of the RTL (rtl/CMakeLists.txt: PNM_MVE_LANES,
+// PNM_MVE_VECTORS); the bridge reads the real values back from PARAMS.
+constexpr unsigned kPinLanes = PNM_PIN_LANES;
+constexpr unsigned kPinVectors = PNM_PIN_VECTORS;
+using PinSignals = MveSignals<kPinLanes, kPinVectors>;
 
 }  // namespace pnm::tb

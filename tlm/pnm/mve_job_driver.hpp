@@ -1,6 +1,6 @@
 // The MVE job protocol on the RTL's pins, written once for every way of
 // reaching those pins: the Verilated C++ model stepped in a loop (RtlEngine)
-// and SystemC signals around the Verilated SystemC model (the pin-level
+// and SystemC signals around the same model (the pin-level
 // bridge in testbench/mve). A Port provides:
 //
 //   PinSample clock(const PinInputs& in);  // drive `in` for one clock cycle;
