@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace pnm::tb {
 
@@ -11,8 +12,8 @@ constexpr bool kLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
 
 // Writes only a changed value: an unchanged write would still cost the
 // kernel's writer check.
-template <class T>
-void put(sc_core::sc_signal<T>& s, const T& v) {
+template <class T, sc_core::sc_writer_policy P>
+void put(sc_core::sc_signal<T, P>& s, const T& v) {
   if (!(s.read() == v)) s.write(v);
 }
 }  // namespace
@@ -24,10 +25,20 @@ PinBridgeEngine::Sampler::Sampler(sc_core::sc_module_name n, PinBridgeEngine& b)
   dont_initialize();
 }
 
-// Evaluation phase of the rising edge: every signal still holds its
-// pre-edge value, which is what the RTL samples at this edge.
+// Static sensitivity: the rising edge, in its evaluation phase, when every
+// signal still holds its pre-edge value, which is what the RTL samples at
+// this edge. During stream() a timed wake at the falling edge follows it.
 void PinBridgeEngine::Sampler::sample() {
   PinBridgeEngine& b = bridge;
+  if (b.at_fall_) {
+    b.at_fall_ = false;
+    if (b.stream_over_) {
+      b.stream_end_.notify();  // the thread resumes at this falling edge, as after clock()
+    } else {
+      b.drive(b.stream_->inputs());
+    }
+    return;
+  }
   PinSignals& sig = b.sig_;
   mve::PinSample& s = b.sample_;
   s.busy = sig.busy.read();
@@ -43,6 +54,21 @@ void PinBridgeEngine::Sampler::sample() {
     s.res_data = b.res_buf_;
   }
   b.sampled_at_ = sc_core::sc_time_stamp().value();
+  if (b.stream_) step();
+}
+
+void PinBridgeEngine::Sampler::step() {
+  PinBridgeEngine& b = bridge;
+  b.cycle_ = b.sampled_at_ / b.period_units_;
+  try {
+    b.stream_over_ = !b.stream_->take(b.sample_, b.cycle_);
+  } catch (...) {
+    // Not into the kernel: stream() rethrows it in the calling thread.
+    b.stream_error_ = std::current_exception();
+    b.stream_over_ = true;
+  }
+  b.at_fall_ = true;
+  next_trigger(sc_core::sc_time::from_value(b.fall_after_rise_));
 }
 
 PinBridgeEngine::PinBridgeEngine(PinSignals& sig, sc_core::sc_clock& clk, const mve::StallConfig& stalls)
@@ -70,7 +96,7 @@ void PinBridgeEngine::settle() {
   for (int i = 0; i < 3; ++i) sc_core::wait(sc_core::SC_ZERO_TIME);
 }
 
-void PinBridgeEngine::drive_beat(sc_core::sc_signal<PinSignals::beat_t>& s, const int8_t* src, unsigned n) {
+void PinBridgeEngine::drive_beat(PinSignals::Driven<PinSignals::beat_t>& s, const int8_t* src, unsigned n) {
   // Lane i is bits [8i +: 8]: word j holds lanes 4j .. 4j+3. Lanes past n drive zero.
   PinSignals::beat_t beat;
   if constexpr (kLittleEndian) {
@@ -122,6 +148,16 @@ uint32_t PinBridgeEngine::read_reg(uint32_t offset) {
   sig_.reg_addr.write(regs::mve::STATUS::OFFSET);
   settle();
   return v;
+}
+
+void PinBridgeEngine::stream(mve::JobStream& js) {
+  // At a falling edge, like clock(): the first beat drives now.
+  drive(js.inputs());
+  stream_ = &js;
+  stream_over_ = false;
+  sc_core::wait(stream_end_);
+  stream_ = nullptr;
+  if (stream_error_) std::rethrow_exception(std::exchange(stream_error_, nullptr));
 }
 
 mve::Result PinBridgeEngine::run(const mve::Job& job) {

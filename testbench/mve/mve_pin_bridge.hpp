@@ -3,13 +3,17 @@
 // the fast path uses). Inputs change at the falling edge, in the same delta
 // as the clock itself, so the Verilated model evaluates once per edge (as the
 // C++ harness's low and high phases do). Outputs are sampled by a method on
-// the rising edge, in its evaluation phase, i.e. as the RTL samples them; so
-// the driving thread wakes once per cycle (at the falling edge), not twice:
-// a thread switch costs several method activations. Only signals whose value
+// the rising edge, in its evaluation phase, i.e. as the RTL samples them.
+// The register accesses of a job run in the calling thread (clock(), one
+// wake per cycle); its data phase, nearly all of its cycles, runs in that
+// method (stream()), which wakes at the rising edge to sample and at the
+// falling edge to drive, so the thread sleeps until the job's last edge: a
+// thread switch costs several method activations. Only signals whose value
 // changes are written. run() waits on the clock, so it must be called from an
 // SC_THREAD (advances_time() is true).
 #pragma once
 
+#include <exception>
 #include <memory>
 
 #include <systemc>
@@ -35,17 +39,24 @@ class PinBridgeEngine final : public mve::Engine {
   mve::PinSample clock(const mve::PinInputs& in);
   uint32_t read_reg(uint32_t offset);
   uint64_t cycle() const { return cycle_; }
+  // Runs a job's data phase from the sampling method; called, like clock(),
+  // at a falling edge, and returns at the falling edge after the rising edge
+  // whose sample ended it.
+  void stream(mve::JobStream& js);
 
  private:
   void settle();
   void drive(const mve::PinInputs& in);
-  void drive_beat(sc_core::sc_signal<PinSignals::beat_t>& s, const int8_t* src, unsigned n);
+  void drive_beat(PinSignals::Driven<PinSignals::beat_t>& s, const int8_t* src, unsigned n);
 
-  // Samples the outputs at each rising edge (pre-edge values) for clock().
+  // Samples the outputs at each rising edge (pre-edge values) for clock();
+  // during stream(), also steps the JobStream there and drives its next
+  // inputs at the falling edge.
   struct Sampler : sc_core::sc_module {
     sc_core::sc_in<bool> clk{"clk"};
     Sampler(sc_core::sc_module_name n, PinBridgeEngine& b);
     void sample();
+    void step();
     PinBridgeEngine& bridge;
   };
 
@@ -57,6 +68,11 @@ class PinBridgeEngine final : public mve::Engine {
   std::unique_ptr<Sampler> sampler_;
   mve::PinSample sample_;           // at the last rising edge
   uint64_t sampled_at_ = UINT64_MAX;  // its time, kernel units
+  mve::JobStream* stream_ = nullptr;  // the data phase stream() runs
+  bool at_fall_ = false;              // the sampler's next wake is a falling edge
+  bool stream_over_ = false;          // the last sample ended it
+  std::exception_ptr stream_error_;   // what its take() threw, for stream() to rethrow
+  sc_core::sc_event stream_end_;
   mve::StallConfig stall_cfg_;
   mve::StallSource stalls_;
   mve::Params params_;

@@ -15,8 +15,8 @@ namespace {
 
 // Writes only a changed value: an unchanged write still costs the kernel's
 // writer check.
-template <class T>
-void put(sc_core::sc_signal<T>& s, const T& v) {
+template <class T, sc_core::sc_writer_policy P>
+void put(sc_core::sc_signal<T, P>& s, const T& v) {
   if (!(s.read() == v)) s.write(v);
 }
 

@@ -59,17 +59,27 @@ struct MveSignals {
   static constexpr unsigned kBeatWords = LANES / 4;
   using beat_t = Words<kBeatWords>;  // activation and weight beats
   using res_t = Words<VECTORS>;      // result beats: VECTORS int32
+  // The inputs the bridge drives, from the calling thread (register
+  // accesses) and from its sampling method (a job's data phase), never both
+  // in one delta: signals that allow more than one writing process.
+  template <class T>
+  using Driven = sc_core::sc_signal<T, sc_core::SC_MANY_WRITERS>;
   sc_core::sc_signal<bool> rst_n{"rst_n"};
-  sc_core::sc_signal<bool> reg_req{"reg_req"}, reg_we{"reg_we"}, reg_err{"reg_err"};
+  Driven<bool> reg_req{"reg_req"}, reg_we{"reg_we"};
   // The register port rests on STATUS between accesses.
-  sc_core::sc_signal<uint32_t> reg_addr{"reg_addr", regs::mve::STATUS::OFFSET};
-  sc_core::sc_signal<uint32_t> reg_wdata{"reg_wdata"}, reg_rdata{"reg_rdata"};
-  sc_core::sc_signal<bool> act_valid{"act_valid"}, act_ready{"act_ready"};
-  sc_core::sc_signal<beat_t> act_data{"act_data"};
-  sc_core::sc_signal<bool> w_valid{"w_valid"}, w_ready{"w_ready"};
-  sc_core::sc_signal<beat_t> w_data{"w_data"};
-  sc_core::sc_signal<uint32_t> w_strb{"w_strb"};
-  sc_core::sc_signal<bool> res_valid{"res_valid"}, res_ready{"res_ready"}, res_last{"res_last"};
+  Driven<uint32_t> reg_addr{"reg_addr", regs::mve::STATUS::OFFSET};
+  Driven<uint32_t> reg_wdata{"reg_wdata"};
+  Driven<bool> act_valid{"act_valid"};
+  Driven<beat_t> act_data{"act_data"};
+  Driven<bool> w_valid{"w_valid"};
+  Driven<beat_t> w_data{"w_data"};
+  Driven<uint32_t> w_strb{"w_strb"};
+  Driven<bool> res_ready{"res_ready"};
+  // The RTL's outputs, written by MvePinModel.
+  sc_core::sc_signal<bool> reg_err{"reg_err"};
+  sc_core::sc_signal<uint32_t> reg_rdata{"reg_rdata"};
+  sc_core::sc_signal<bool> act_ready{"act_ready"}, w_ready{"w_ready"};
+  sc_core::sc_signal<bool> res_valid{"res_valid"}, res_last{"res_last"};
   sc_core::sc_signal<res_t> res_data{"res_data"};
   sc_core::sc_signal<bool> busy{"busy"};
 };

@@ -20,6 +20,8 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "tlm/pnm/mve_engine.hpp"
 
@@ -104,10 +106,106 @@ Params read_params(Port& port) {
                 regs::get<regs::mve::PARAMS2::VECTORS>(p2)};
 }
 
+// One accepted job's data phase on the pins, a cycle at a time: activation
+// beats (vector after vector), weight beats and result pops, with injected
+// stalls. inputs() is what to drive in the coming cycle; take() gets what the
+// pins showed just before its rising edge (number `cycle`) and returns false
+// once the engine has dropped busy, else prepares the next cycle's inputs.
+// Throws if the RTL does not finish in time.
+class JobStream {
+ public:
+  JobStream(const Params& params, const Job& job, const StallConfig& cfg, StallSource& stalls, RtlJobStats& stats,
+            Result& r)
+      : params_(params), job_(job), cfg_(cfg), stalls_(stalls), stats_(stats), r_(r) {
+    beats_ = beats_per_row(params, job.cols);
+    tail_ = beats_ == 0 ? 0 : static_cast<unsigned>(job.cols - (beats_ - 1) * params.lanes);
+    act_beats_ = job.skip_act ? 0 : uint64_t{job.vectors} * beats_;
+    w_beats_ = uint64_t{job.rows} * beats_;
+    // No legal job takes longer than this; past it the RTL hung.
+    bound_ = job_cycles(params, job.rows, job.cols, job.skip_act, job.vectors) + 16;
+    prepare();
+  }
+
+  const PinInputs& inputs() const { return in_; }
+
+  bool take(const PinSample& s, uint64_t cycle) {
+    if (!s.busy) return false;  // finished at the previous edge
+    act_offered_ = in_.act_valid && !s.act_ready;
+    w_offered_ = in_.w_valid && !s.w_ready;
+    if (in_.act_valid && s.act_ready) ++act_i_;
+    if (in_.w_valid && s.w_ready) ++w_i_;
+    if (in_.res_ready && s.res_valid) {
+      const uint32_t n = job_.vectors;
+      r_.out.insert(r_.out.end(), s.res_data, s.res_data + std::min(n, params_.vectors));
+      for (unsigned v = n; v < params_.vectors; ++v) {
+        if (s.res_data[v] != 0) stats_.idle_vectors_zero = false;
+      }
+      r_.row_cycle.push_back(cycle);
+      ++rows_out_;
+      if (s.res_last != (rows_out_ == job_.rows)) stats_.last_flag_ok = false;
+    }
+    if (stall_a_ || stall_w_ || stall_r_) ++stats_.stall_cycles;
+    if (cycle - r_.start_cycle > bound_ + stats_.stall_cycles) {
+      throw std::runtime_error("mve: job " + std::to_string(job_.id) + " did not finish within " +
+                               std::to_string(bound_ + stats_.stall_cycles) + " cycles (rows " +
+                               std::to_string(job_.rows) + ", cols " + std::to_string(job_.cols) +
+                               ", vectors " + std::to_string(job_.vectors) + ", " + std::to_string(rows_out_) +
+                               " rows of results)");
+    }
+    prepare();
+    return true;
+  }
+
+ private:
+  // A beat once offered stays offered until taken (valid may not drop
+  // before ready), so stalls are only injected between beats.
+  void prepare() {
+    const unsigned lanes = params_.lanes;
+    stall_a_ = act_i_ < act_beats_ && !act_offered_ && stalls_.flip(cfg_.act_valid_low);
+    stall_w_ = w_i_ < w_beats_ && !w_offered_ && stalls_.flip(cfg_.w_valid_low);
+    stall_r_ = stalls_.flip(cfg_.res_ready_low);
+    in_ = PinInputs{};
+    in_.act_valid = act_i_ < act_beats_ && !stall_a_;
+    if (in_.act_valid) {
+      const uint64_t vec = act_i_ / beats_, beat = act_i_ % beats_;
+      in_.act = job_.act + vec * job_.cols + beat * lanes;
+      in_.act_n = beat + 1 == beats_ ? tail_ : lanes;
+    }
+    in_.w_valid = w_i_ < w_beats_ && !stall_w_;
+    if (in_.w_valid) {
+      const uint64_t row = w_i_ / beats_, beat = w_i_ % beats_;
+      in_.w = job_.weights + row * job_.cols + beat * lanes;
+      in_.w_n = beat + 1 == beats_ ? tail_ : lanes;
+    }
+    in_.res_ready = !stall_r_;
+  }
+
+  const Params& params_;
+  const Job& job_;
+  const StallConfig& cfg_;
+  StallSource& stalls_;
+  RtlJobStats& stats_;
+  Result& r_;
+  uint64_t beats_ = 0, act_beats_ = 0, w_beats_ = 0, bound_ = 0;
+  unsigned tail_ = 0;
+  uint64_t act_i_ = 0, w_i_ = 0, rows_out_ = 0;
+  bool act_offered_ = false, w_offered_ = false;
+  bool stall_a_ = false, stall_w_ = false, stall_r_ = false;
+  PinInputs in_;
+};
+
+// A Port may run a JobStream's cycles itself (`void stream(JobStream&)`,
+// returning after the cycle whose sample ended it); else drive_job() steps
+// it through clock().
+template <class Port, class = void>
+struct RunsStreams : std::false_type {};
+template <class Port>
+struct RunsStreams<Port, std::void_t<decltype(std::declval<Port&>().stream(std::declval<JobStream&>()))>>
+    : std::true_type {};
+
 // Runs one job through the pins: ROWS, COLS, VECS, CTRL.START (one cycle
-// each), then activation beats (vector after vector) and weight beats and
-// result pops, with injected stalls, until the engine drops busy. Throws if
-// the RTL does not finish in time.
+// each), then the data phase (JobStream) until the engine drops busy.
+// Throws if the RTL does not finish in time.
 template <class Port>
 Result drive_job(Port& port, const Params& params, const Job& job, const StallConfig& cfg,
                  StallSource& stalls, RtlJobStats& stats) {
@@ -129,66 +227,20 @@ Result drive_job(Port& port, const Params& params, const Job& job, const StallCo
   if (!write_reg(port, R::CTRL::OFFSET, ctrl)) throw std::logic_error("mve: START refused while idle");
   r.start_cycle = port.cycle();
 
-  const unsigned lanes = params.lanes;
-  const uint64_t beats = beats_per_row(params, job.cols);
-  const unsigned tail = beats == 0 ? 0 : static_cast<unsigned>(job.cols - (beats - 1) * lanes);
-  const uint32_t n = job.vectors;
-  const uint64_t act_beats = job.skip_act ? 0 : uint64_t{n} * beats;
-  const uint64_t w_beats = uint64_t{job.rows} * beats;
-  // No legal job takes longer than this; past it the RTL hung.
-  const uint64_t bound = job_cycles(params, job.rows, job.cols, job.skip_act, n) + 16;
-  uint64_t rows_out = 0;
-
   // A rejected job never raises BUSY: drive no data for it.
   const bool accepted = regs::get<R::STATUS::BUSY>(port.read_reg(R::STATUS::OFFSET)) != 0;
-  // A beat once offered stays offered until taken (valid may not drop
-  // before ready), so stalls are only injected between beats.
-  uint64_t act_i = 0, w_i = 0;
-  bool act_offered = false, w_offered = false;
-  while (accepted) {
-    PinInputs in;
-    const bool stall_a = act_i < act_beats && !act_offered && stalls.flip(cfg.act_valid_low);
-    const bool stall_w = w_i < w_beats && !w_offered && stalls.flip(cfg.w_valid_low);
-    const bool stall_r = stalls.flip(cfg.res_ready_low);
-    in.act_valid = act_i < act_beats && !stall_a;
-    if (in.act_valid) {
-      const uint64_t vec = act_i / beats, beat = act_i % beats;
-      in.act = job.act + vec * job.cols + beat * lanes;
-      in.act_n = beat + 1 == beats ? tail : lanes;
-    }
-    in.w_valid = w_i < w_beats && !stall_w;
-    if (in.w_valid) {
-      const uint64_t row = w_i / beats, beat = w_i % beats;
-      in.w = job.weights + row * job.cols + beat * lanes;
-      in.w_n = beat + 1 == beats ? tail : lanes;
-    }
-    in.res_ready = !stall_r;
-
-    const PinSample s = port.clock(in);
-    if (!s.busy) break;  // finished (or rejected) at the previous edge
-    act_offered = in.act_valid && !s.act_ready;
-    w_offered = in.w_valid && !s.w_ready;
-    if (in.act_valid && s.act_ready) ++act_i;
-    if (in.w_valid && s.w_ready) ++w_i;
-    if (in.res_ready && s.res_valid) {
-      r.out.insert(r.out.end(), s.res_data, s.res_data + std::min(n, params.vectors));
-      for (unsigned v = n; v < params.vectors; ++v) {
-        if (s.res_data[v] != 0) stats.idle_vectors_zero = false;
+  if (accepted) {
+    JobStream js(params, job, cfg, stalls, stats, r);
+    if constexpr (RunsStreams<Port>::value) {
+      port.stream(js);
+    } else {
+      for (;;) {
+        const PinSample sample = port.clock(js.inputs());
+        if (!js.take(sample, port.cycle())) break;  // cycle() after clock(): the edge just sampled
       }
-      r.row_cycle.push_back(port.cycle());
-      ++rows_out;
-      if (s.res_last != (rows_out == job.rows)) stats.last_flag_ok = false;
-    }
-    if (stall_a || stall_w || stall_r) ++stats.stall_cycles;
-    if (port.cycle() - r.start_cycle > bound + stats.stall_cycles) {
-      throw std::runtime_error("mve: job " + std::to_string(job.id) + " did not finish within " +
-                               std::to_string(bound + stats.stall_cycles) + " cycles (rows " +
-                               std::to_string(job.rows) + ", cols " + std::to_string(job.cols) +
-                               ", vectors " + std::to_string(n) + ", " + std::to_string(rows_out) +
-                               " rows of results)");
     }
   }
-  // The loop ran one idle cycle past the edge that ended the job.
+  // The data phase ran one idle cycle past the edge that ended the job.
   stats.measured_cycles = accepted ? port.cycle() - 1 - r.start_cycle : 0;
 
   const uint32_t status = port.read_reg(R::STATUS::OFFSET);
