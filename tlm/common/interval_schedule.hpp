@@ -72,11 +72,16 @@ class IntervalSchedule {
   // index of the first interval after it.
   size_t search(uint64_t earliest, uint64_t len, uint64_t guard, uint64_t& t) const {
     // First interval ending after t - guard (ends are sorted: disjoint).
+    // Past the last one's end (a request after everything booked) it is
+    // the end, without the search.
     uint64_t g = earliest - std::min(earliest, guard);
-    size_t i = static_cast<size_t>(
-        std::upper_bound(iv_.begin() + static_cast<std::ptrdiff_t>(head_), iv_.end(), g,
-                         [](uint64_t v, const std::pair<uint64_t, uint64_t>& p) { return v < p.second; }) -
-        iv_.begin());
+    size_t i = iv_.size();
+    if (head_ < i && g < iv_.back().second) {
+      i = static_cast<size_t>(
+          std::upper_bound(iv_.begin() + static_cast<std::ptrdiff_t>(head_), iv_.end(), g,
+                           [](uint64_t v, const std::pair<uint64_t, uint64_t>& p) { return v < p.second; }) -
+          iv_.begin());
+    }
     for (; i < iv_.size(); ++i) {
       if (g + guard + len <= iv_[i].first) break;
       g = std::max(g, iv_[i].second);

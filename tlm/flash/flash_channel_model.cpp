@@ -50,6 +50,7 @@ ChannelModel::Block& ChannelModel::block(const PageAddr& a) const {
     b.pe = cfg_.initial_pe_cycles;
     b.origin_h = -cfg_.retention_hours_at_start;
     b.has_data = cfg_.preprogrammed;
+    b.all_programmed = cfg_.preprogrammed;
     b.programmed.assign((cfg_.pages_per_block + 63) / 64, cfg_.preprogrammed ? ~uint64_t(0) : 0);
   }
   slot = {id, &b};
@@ -436,7 +437,17 @@ bool ChannelModel::decode(const PageAddr& a, uint32_t attempt, double r, uint32_
   const double lambda = r * cw_bytes * 8.0;
   double e = -1.0;  // exp(-lambda), once a draw needs it
   uint32_t sum = 0, worst = 0;
-  if (!fault_) {  // the loop every read runs, without the hook's optional
+  if (!fault_ && lambda > 0 && lambda <= kPoissonNormalAbove) {
+    // The loop every read runs: poisson()'s inversion case, its tests on
+    // lambda hoisted out of the loop (the same draws).
+    const double zero_at_or_below = poisson_zero_at_or_below(lambda);
+    for (uint32_t k = 0; k < cws; ++k) {
+      const double u = rng_.uniform();
+      const uint32_t errs = u <= zero_at_or_below ? 0 : poisson_inversion(u, lambda, e);
+      sum += errs;
+      worst = std::max(worst, errs);
+    }
+  } else if (!fault_) {
     for (uint32_t k = 0; k < cws; ++k) {
       const uint32_t errs = poisson(rng_, lambda, e);
       sum += errs;
@@ -463,6 +474,8 @@ OpResult ChannelModel::read(const OpRequest& r, PageStatus* status) {
   const uint32_t n = r.planes;
   done_scratch_.resize(n);
   const bool cache = r.op == FlashOp::CacheRead;
+  // Divided first, so that the division's latency overlaps read_attempt().
+  const double now_h = double(r.issue_ps) / kPsPerHour;
   res.array_start_ps =
       read_attempt(r.addr, n, r.bytes, cache, r.issue_ps, r.issue_ps, done_scratch_.data(), &res.array_end_ps);
   ++n_.read_ops;
@@ -471,7 +484,6 @@ OpResult ChannelModel::read(const OpRequest& r, PageStatus* status) {
   if (cache) ++n_.cache_read_ops;
   if (n > 1) ++n_.multi_plane_ops;
 
-  const double now_h = double(r.issue_ps) / kPsPerHour;
   uint64_t op_done = 0;
   PageStatus scratch;
   for (uint32_t i = 0; i < n; ++i) {
@@ -605,6 +617,7 @@ OpResult ChannelModel::erase(const OpRequest& r) {
     ++b.pe;
     b.reads = 0;
     b.has_data = false;
+    b.all_programmed = false;
     std::fill(b.programmed.begin(), b.programmed.end(), 0);
     if (b.pe > cfg_.endurance_pe_cycles) ++n_.erases_beyond_endurance;
     n_.max_pe_cycles = std::max(n_.max_pe_cycles, b.pe);

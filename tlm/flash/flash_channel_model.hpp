@@ -179,6 +179,10 @@ class ChannelModel {
     uint64_t reads = 0;
     double origin_h = 0;  ///< retention clock origin (hours of sim time)
     bool has_data = false;
+    /// Every page programmed since the block was made (preprogrammed, no
+    /// erase since): programmed() then needs no load of the bitmap, a second
+    /// heap line that missed the cache on most page reads.
+    bool all_programmed = false;
     std::vector<uint64_t> programmed;  ///< one bit per page
   };
   // The channel bus: data-outs (and commands with cmd_on_data_bus).
@@ -189,7 +193,7 @@ class ChannelModel {
   /// const observers flush too: blocks_, the pending wear and n_ are mutable).
   void flush_batch_wear() const;
   bool programmed(const Block& b, uint32_t page) const {
-    return (b.programmed[page >> 6] >> (page & 63)) & 1u;
+    return b.all_programmed || ((b.programmed[page >> 6] >> (page & 63)) & 1u);
   }
   uint64_t& arr_free(uint32_t die, uint32_t plane) {
     return arr_free_[cfg_.independent_plane_reads ? die * cfg_.planes_per_die + plane : die];

@@ -95,11 +95,16 @@ inline double rber(const FlashConfig& c, uint32_t pe_cycles, uint64_t reads_sinc
   return k;
 }
 
+// Above this lambda, the normal approximation (inversion would be slow).
+constexpr double kPoissonNormalAbove = 60;
+// Draws u at or below this are 0 errors, without the exp() (see above).
+inline double poisson_zero_at_or_below(double lambda) { return 1.0 - lambda - 0x1p-50; }
+
 inline uint32_t poisson(SplitMix64& rng, double lambda, double& exp_neg_lambda) {
   if (lambda <= 0) return 0;
-  if (lambda > 60) return poisson_normal(rng, lambda);  // normal approximation; inversion would be slow
+  if (lambda > kPoissonNormalAbove) return poisson_normal(rng, lambda);
   const double u = rng.uniform();
-  if (u <= 1.0 - lambda - 0x1p-50) return 0;
+  if (u <= poisson_zero_at_or_below(lambda)) return 0;
   return poisson_inversion(u, lambda, exp_neg_lambda);
 }
 

@@ -501,11 +501,13 @@ PnmUnit::Job* PnmUnit::job_to_read() {
   // The job being read: first one (in order) with pages left.
   const uint64_t base = jobs_.front().seq;
   if (issue_seq_ < base) issue_seq_ = base;
-  while (issue_seq_ - base < jobs_.size() &&
-         jobs_[issue_seq_ - base].pages_issued == jobs_[issue_seq_ - base].pages)
-    ++issue_seq_;
-  if (issue_seq_ - base >= jobs_.size()) return nullptr;
-  return &jobs_[issue_seq_ - base];
+  // One deque lookup per job looked at (each is a map walk: a Job fills a
+  // deque node of its own).
+  for (; issue_seq_ - base < jobs_.size(); ++issue_seq_) {
+    Job& j = jobs_[issue_seq_ - base];
+    if (j.pages_issued != j.pages) return &j;
+  }
+  return nullptr;
 }
 
 // Issue time of the next page: after the previous issue (`last`), the job's
