@@ -183,9 +183,12 @@ void FlashChannel::read_batch(tlm::tlm_generic_payload& gp, FlashExtension& ext,
   ext.batch_done_first_ps = b.done_first;
   ext.done_ps = b.done_last;
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
+  // As in b_transport: with a 1 ps resolution a tick is a ps.
   const uint64_t now_ps =
-      static_cast<uint64_t>(std::llround(double(sc_core::sc_time_stamp().value()) * ps_per_tick_));
-  delay = sc_core::sc_time(double(b.done_last - std::min(b.done_last, now_ps)), sc_core::SC_PS);
+      ps_per_tick_ == 1.0
+          ? sc_core::sc_time_stamp().value()
+          : static_cast<uint64_t>(std::llround(double(sc_core::sc_time_stamp().value()) * ps_per_tick_));
+  delay = ps_time(b.done_last - std::min(b.done_last, now_ps));
 }
 
 unsigned int FlashChannel::transport_dbg(tlm::tlm_generic_payload& gp) {

@@ -19,7 +19,10 @@ MemoryConfig load_memory_config(const ConfigReader& r) {
 }
 
 Memory::Memory(sc_core::sc_module_name name, const MemoryConfig& cfg)
-    : sc_module(name), tgt_socket("tgt_socket"), cfg_(cfg) {
+    : sc_module(name),
+      tgt_socket("tgt_socket"),
+      cfg_(cfg),
+      access_(static_cast<double>(cfg.t_access_ps), sc_core::SC_PS) {
   const std::string me = this->name();
   if (cfg_.size_bytes == 0) throw std::invalid_argument(me + ": size_bytes = 0");
   if (!(cfg_.bw_gbps > 0)) throw std::invalid_argument(me + ": bw_gbps must be > 0");
@@ -34,8 +37,7 @@ sc_core::sc_time Memory::transfer_time(uint64_t bytes) const {
 }
 
 sc_core::sc_time Memory::access_time(uint64_t bytes) const {
-  return sc_core::sc_time(static_cast<double>(cfg_.t_access_ps), sc_core::SC_PS) +
-         transfer_time(bytes);
+  return access_ + transfer_time(bytes);
 }
 
 unsigned char* Memory::block(uint64_t index, bool allocate) {
@@ -146,7 +148,7 @@ void Memory::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   const sc_core::sc_time start = std::max(t, busy_until_);
   const sc_core::sc_time xfer = transfer_time(len);
   busy_until_ = start + xfer;
-  delay += (start - t) + sc_core::sc_time(static_cast<double>(cfg_.t_access_ps), sc_core::SC_PS) + xfer;
+  delay += (start - t) + access_ + xfer;
   const double pj = static_cast<double>(len) * 8.0 * cfg_.energy_pj_per_bit;
   if (p.is_read()) {
     ++stats_.reads;
@@ -183,7 +185,7 @@ bool Memory::get_direct_mem_ptr(tlm::tlm_generic_payload& p, tlm::tlm_dmi& dmi) 
   dmi.set_start_address(start);
   dmi.set_end_address(end);
   dmi.allow_read_write();
-  const sc_core::sc_time lat(static_cast<double>(cfg_.t_access_ps), sc_core::SC_PS);
+  const sc_core::sc_time lat = access_;
   dmi.set_read_latency(lat);
   dmi.set_write_latency(lat);
   ++stats_.dmi_grants;

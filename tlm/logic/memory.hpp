@@ -109,6 +109,7 @@ class Memory : public sc_core::sc_module {
   MemoryConfig cfg_;
   std::unordered_map<uint64_t, Block> blocks_;
   sc_core::sc_time busy_until_;
+  sc_core::sc_time access_;  // t_access_ps, converted once (every access adds it)
   MemoryStats stats_;
 };
 

@@ -312,16 +312,18 @@ Err VectorUnit::execute_timing(const VuOperands& o) {
     case Op::ARGMAX:
     case Op::SAMPLE: add(o.src0, 4 * n, false); break;
   }
-  std::vector<unsigned char> zeros;
   for (size_t i = 0; i < k; ++i) {
     const Stream& s = st[i];
     bool ok = false;
     constexpr uint64_t base = regs::addr::LOGIC_MEM_BASE;
     if (s.addr >= base && s.addr - base < regs::addr::LOGIC_MEM_SIZE) {
       ok = charge_only(s.addr, s.bytes);
+    } else if (s.write) {
+      if (zeros_.size() < s.bytes) zeros_.resize(s.bytes, 0);
+      ok = mem_write(s.addr, zeros_.data(), s.bytes);
     } else {
-      zeros.assign(s.bytes, 0);
-      ok = s.write ? mem_write(s.addr, zeros.data(), s.bytes) : mem_read(s.addr, zeros.data(), s.bytes);
+      if (sink_.size() < s.bytes) sink_.resize(s.bytes);
+      ok = mem_read(s.addr, sink_.data(), s.bytes);
     }
     if (!ok) return Err::ADDRESS;
   }

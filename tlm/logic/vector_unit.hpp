@@ -195,6 +195,11 @@ class VectorUnit : public sc_core::sc_module {
   uint64_t stream_bound_ps_ = 0;  // time the memory, not the lanes, bound an op
   bool charge_only(uint64_t addr, uint64_t len);
   sc_core::sc_time busy_time_;
+  // Timing-only streams outside logic memory: the zeros a write carries
+  // (never written into, so it stays zero) and a sink for reads. Kept
+  // across ops: a decode broadcast's allocation and clearing per op showed
+  // in its profile.
+  std::vector<unsigned char> zeros_, sink_;
 };
 
 }  // namespace pnm::logic

@@ -797,7 +797,8 @@ void PnmUnit::write_back(Job& j, uint64_t now) {
   if (j.mve_error) return;
   // One write per vector, back to back; a timing-only unit sends zeros so the
   // TSV link and the memory still see (and time) the traffic.
-  std::vector<int32_t> col(j.rows_c, 0);
+  if (wb_col_.size() < j.rows_c) wb_col_.resize(j.rows_c, 0);
+  int32_t* col = wb_col_.data();
   sc_core::sc_time d = sc_core::SC_ZERO_TIME;
   for (uint32_t v = 0; v < j.vecs; ++v) {
     if (cfg_.functional) {
@@ -806,8 +807,8 @@ void PnmUnit::write_back(Job& j, uint64_t now) {
     tlm::tlm_generic_payload gp;
     gp.set_command(tlm::TLM_WRITE_COMMAND);
     gp.set_address(j.dst + v * j.dst_stride + 4 * uint64_t{j.r0_c});
-    gp.set_data_ptr(reinterpret_cast<unsigned char*>(col.data()));
-    gp.set_data_length(static_cast<unsigned>(col.size() * sizeof(int32_t)));
+    gp.set_data_ptr(reinterpret_cast<unsigned char*>(col));
+    gp.set_data_length(static_cast<unsigned>(uint64_t{j.rows_c} * sizeof(int32_t)));
     gp.set_streaming_width(gp.get_data_length());
     gp.set_byte_enable_ptr(nullptr);
     gp.set_dmi_allowed(false);

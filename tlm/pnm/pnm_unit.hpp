@@ -298,6 +298,9 @@ class PnmUnit : public sc_core::sc_module {
   tlm::tlm_generic_payload fgp_;
   pnm::flash::FlashExtension fext_;
   std::vector<uint8_t> scratch_;
+  // One result column of a write-back, kept across jobs; a timing-only unit
+  // never writes into it, so it stays the zeros it sends.
+  std::vector<int32_t> wb_col_;
 
   // MVE.
   uint64_t mve_free_ps_ = 0;
