@@ -94,6 +94,7 @@ module pnm_mve
   logic [VECTORS-1:0] vec_mask_q, vec_mask_d;     // vectors of the job (v < n)
   logic [BeatAw-1:0]  last_beat_q, last_beat_d;   // ceil(cols/LANES) - 1
   logic [LANES-1:0]   tail_mask_q, tail_mask_d;   // valid bytes of a row's last beat
+  logic [BeatW-1:0]   tail_bits_q, tail_bits_d;   // the same, one bit per data bit
   logic [ColW-1:0]    act_cols_q, act_cols_d;     // columns the activation buffer holds
   logic [VecW-1:0]    act_vecs_q, act_vecs_d;     // vectors the activation buffer holds
   logic [BeatAw-1:0]  beat_q, beat_d;             // beat within the vector / row
@@ -188,22 +189,22 @@ module pnm_mve
   assign lane_mask = last_beat ? tail_mask_q : '1;
 
   // Masking the weight bytes once, for all slices, leaves each slice a plain
-  // dot product: a simulator then evaluates it without a test per lane.
-  always_comb begin
-    for (int unsigned i = 0; i < LANES; i++) begin
-      w_lanes[8*i +: 8] = w_data_i[8*i +: 8] & {8{lane_mask[i]}};
-    end
-  end
+  // dot product: a simulator then evaluates it without a test per lane (and
+  // the mask as whole words, from a register set at START).
+  assign w_lanes = last_beat ? (w_data_i & tail_bits_q) : w_data_i;
 
   // The sum of the LANES int8 x int8 products of two beats, exact in 32 bits.
   // A function, so that a simulator keeps its temporaries local.
+  // The bytes are sign-extended to 32 bits before the multiply: the low 32
+  // bits of a product are the same signed or unsigned, so the multiply and
+  // the sum need no further extension.
   function automatic logic [31:0] beat_dot(logic [BeatW-1:0] w, logic [BeatW-1:0] a);
-    logic        [31:0] sum;
-    logic signed [15:0] prod;
+    logic [31:0] sum, wx, ax;
     sum = '0;
     for (int unsigned i = 0; i < LANES; i++) begin
-      prod = $signed(w[8*i +: 8]) * $signed(a[8*i +: 8]);
-      sum  = sum + 32'(prod);
+      wx  = 32'($signed(w[8*i +: 8]));
+      ax  = 32'($signed(a[8*i +: 8]));
+      sum = sum + wx * ax;
     end
     return sum;
   endfunction
@@ -313,6 +314,7 @@ module pnm_mve
     vec_mask_d  = vec_mask_q;
     last_beat_d = last_beat_q;
     tail_mask_d = tail_mask_q;
+    tail_bits_d = tail_bits_q;
     act_cols_d  = act_cols_q;
     act_vecs_d  = act_vecs_q;
     beat_d      = beat_q;
@@ -359,6 +361,7 @@ module pnm_mve
             last_beat_d = BeatAw'(cols_m1 >> LaneBits);
             for (int unsigned i = 0; i < LANES; i++) begin
               tail_mask_d[i] = (LaneBits'(i) <= cols_m1[LaneBits-1:0]);
+              tail_bits_d[8*i +: 8] = {8{tail_mask_d[i]}};
             end
             beat_d = '0;
             vec_d  = '0;
@@ -434,6 +437,7 @@ module pnm_mve
       vec_mask_q  <= '0;
       last_beat_q <= '0;
       tail_mask_q <= '0;
+      tail_bits_q <= '0;
       act_cols_q  <= '0;
       act_vecs_q  <= '0;
       beat_q      <= '0;
@@ -458,6 +462,7 @@ module pnm_mve
       vec_mask_q  <= vec_mask_d;
       last_beat_q <= last_beat_d;
       tail_mask_q <= tail_mask_d;
+      tail_bits_q <= tail_bits_d;
       act_cols_q  <= act_cols_d;
       act_vecs_q  <= act_vecs_d;
       beat_q      <= beat_d;
