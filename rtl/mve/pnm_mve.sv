@@ -298,11 +298,9 @@ module pnm_mve
     return MVE_ERR_NONE;
   endfunction
 
-  mve_err_e start_err;
-  assign start_err = check_job(rows_q, cols_q, vecs_q, start_skip_act, act_cols_q, act_vecs_q);
-
   always_comb begin
     logic [ColW-1:0] cols_m1;
+    mve_err_e        start_err;  // checked only on a START (a simulator then skips it)
     state_d     = state_q;
     rows_d      = rows_q;
     cols_d      = cols_q;
@@ -329,6 +327,7 @@ module pnm_mve
     strb_err_d  = strb_err_q;
     job_finish  = 1'b0;
     cols_m1     = cols_q - 1'b1;
+    start_err   = MVE_ERR_NONE;
 
     if (reg_wr && !busy_o) begin
       if (reg_addr_i == MVE_ROWS_OFFSET) rows_d = reg_wdata_i[RowW-1:0];
@@ -339,6 +338,7 @@ module pnm_mve
     unique case (state_q)
       StIdle: begin
         if (start_req) begin
+          start_err   = check_job(rows_q, cols_q, vecs_q, start_skip_act, act_cols_q, act_vecs_q);
           rows_done_d = '0;
           cyc_d       = '0;
           strb_err_d  = 1'b0;
