@@ -9,13 +9,6 @@ namespace pnm::tb {
 
 namespace {
 constexpr bool kLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
-
-// Writes only a changed value: an unchanged write would still cost the
-// kernel's writer check.
-template <class T, sc_core::sc_writer_policy P>
-void put(sc_core::sc_signal<T, P>& s, const T& v) {
-  if (!(s.read() == v)) s.write(v);
-}
 }  // namespace
 
 PinBridgeEngine::Sampler::Sampler(sc_core::sc_module_name n, PinBridgeEngine& b) : sc_module(n), bridge(b) {
@@ -104,22 +97,22 @@ void PinBridgeEngine::drive_beat(PinSignals::Driven<PinSignals::beat_t>& s, cons
   } else {
     for (unsigned i = 0; i < n; ++i) beat.w[i / 4] |= uint32_t{static_cast<uint8_t>(src[i])} << (8 * (i % 4));
   }
-  put(s, beat);
+  write_if_changed(s, beat);
 }
 
 void PinBridgeEngine::drive(const mve::PinInputs& in) {
-  put(sig_.reg_req, in.reg_req);
-  put(sig_.reg_we, in.reg_we);
-  put(sig_.reg_addr, in.reg_addr);
-  put(sig_.reg_wdata, in.reg_wdata);
-  put(sig_.act_valid, in.act_valid);
+  write_if_changed(sig_.reg_req, in.reg_req);
+  write_if_changed(sig_.reg_we, in.reg_we);
+  write_if_changed(sig_.reg_addr, in.reg_addr);
+  write_if_changed(sig_.reg_wdata, in.reg_wdata);
+  write_if_changed(sig_.act_valid, in.act_valid);
   if (in.act_valid) drive_beat(sig_.act_data, in.act, in.act_n);
-  put(sig_.w_valid, in.w_valid);
+  write_if_changed(sig_.w_valid, in.w_valid);
   if (in.w_valid) {
     drive_beat(sig_.w_data, in.w, in.w_n);
-    put(sig_.w_strb, mve::strobe(in));
+    write_if_changed(sig_.w_strb, mve::strobe(in));
   }
-  put(sig_.res_ready, in.res_ready);
+  write_if_changed(sig_.res_ready, in.res_ready);
 }
 
 mve::PinSample PinBridgeEngine::clock(const mve::PinInputs& in) {

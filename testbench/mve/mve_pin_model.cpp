@@ -5,55 +5,22 @@
 #include "verilated_fst_c.h"
 
 #include "testbench/mve/mve_pin_model.hpp"
+#include "tlm/pnm/verilated_port.hpp"
 
 #include <stdexcept>
 #include <type_traits>
 
 namespace pnm::tb {
 
-namespace {
-
-// Writes only a changed value: an unchanged write still costs the kernel's
-// writer check.
-template <class T, sc_core::sc_writer_policy P>
-void put(sc_core::sc_signal<T, P>& s, const T& v) {
-  if (!(s.read() == v)) s.write(v);
-}
-
-// A Verilated port (IData, QData or VlWide) to and from Words<N>.
-template <class Port, unsigned N>
-void to_port(Port& port, const Words<N>& v) {
-  if constexpr (std::is_integral_v<Port>) {
-    uint64_t x = 0;
-    for (unsigned i = 0; i < N; ++i) x |= uint64_t{v.w[i]} << (32 * i);
-    port = static_cast<Port>(x);
-  } else {
-    static_assert(sizeof(Port) == sizeof(v.w), "bus width disagrees with the Verilated port");
-    for (unsigned i = 0; i < N; ++i) port[i] = v.w[i];
-  }
-}
-
-template <class Port, unsigned N>
-Words<N> from_port(const Port& port) {
-  Words<N> v;
-  for (unsigned i = 0; i < N; ++i) {
-    if constexpr (std::is_integral_v<Port>) {
-      v.w[i] = static_cast<uint32_t>(static_cast<uint64_t>(port) >> (32 * i));
-    } else {
-      v.w[i] = port[i];
-    }
-  }
-  return v;
-}
-
-}  // namespace
-
 MvePinModel::MvePinModel(sc_core::sc_module_name name, PinSignals& sig, sc_core::sc_clock& clk)
     : sc_module(name), sig_(sig), clk_(clk), ctx_(std::make_unique<VerilatedContext>()) {
   // Tracing must be enabled before the model is built for open_fst() to work.
   ctx_->traceEverOn(true);
   rtl_ = std::make_unique<Vpnm_mve>(ctx_.get(), "top.dut");
-  static_assert(sizeof(rtl_->res_data_o) == sizeof(PinSignals::res_t), "VECTORS disagrees with the RTL build");
+  static_assert(mve::port_words<decltype(Vpnm_mve::res_data_o)>() == kPinVectors,
+                "VECTORS disagrees with the RTL build");
+  static_assert(mve::port_words<decltype(Vpnm_mve::w_data_i)>() == PinSignals::kBeatWords,
+                "LANES disagrees with the RTL build");
 
   SC_HAS_PROCESS(MvePinModel);
   SC_METHOD(eval);
@@ -95,20 +62,22 @@ void MvePinModel::eval() {
   m.reg_addr_i = static_cast<std::remove_reference_t<decltype(m.reg_addr_i)>>(sig_.reg_addr.read());
   m.reg_wdata_i = sig_.reg_wdata.read();
   m.act_valid_i = sig_.act_valid.read();
-  to_port(m.act_data_i, sig_.act_data.read());
+  mve::set_port_words(m.act_data_i, sig_.act_data.read().w);
   m.w_valid_i = sig_.w_valid.read();
-  to_port(m.w_data_i, sig_.w_data.read());
+  mve::set_port_words(m.w_data_i, sig_.w_data.read().w);
   m.w_strb_i = static_cast<std::remove_reference_t<decltype(m.w_strb_i)>>(sig_.w_strb.read());
   m.res_ready_i = sig_.res_ready.read();
   m.eval();
-  put(sig_.reg_rdata, static_cast<uint32_t>(m.reg_rdata_o));
-  put(sig_.reg_err, static_cast<bool>(m.reg_err_o));
-  put(sig_.act_ready, static_cast<bool>(m.act_ready_o));
-  put(sig_.w_ready, static_cast<bool>(m.w_ready_o));
-  put(sig_.res_valid, static_cast<bool>(m.res_valid_o));
-  put(sig_.res_data, from_port<decltype(m.res_data_o), kPinVectors>(m.res_data_o));
-  put(sig_.res_last, static_cast<bool>(m.res_last_o));
-  put(sig_.busy, static_cast<bool>(m.busy_o));
+  write_if_changed(sig_.reg_rdata, static_cast<uint32_t>(m.reg_rdata_o));
+  write_if_changed(sig_.reg_err, static_cast<bool>(m.reg_err_o));
+  write_if_changed(sig_.act_ready, static_cast<bool>(m.act_ready_o));
+  write_if_changed(sig_.w_ready, static_cast<bool>(m.w_ready_o));
+  write_if_changed(sig_.res_valid, static_cast<bool>(m.res_valid_o));
+  PinSignals::res_t res;
+  for (unsigned v = 0; v < kPinVectors; ++v) res.w[v] = mve::port_word(m.res_data_o, v);
+  write_if_changed(sig_.res_data, res);
+  write_if_changed(sig_.res_last, static_cast<bool>(m.res_last_o));
+  write_if_changed(sig_.busy, static_cast<bool>(m.busy_o));
 }
 
 }  // namespace pnm::tb

@@ -53,6 +53,14 @@ uint32_t word_of(const T& v, unsigned i) {
   }
 }
 
+// Writes only a changed value: an unchanged write still costs the kernel's
+// writer check. Both sides of the pins write this way (the bridge its
+// inputs, MvePinModel the RTL's outputs).
+template <class T, sc_core::sc_writer_policy P>
+void write_if_changed(sc_core::sc_signal<T, P>& s, const T& v) {
+  if (!(s.read() == v)) s.write(v);
+}
+
 template <unsigned LANES, unsigned VECTORS>
 struct MveSignals {
   static_assert(LANES % 4 == 0, "beats are whole 32-bit words");

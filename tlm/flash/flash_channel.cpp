@@ -79,13 +79,8 @@ void FlashChannel::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& d
   if (req.planes == 0 || req.planes > c.planes_per_die - req.addr.plane)
     return reject(gp, ext, tlm::TLM_BURST_ERROR_RESPONSE, FlashStatus::BadRequest);
 
-  // With a 1 ps resolution (the default) a tick is a ps: no floating point.
-  const bool ps_ticks = ps_per_tick_ == 1.0;
-  const uint64_t now_ps =
-      ps_ticks ? sc_core::sc_time_stamp().value()
-               : static_cast<uint64_t>(std::llround(double(sc_core::sc_time_stamp().value()) * ps_per_tick_));
-  req.issue_ps = now_ps + (ps_ticks ? delay.value()
-                                    : static_cast<uint64_t>(std::llround(double(delay.value()) * ps_per_tick_)));
+  const uint64_t now_ps = ticks_to_ps(sc_core::sc_time_stamp().value());
+  req.issue_ps = now_ps + ticks_to_ps(delay.value());
 
   PageStatus* st = nullptr;
   if (ext && is_read) {
@@ -183,11 +178,7 @@ void FlashChannel::read_batch(tlm::tlm_generic_payload& gp, FlashExtension& ext,
   ext.batch_done_first_ps = b.done_first;
   ext.done_ps = b.done_last;
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
-  // As in b_transport: with a 1 ps resolution a tick is a ps.
-  const uint64_t now_ps =
-      ps_per_tick_ == 1.0
-          ? sc_core::sc_time_stamp().value()
-          : static_cast<uint64_t>(std::llround(double(sc_core::sc_time_stamp().value()) * ps_per_tick_));
+  const uint64_t now_ps = ticks_to_ps(sc_core::sc_time_stamp().value());
   delay = ps_time(b.done_last - std::min(b.done_last, now_ps));
 }
 

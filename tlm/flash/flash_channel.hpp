@@ -69,6 +69,7 @@
 // ---------------------------------------------------------------------------
 #pragma once
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -113,6 +114,11 @@ class FlashChannel : public sc_core::sc_module {
   ChannelModel model_;
   std::unique_ptr<PageStore> store_;
   double ps_per_tick_;
+  // Kernel ticks to ps; with a 1 ps resolution (the default) a tick is a
+  // ps: no floating point.
+  uint64_t ticks_to_ps(uint64_t ticks) const {
+    return ps_per_tick_ == 1.0 ? ticks : static_cast<uint64_t>(std::llround(double(ticks) * ps_per_tick_));
+  }
 };
 
 /// All channels of one flash device (e.g. one HBF stack): one target socket

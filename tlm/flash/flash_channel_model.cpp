@@ -209,7 +209,7 @@ bool ChannelModel::read_batch(const PageAddr& a, uint32_t n, uint32_t last_bytes
   }
   const uint32_t cw_bytes = cfg_.ecc_codeword_bytes;
   const auto codewords = [&](uint32_t pages, uint32_t last) {
-    return uint64_t(pages - 1) * ((page + cw_bytes - 1) / cw_bytes) + (last + cw_bytes - 1) / cw_bytes;
+    return uint64_t(pages - 1) * page_codewords_ + (last + cw_bytes - 1) / cw_bytes;
   };
   uint64_t cws = codewords(n, last_bytes);
   const uint64_t reads = n_.max_reads_since_erase + batch_wear_bound_ + 1;
@@ -437,29 +437,24 @@ bool ChannelModel::decode(const PageAddr& a, uint32_t attempt, double r, uint32_
   const double lambda = r * cw_bytes * 8.0;
   double e = -1.0;  // exp(-lambda), once a draw needs it
   uint32_t sum = 0, worst = 0;
-  if (!fault_ && lambda > 0 && lambda <= kPoissonNormalAbove) {
-    // The loop every read runs: poisson()'s inversion case, its tests on
-    // lambda hoisted out of the loop (the same draws).
-    const double zero_at_or_below = poisson_zero_at_or_below(lambda);
+  const auto draw_all = [&](auto errors_of) {
     for (uint32_t k = 0; k < cws; ++k) {
-      const double u = rng_.uniform();
-      const uint32_t errs = u <= zero_at_or_below ? 0 : poisson_inversion(u, lambda, e);
+      const uint32_t errs = errors_of(k);
       sum += errs;
       worst = std::max(worst, errs);
     }
-  } else if (!fault_) {
-    for (uint32_t k = 0; k < cws; ++k) {
-      const uint32_t errs = poisson(rng_, lambda, e);
-      sum += errs;
-      worst = std::max(worst, errs);
-    }
-  } else {
-    for (uint32_t k = 0; k < cws; ++k) {
+  };
+  if (fault_) {
+    draw_all([&](uint32_t k) {
       const std::optional<uint32_t> forced = fault_(FaultSite{channel_, a, attempt, k});
-      const uint32_t errs = forced ? *forced : poisson(rng_, lambda, e);
-      sum += errs;
-      worst = std::max(worst, errs);
-    }
+      return forced ? *forced : poisson(rng_, lambda, e);
+    });
+  } else if (lambda > 0 && lambda <= kPoissonNormalAbove) {
+    // Every read without a fault hook: lambda tested once (the same draws).
+    const double zero_at_or_below = poisson_zero_at_or_below(lambda);
+    draw_all([&](uint32_t) { return poisson_small(rng_, lambda, zero_at_or_below, e); });
+  } else {
+    draw_all([&](uint32_t) { return poisson(rng_, lambda, e); });
   }
   n_.codewords_decoded += cws;
   n_.energy_ecc_pj += cfg_.energy_ecc_decode_pj_per_codeword * cws;

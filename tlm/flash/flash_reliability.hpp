@@ -100,12 +100,19 @@ constexpr double kPoissonNormalAbove = 60;
 // Draws u at or below this are 0 errors, without the exp() (see above).
 inline double poisson_zero_at_or_below(double lambda) { return 1.0 - lambda - 0x1p-50; }
 
+// poisson()'s inversion case (0 < lambda <= kPoissonNormalAbove), with
+// poisson_zero_at_or_below(lambda) computed by the caller: a loop drawing
+// many codewords at one lambda tests lambda once, not per draw.
+inline uint32_t poisson_small(SplitMix64& rng, double lambda, double zero_at_or_below, double& exp_neg_lambda) {
+  const double u = rng.uniform();
+  if (u <= zero_at_or_below) return 0;
+  return poisson_inversion(u, lambda, exp_neg_lambda);
+}
+
 inline uint32_t poisson(SplitMix64& rng, double lambda, double& exp_neg_lambda) {
   if (lambda <= 0) return 0;
   if (lambda > kPoissonNormalAbove) return poisson_normal(rng, lambda);
-  const double u = rng.uniform();
-  if (u <= poisson_zero_at_or_below(lambda)) return 0;
-  return poisson_inversion(u, lambda, exp_neg_lambda);
+  return poisson_small(rng, lambda, poisson_zero_at_or_below(lambda), exp_neg_lambda);
 }
 
 }  // namespace pnm::flash

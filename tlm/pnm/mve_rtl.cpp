@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "Vpnm_mve.h"
+#include "tlm/pnm/verilated_port.hpp"
 #include "verilated.h"
 #include "verilated_fst_c.h"
 
@@ -28,26 +29,6 @@ void pack_beat(Port& port, const int8_t* src, unsigned n, unsigned lanes) {
   }
 }
 
-// Unpacks the 32-bit elements of a Verilated port of any width (IData, QData
-// or VlWide) into dst, at most `max` of them.
-template <typename Port>
-void unpack_words(const Port& port, int32_t* dst, unsigned max) {
-  constexpr unsigned kWords = sizeof(Port) / sizeof(uint32_t);
-  const unsigned n = std::min(kWords, max);
-  for (unsigned w = 0; w < n; ++w) {
-    if constexpr (std::is_integral_v<Port>) {
-      dst[w] = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(port) >> (32 * w)));
-    } else {
-      dst[w] = static_cast<int32_t>(port[w]);
-    }
-  }
-}
-
-template <typename Port>
-constexpr unsigned port_words(const Port&) {
-  return sizeof(Port) / sizeof(uint32_t);
-}
-
 }  // namespace
 
 RtlEngine::RtlEngine(const StallConfig& stalls, const std::string& fst_path, uint64_t clk_period_ps)
@@ -58,7 +39,7 @@ RtlEngine::RtlEngine(const StallConfig& stalls, const std::string& fst_path, uin
   if (clk_period_ps_ < 2) throw std::invalid_argument("mve rtl: clock period must be >= 2 ps");
   if (!fst_path.empty()) ctx_->traceEverOn(true);
   top_ = std::make_unique<Vpnm_mve>(ctx_.get(), "top.dut");
-  res_buf_.assign(port_words(top_->res_data_o), 0);
+  res_buf_.assign(port_words<decltype(top_->res_data_o)>(), 0);
   if (!fst_path.empty()) {
     fst_ = std::make_unique<VerilatedFstC>();
     top_->trace(fst_.get(), 99);
@@ -115,7 +96,7 @@ PinSample RtlEngine::clock(const PinInputs& in) {
   s.res_valid = top_->res_valid_o;
   s.res_last = top_->res_last_o;
   if (s.res_valid) {
-    unpack_words(top_->res_data_o, res_buf_.data(), static_cast<unsigned>(res_buf_.size()));
+    for (unsigned w = 0; w < res_buf_.size(); ++w) res_buf_[w] = static_cast<int32_t>(port_word(top_->res_data_o, w));
     s.res_data = res_buf_.data();
   }
 
