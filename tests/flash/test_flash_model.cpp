@@ -361,6 +361,45 @@ TEST(FlashReliability, DrawnErrorsMatchRberStatistically) {
   EXPECT_NEAR(mean, lambda, 5 * std::sqrt(lambda / cws));  // 5 sigma
 }
 
+// The exponential-clock draws (lambda <= kSparseErrorsUpTo, every page read
+// of a working device) against Poisson(lambda) per codeword, from the
+// page counts: their mean (codewords x lambda), the share of pages without
+// errors (exp(-mean)) and their variance (= the mean).
+TEST(FlashReliability, SparseErrorDrawsArePoisson) {
+  const uint64_t seed = flash_test::test_seed();
+  int pages_read = 0;
+  for (const double lambda : {0.01, 0.3, kSparseErrorsUpTo}) {
+    FlashConfig f = cfg_from(base_yaml());
+    f.seed = seed;
+    f.rber_base = lambda / (f.ecc_codeword_bytes * 8.0);
+    f.rber_pe_coeff = 0;
+    f.rber_read_disturb_per_read = 0;
+    f.rber_retention_per_hour = 0;
+    f.ecc_correctable_bits = 1000;
+    ChannelModel m(f, 0);
+    const int n = 20000;
+    double sum = 0, sum2 = 0, clean = 0;
+    for (int k = 0; k < n; ++k) {
+      PageStatus st;
+      ASSERT_EQ(m.execute(rd(pa(0, 0, k / 64 % 16, k % 64)), &st).status, FlashStatus::Ok);
+      const double e = st.corrected_bits;
+      sum += e;
+      sum2 += e * e;
+      clean += e == 0;
+      ++pages_read;
+    }
+    const double mu = lambda * f.codewords_per_page();
+    const double mean = sum / n, var = sum2 / n - mean * mean, p0 = std::exp(-mu);
+    std::printf("[ lambda   ] %.2f per codeword: page mean %.4f (Poisson %.4f), variance %.4f, clean %.4f (%.4f)\n",
+                lambda, mean, mu, var, clean / n, p0);
+    EXPECT_NEAR(mean, mu, 5 * std::sqrt(mu / n)) << "lambda " << lambda;
+    EXPECT_NEAR(clean / n, p0, 5 * std::sqrt(p0 * (1 - p0) / n)) << "lambda " << lambda;
+    // A Poisson count's sample variance has variance about (mu + 2 mu^2) / n.
+    EXPECT_NEAR(var, mu, 5 * std::sqrt((mu + 2 * mu * mu) / n)) << "lambda " << lambda;
+  }
+  EXPECT_EQ(pages_read, 3 * 20000);
+}
+
 TEST(FlashReliability, RetriesRescueMarginalPages) {
   const uint64_t seed = flash_test::test_seed();
   FlashConfig f = cfg_from(base_yaml());

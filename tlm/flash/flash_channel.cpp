@@ -89,7 +89,7 @@ void FlashChannel::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& d
     for (uint32_t i = 0; i < req.planes; ++i) ext->page_status.emplace_back();
     st = ext->page_status.data();
   }
-  OpResult res = model_.execute(req, st);
+  OpResult res = model_.execute_valid(req, st);  // checked above, as execute() would
   // Every input time is below kMaxSimPs and every op's own time far below it,
   // so the sum has not wrapped: past the bound, stop with an error, not a
   // time that later sums would wrap.

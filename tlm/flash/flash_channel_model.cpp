@@ -430,6 +430,34 @@ void ChannelModel::book_array_reads(uint64_t pages, uint64_t bytes) {
   n_.array_reads += pages;
 }
 
+// A codeword has errors with probability 1 - exp(-lambda), independently of
+// the others: the codewords with errors are those where an exponential clock
+// of rate 1, run down by each codeword's lambda, expires (it is memoryless,
+// so lambda may change from page to page). A page without errors, nearly
+// every page at the RBERs of a working device, then costs one comparison
+// instead of a draw per codeword; a codeword with errors draws its count
+// from Poisson(lambda) conditioned on >= 1, and a new clock. The counts have
+// the distribution of independent Poisson(lambda) draws (not the same
+// values, since the random stream is used differently). `hit(k, errors)`
+// is called for each codeword k with errors, in order.
+template <class Hit>
+void ChannelModel::draw_sparse(double lambda, uint32_t cws, Hit&& hit) {
+  if (err_clock_ < 0) err_clock_ = exp1(rng_);
+  const double total = lambda * cws;
+  if (err_clock_ > total) {
+    err_clock_ -= total;
+    return;
+  }
+  for (uint32_t k = 0; k < cws; ++k) {
+    if (err_clock_ > lambda) {
+      err_clock_ -= lambda;
+      continue;
+    }
+    hit(k, poisson_at_least_one(rng_, lambda));
+    err_clock_ = exp1(rng_);
+  }
+}
+
 bool ChannelModel::decode(const PageAddr& a, uint32_t attempt, double r, uint32_t bytes,
                           PageStatus& st) {
   const uint32_t cw_bytes = cfg_.ecc_codeword_bytes;
@@ -444,13 +472,28 @@ bool ChannelModel::decode(const PageAddr& a, uint32_t attempt, double r, uint32_
       worst = std::max(worst, errs);
     }
   };
+  const bool sparse = lambda > 0 && lambda <= kSparseErrorsUpTo;
   if (fault_) {
+    // The draws a run without the hook makes, a forced count replacing the
+    // drawn one: a run with faults differs from a clean run only where a
+    // fault is forced.
+    sparse_hits_.clear();
+    if (sparse) draw_sparse(lambda, cws, [&](uint32_t k, uint32_t errs) { sparse_hits_.emplace_back(k, errs); });
+    size_t h = 0;
     draw_all([&](uint32_t k) {
+      uint32_t drawn = 0;
+      if (!sparse) drawn = poisson(rng_, lambda, e);
+      else if (h < sparse_hits_.size() && sparse_hits_[h].first == k) drawn = sparse_hits_[h++].second;
       const std::optional<uint32_t> forced = fault_(FaultSite{channel_, a, attempt, k});
-      return forced ? *forced : poisson(rng_, lambda, e);
+      return forced ? *forced : drawn;
+    });
+  } else if (sparse) {
+    draw_sparse(lambda, cws, [&](uint32_t, uint32_t errs) {
+      sum += errs;
+      worst = std::max(worst, errs);
     });
   } else if (lambda > 0 && lambda <= kPoissonNormalAbove) {
-    // Every read without a fault hook: lambda tested once (the same draws).
+    // lambda tested once, not per codeword (the same draws).
     const double zero_at_or_below = poisson_zero_at_or_below(lambda);
     draw_all([&](uint32_t) { return poisson_small(rng_, lambda, zero_at_or_below, e); });
   } else {
@@ -625,9 +668,6 @@ OpResult ChannelModel::erase(const OpRequest& r) {
 }
 
 OpResult ChannelModel::execute(const OpRequest& r, PageStatus* status) {
-  flush_batch_wear();
-  for (const UnitLine& l : unit_lines_) apply_line(l);
-  unit_lines_.clear();
   OpResult bad;
   bad.done_ps = r.issue_ps;
   const PageAddr& a = r.addr;
@@ -649,11 +689,20 @@ OpResult ChannelModel::execute(const OpRequest& r, PageStatus* status) {
     ++n_.bad_requests;
     return bad;
   }
+  return execute_valid(r, status);
+}
+
+OpResult ChannelModel::execute_valid(const OpRequest& r, PageStatus* status) {
+  flush_batch_wear();
+  for (const UnitLine& l : unit_lines_) apply_line(l);
+  unit_lines_.clear();
   // Returned as the callee's prvalue, straight into the caller's result:
   // a copy of a just-written OpResult is a 16-byte load of 8-byte stores,
   // which stalls on store forwarding (read, program and erase end with
   // finish()).
-  return is_read ? read(r, status) : r.op == FlashOp::Program ? program(r) : erase(r);
+  return r.op == FlashOp::Read || r.op == FlashOp::CacheRead ? read(r, status)
+         : r.op == FlashOp::Program                          ? program(r)
+                                                             : erase(r);
 }
 
 void ChannelModel::report(pnm::Stats& s, const std::string& p) const {

@@ -44,6 +44,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "tlm/common/fast_div.hpp"
@@ -95,6 +96,9 @@ class ChannelModel {
   /// plane for reads. Validates physical ranges (AddressError) and program
   /// on a programmed page (NotErased); such operations take no time.
   OpResult execute(const OpRequest& req, PageStatus* status = nullptr);
+  // execute() for a request known to pass its checks: FlashChannel's socket
+  // makes the same ones (address range, planes, shape) before it calls this.
+  OpResult execute_valid(const OpRequest& req, PageStatus* status = nullptr);
 
   /// A batch of n single-page reads of consecutive pages from `first`
   /// (column 0; units f = die * planes + plane in address order, wrapping to
@@ -207,6 +211,10 @@ class ChannelModel {
   void book_array_reads(uint64_t pages, uint64_t bytes);
   /// Draws errors for one attempt; returns true when ECC corrects all codewords.
   bool decode(const PageAddr& a, uint32_t attempt, double rber, uint32_t bytes, PageStatus& st);
+  /// decode()'s draws for 0 < lambda <= kSparseErrorsUpTo, over `cws`
+  /// codewords: hit(k, errors) for each one with errors.
+  template <class Hit>
+  void draw_sparse(double lambda, uint32_t cws, Hit&& hit);
   OpResult read(const OpRequest& r, PageStatus* status);
   // Every operation's last step: the bus and completion counters.
   void finish(const OpResult& res) {
@@ -220,6 +228,10 @@ class ChannelModel {
   uint32_t channel_;
   AddressMap map_;
   SplitMix64 rng_;
+  // draw_sparse's exponential clock: the hazard left before the next
+  // codeword with errors (negative: not drawn yet).
+  double err_clock_ = -1.0;
+  std::vector<std::pair<uint32_t, uint32_t>> sparse_hits_;  // decode()'s scratch with a fault hook
   FaultHook fault_;
   struct StuckDie {
     uint32_t die;

@@ -109,6 +109,28 @@ inline uint32_t poisson_small(SplitMix64& rng, double lambda, double zero_at_or_
   return poisson_inversion(u, lambda, exp_neg_lambda);
 }
 
+/// Poisson(lambda) conditioned on at least one event, by inversion from 1:
+/// the error count of a codeword known to have errors.
+[[gnu::noinline]] inline uint32_t poisson_at_least_one(SplitMix64& rng, double lambda) {
+  const double u = rng.uniform() * -std::expm1(-lambda);  // in [0, P(X >= 1))
+  double p = lambda * std::exp(-lambda), cdf = p;          // P(X = 1)
+  uint32_t k = 1;
+  while (u >= cdf && k < 1000) {
+    ++k;
+    p *= lambda / k;
+    cdf += p;
+  }
+  return k;
+}
+
+/// An Exp(1) draw, >= 0.
+inline double exp1(SplitMix64& rng) { return -std::log1p(-rng.uniform()); }
+
+// Up to this lambda (bit errors expected per codeword) ChannelModel draws
+// which codewords have errors with an exponential clock, not one draw per
+// codeword (ChannelModel::draw_sparse).
+constexpr double kSparseErrorsUpTo = 1.0;
+
 inline uint32_t poisson(SplitMix64& rng, double lambda, double& exp_neg_lambda) {
   if (lambda <= 0) return 0;
   if (lambda > kPoissonNormalAbove) return poisson_normal(rng, lambda);

@@ -292,6 +292,7 @@ bool PnmUnit::step(uint64_t now, uint64_t& wake) {
         break;
       }
       retire(f);
+      if (reading_ == &f) reading_ = nullptr;
       jobs_.pop_front();
       progress = true;
       continue;
@@ -385,7 +386,7 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
       // A beat that straddles into this page was the last use of the
       // previous page: that page frees after this page's first beat.
       if (j.pages_freed < pc && beats > 0) {
-        slot_free_ps_.push_back(j.t_ps + clk_ps_);
+        free_slot(j.t_ps + clk_ps_);
         ++j.pages_freed;
       }
       j.t_ps += beats * clk_ps_;
@@ -393,7 +394,7 @@ bool PnmUnit::advance_mve(uint64_t now, uint64_t& wake) {
       // beats_before(end) > beats_before(end - 1) exactly when end's column
       // is a multiple of the lanes (0 included).
       if (end == j.bytes || col == col_beats * mp.lanes) {
-        slot_free_ps_.push_back(j.t_ps);
+        free_slot(j.t_ps);
         ++j.pages_freed;
       }
       j.rows_done = static_cast<uint32_t>(row);
@@ -496,16 +497,26 @@ void PnmUnit::run_in_die(Job& j) {
   j.state = JobState::Computed;
 }
 
+void PnmUnit::free_slot(uint64_t t_ps) {
+  // More free slots than slots is a bookkeeping bug; a full ring would
+  // silently overwrite its oldest entry instead.
+  if (slot_free_ps_.full()) throw std::logic_error(std::string(name()) + ": buffer slot freed twice");
+  slot_free_ps_.push_back(t_ps);
+}
+
 PnmUnit::Job* PnmUnit::job_to_read() {
-  if (free_slots() == 0 || jobs_.empty()) return nullptr;
-  // The job being read: first one (in order) with pages left.
+  if (free_slots() == 0) return nullptr;
+  // The job being read, kept across calls: a deque lookup is a map walk (a
+  // Job fills a deque node of its own), and the job stays in the deque (its
+  // reference valid) until retired, long after its last page is issued.
+  if (reading_ && reading_->pages_issued != reading_->pages) return reading_;
+  if (jobs_.empty()) return nullptr;
+  // Else the first one (in order) with pages left.
   const uint64_t base = jobs_.front().seq;
   if (issue_seq_ < base) issue_seq_ = base;
-  // One deque lookup per job looked at (each is a map walk: a Job fills a
-  // deque node of its own).
   for (; issue_seq_ - base < jobs_.size(); ++issue_seq_) {
     Job& j = jobs_[issue_seq_ - base];
-    if (j.pages_issued != j.pages) return &j;
+    if (j.pages_issued != j.pages) return reading_ = &j;
   }
   return nullptr;
 }

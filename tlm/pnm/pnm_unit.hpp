@@ -110,6 +110,8 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <boost/circular_buffer.hpp>
+
 #include "tlm/common/register_bank.hpp"
 #include "tlm/common/stats.hpp"
 #include "tlm/common/min_queue.hpp"
@@ -246,6 +248,7 @@ class PnmUnit : public sc_core::sc_module {
     return cfg_.stream ? issue_batch(now) : issue_next(now);
   }
   void run_in_die(Job& j);
+  void free_slot(uint64_t t_ps);  // page mode: a buffer slot frees at t_ps
   Job* job_to_read();
   uint64_t issue_time(const Job& j, uint64_t slot, uint64_t ctrl, uint64_t now, uint64_t last,
                       uint64_t& stall);
@@ -286,7 +289,9 @@ class PnmUnit : public sc_core::sc_module {
   std::vector<std::pair<uint32_t, uint64_t>> epochs_;
 
   // Flash controller.
-  std::deque<uint64_t> slot_free_ps_;  // free times of buffer slots, in consumption order
+  // Free times of buffer slots, in consumption order: at most slots_ of
+  // them, in a ring (a deque's push and pop walk its node map).
+  boost::circular_buffer<uint64_t> slot_free_ps_;
   // Completions of page reads in flight (page mode; stream mode's fallback).
   MinQueue inflight_;
   TimeRuns inflight_runs_, slot_runs_;  // stream mode: completions in flight, slot frees
@@ -295,6 +300,7 @@ class PnmUnit : public sc_core::sc_module {
   static constexpr uint32_t kRefusedPages = 256;  // page reads after a refused batch
   uint64_t last_issue_ps_ = 0, flash_covered_ps_ = 0;
   uint64_t issue_seq_ = 0;  // job whose pages are being issued
+  Job* reading_ = nullptr;  // that job, while in jobs_ (job_to_read)
   tlm::tlm_generic_payload fgp_;
   pnm::flash::FlashExtension fext_;
   std::vector<uint8_t> scratch_;
