@@ -12,6 +12,7 @@
 #include "tests/common/test_seed.hpp"
 #include "tests/pnm/pnm_harness.hpp"
 #include "tlm/common/stats.hpp"
+#include "tlm/common/zero_data_extension.hpp"
 #include "tlm/pnm/mve_golden.hpp"
 #include "tlm/pnm/pnm_config.hpp"
 
@@ -479,6 +480,60 @@ TEST(PnmBadInput, TargetSocketAddressErrors) {
     good_job_still_works(t, rng, 0, 1);
   });
   sc_core::sc_start();
+}
+
+// Writes marked as zeros (pnm::ZeroDataExtension, a timing-only vector
+// unit's broadcasts) may skip the copy only while the SRAM holds zeros: after
+// a data write, and after a DMI grant (its writes bypass the socket), a
+// marked write still clears the bytes.
+TEST(PnmSram, ZeroDataWritesLeaveWhatAPlainWriteWould) {
+  const uint64_t seed = pnm::test::seed("PnmZeroData", 37);
+  int checked = 0;
+  Harness h("h", 2, tiny_flash(2, seed), pnm_cfg(), [&](Harness& t) {
+    constexpr uint64_t sram = pnm::regs::addr::ACT_SRAM_OFFSET;
+    uint8_t zeros[64] = {};
+    const auto zero_write = [&](unsigned c, uint64_t off) {
+      tlm::tlm_generic_payload p;
+      pnm::ZeroDataExtension z;
+      p.set_command(tlm::TLM_WRITE_COMMAND);
+      p.set_address(sram + off);
+      p.set_data_ptr(zeros);
+      p.set_data_length(sizeof zeros);
+      p.set_streaming_width(sizeof zeros);
+      p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+      p.set_extension(&z);
+      sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+      (*t.drv[c])->b_transport(p, d);
+      p.clear_extension(&z);
+      return p.get_response_status();
+    };
+    const auto expect_zeros = [&](unsigned c, uint64_t off, const char* what) {
+      uint8_t back[64];
+      std::memset(back, 0xEE, sizeof back);
+      ASSERT_EQ(t.access(c, tlm::TLM_READ_COMMAND, sram + off, back, sizeof back), tlm::TLM_OK_RESPONSE);
+      for (unsigned i = 0; i < sizeof back; ++i) ASSERT_EQ(back[i], 0) << what << ", byte " << i;
+      ++checked;
+    };
+    // Unit 0: zeros on zeros, then over data written through the socket.
+    EXPECT_EQ(zero_write(0, 0), tlm::TLM_OK_RESPONSE);
+    expect_zeros(0, 0, "zeros on a fresh SRAM");
+    uint8_t data[64];
+    for (unsigned i = 0; i < sizeof data; ++i) data[i] = static_cast<uint8_t>(i + 1);
+    ASSERT_EQ(t.access(0, tlm::TLM_WRITE_COMMAND, sram + 128, data, sizeof data), tlm::TLM_OK_RESPONSE);
+    EXPECT_EQ(zero_write(0, 128), tlm::TLM_OK_RESPONSE);
+    expect_zeros(0, 128, "zeros over data written through the socket");
+    // Unit 1: over data written through a DMI pointer.
+    tlm::tlm_generic_payload q;
+    q.set_command(tlm::TLM_WRITE_COMMAND);
+    q.set_address(sram);
+    tlm::tlm_dmi dmi;
+    ASSERT_TRUE((*t.drv[1])->get_direct_mem_ptr(q, dmi));
+    std::memset(dmi.get_dmi_ptr() + 256, 0x5A, 64);
+    EXPECT_EQ(zero_write(1, 256), tlm::TLM_OK_RESPONSE);
+    expect_zeros(1, 256, "zeros over data written through DMI");
+  });
+  sc_core::sc_start();
+  EXPECT_EQ(checked, 3);
 }
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #include "tlm/logic/vector_unit.hpp"
 
 #include "tlm/common/sim_time.hpp"
+#include "tlm/common/zero_data_extension.hpp"
 #include "tlm/logic/memory.hpp"
 #include "tlm/common/trace.hpp"
 
@@ -320,7 +321,7 @@ Err VectorUnit::execute_timing(const VuOperands& o) {
       ok = charge_only(s.addr, s.bytes);
     } else if (s.write) {
       if (zeros_.size() < s.bytes) zeros_.resize(s.bytes, 0);
-      ok = mem_write(s.addr, zeros_.data(), s.bytes);
+      ok = mem_access(tlm::TLM_WRITE_COMMAND, s.addr, zeros_.data(), s.bytes, /*zeros=*/true);
     } else {
       if (sink_.size() < s.bytes) sink_.resize(s.bytes);
       ok = mem_read(s.addr, sink_.data(), s.bytes);
@@ -434,7 +435,7 @@ bool VectorUnit::charge_only(uint64_t addr, uint64_t len) {
   return true;
 }
 
-bool VectorUnit::mem_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, uint64_t len) {
+bool VectorUnit::mem_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, uint64_t len, bool zeros) {
   const bool rd = cmd == tlm::TLM_READ_COMMAND;
   while (len > 0) {
     if (cfg_.use_dmi) {
@@ -490,8 +491,12 @@ bool VectorUnit::mem_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* 
     p.set_byte_enable_ptr(nullptr);
     p.set_dmi_allowed(false);
     p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    pnm::ZeroDataExtension zero_data;
+    if (zeros) p.set_extension(&zero_data);
     sc_core::sc_time delay = qk_.get_local_time();
     init_socket->b_transport(p, delay);
+    // Not left for the payload's destructor, which would delete it.
+    if (zeros) p.clear_extension(&zero_data);
     qk_.set(delay);
     if (qk_.need_sync()) qk_.sync();
     return p.get_response_status() == tlm::TLM_OK_RESPONSE;

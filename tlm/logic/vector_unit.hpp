@@ -170,7 +170,9 @@ class VectorUnit : public sc_core::sc_module {
   regs::vu::err execute_timing(const VuOperands& o);
   bool mem_read(uint64_t addr, void* dst, uint64_t len);
   bool mem_write(uint64_t addr, const void* src, uint64_t len);
-  bool mem_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, uint64_t len);
+  // `zeros`: a write of zero bytes, marked so (pnm::ZeroDataExtension) on
+  // the bus.
+  bool mem_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, uint64_t len, bool zeros = false);
   template <class T>
   bool read_vec(uint64_t addr, std::vector<T>& v, uint64_t n) {
     v.resize(n);

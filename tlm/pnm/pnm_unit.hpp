@@ -300,6 +300,7 @@ class PnmUnit : public sc_core::sc_module {
   static constexpr uint32_t kRefusedPages = 256;  // page reads after a refused batch
   uint64_t last_issue_ps_ = 0, flash_covered_ps_ = 0;
   uint64_t issue_seq_ = 0;  // job whose pages are being issued
+  bool sram_zero_ = true;  // every SRAM byte is zero (written only with zeros, no DMI granted)
   Job* reading_ = nullptr;  // that job, while in jobs_ (job_to_read)
   tlm::tlm_generic_payload fgp_;
   pnm::flash::FlashExtension fext_;
