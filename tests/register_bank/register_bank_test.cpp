@@ -92,6 +92,21 @@ TEST(register_bank_ctor, RejectsMisalignedAndDuplicateOffsets) {
   EXPECT_THROW(RegisterBank("b", nullptr, 0), std::invalid_argument);
 }
 
+// Registers are found by a slot per word up to 64 KiB, by a search past it:
+// both find exactly the registers there are.
+TEST(register_bank_ctor, DenseAndSparseTablesFindExactlyTheirRegisters) {
+  const regs::RegInfo dense[] = {{"A", 0x0, regs::Access::RW, 1}, {"B", 0xFFFC, regs::Access::RW, 2}};
+  const regs::RegInfo sparse[] = {{"A", 0x0, regs::Access::RW, 1}, {"B", 0x10000, regs::Access::RW, 2}};
+  for (const auto* table : {dense, sparse}) {
+    RegisterBank b("b", table, 2);
+    const uint32_t last = table[1].offset;
+    EXPECT_TRUE(b.contains(0x0));
+    EXPECT_TRUE(b.contains(last));
+    EXPECT_EQ(b.value(last), 2u);
+    for (uint32_t off : {0x4u, 0x2u, last - 4, last + 4, last + 1}) EXPECT_FALSE(b.contains(off)) << off;
+  }
+}
+
 TEST(register_bank_ctor, GeneratedMveTableWorks) {
   RegisterBank mve("mve", regs::mve::REGISTERS);
   EXPECT_EQ(mve.value(regs::mve::ROWS::OFFSET), regs::mve::ROWS::RESET);

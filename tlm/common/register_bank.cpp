@@ -10,6 +10,7 @@ namespace pnm {
 namespace {
 
 constexpr uint32_t kRegBytes = 4;
+constexpr uint64_t kMaxSlots = 16384;  // a 64 KiB register window
 
 std::string hex(uint64_t v) {
   static const char digits[] = "0123456789abcdef";
@@ -46,9 +47,22 @@ RegisterBank::RegisterBank(std::string name, const regs::RegInfo* table, std::si
                                   hex(entries_[i].info.offset));
     }
   }
+  // One slot per 4-byte word up to the last register: find() is an index,
+  // not a binary search (every register access of a decode goes through
+  // it). A sparse bank past kMaxSlots words keeps the search.
+  const uint64_t words = entries_.back().info.offset / kRegBytes + 1;
+  if (words <= kMaxSlots) {
+    slot_.assign(words, kNoEntry);
+    for (std::size_t i = 0; i < entries_.size(); ++i) slot_[entries_[i].info.offset / kRegBytes] = uint32_t(i);
+  }
 }
 
 const RegisterBank::Entry* RegisterBank::find(uint64_t offset) const {
+  if (!slot_.empty()) {
+    if (offset % kRegBytes != 0 || offset / kRegBytes >= slot_.size()) return nullptr;
+    const uint32_t i = slot_[offset / kRegBytes];
+    return i == kNoEntry ? nullptr : &entries_[i];
+  }
   auto it = std::lower_bound(entries_.begin(), entries_.end(), offset,
                              [](const Entry& e, uint64_t off) { return e.info.offset < off; });
   if (it == entries_.end() || it->info.offset != offset) {

@@ -118,6 +118,8 @@ class RegisterBank {
 
   std::string name_;
   std::vector<Entry> entries_;  // sorted by offset
+  static constexpr uint32_t kNoEntry = UINT32_MAX;
+  std::vector<uint32_t> slot_;  // entries_ index of each word offset / 4, or kNoEntry
 };
 
 }  // namespace pnm

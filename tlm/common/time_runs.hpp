@@ -5,8 +5,11 @@
 // O(1) per batch of pages, not per page (tlm/pnm/pnm_unit.hpp, "Stream mode").
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
-#include <deque>
+
+#include <boost/circular_buffer.hpp>
 
 #include "tlm/common/fast_div.hpp"
 
@@ -43,6 +46,8 @@ class TimeRuns {
   // batch may span several, PnmUnit::batch_pages).
   void push(uint64_t n, uint64_t first, uint64_t last) {
     if (n == 0) return;
+    // A full circular_buffer would overwrite its front.
+    if (runs_.full()) runs_.set_capacity(std::max<size_t>(4, 2 * runs_.capacity()));
     runs_.push_back(TimeRun{n, first, last});
     size_ += n;
   }
@@ -76,7 +81,9 @@ class TimeRuns {
   }
 
  private:
-  std::deque<TimeRun> runs_;
+  // A ring, not a deque: every job holds one (its pages' ready times), and
+  // a default deque allocates its node map, an allocation per job.
+  boost::circular_buffer<TimeRun> runs_;
   uint64_t size_ = 0;
 };
 

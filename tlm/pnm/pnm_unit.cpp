@@ -68,6 +68,10 @@ PnmUnit::PnmUnit(sc_core::sc_module_name name, const PnmConfig& cfg, unsigned ch
   if (cfg_.placement == Placement::InDie) in_die_ = std::make_unique<InDieArray>(flash, cfg_.in_die);
   epochs_.emplace_back(0, 0);  // ACT_EPOCH resets to 0 at time 0
 
+  // Built once: `push_ev_ | epoch_ev_` in each wait builds (allocates) a
+  // list every time the thread sleeps.
+  wake_events_ |= push_ev_;
+  wake_events_ |= epoch_ev_;
   tgt_socket.register_b_transport(this, &PnmUnit::b_transport);
   tgt_socket.register_transport_dbg(this, &PnmUnit::transport_dbg);
   tgt_socket.register_get_direct_mem_ptr(this, &PnmUnit::get_direct_mem_ptr);
@@ -271,9 +275,9 @@ void PnmUnit::thread() {
     while (step(now, wake)) {
     }
     if (wake == kNever) {
-      sc_core::wait(push_ev_ | epoch_ev_);
+      sc_core::wait(wake_events_);
     } else {
-      sc_core::wait(pnm::ps_time(wake - now), push_ev_ | epoch_ev_);
+      sc_core::wait(pnm::ps_time(wake - now), wake_events_);
     }
   }
 }

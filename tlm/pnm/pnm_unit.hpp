@@ -280,6 +280,7 @@ class PnmUnit : public sc_core::sc_module {
 
   sc_core::sc_time* delay_ = nullptr;  // of the register access being served
   sc_core::sc_event push_ev_, epoch_ev_, out_ev_, done_ev_;
+  sc_core::sc_event_or_list wake_events_;  // push_ev_ | epoch_ev_: what the thread sleeps on
 
   std::deque<Job> jobs_;  // accepted, not yet done, in order
   uint64_t next_seq_ = 0;
