@@ -12,7 +12,9 @@
 //
 // Bit errors per ECC codeword of n bits are drawn as Poisson(n * RBER), the
 // small-RBER limit of Binomial(n, RBER), from a seeded splitmix64 stream, with
-// our own sampler so results do not depend on the standard library.
+// our own sampler so results do not depend on the standard library. Up to one
+// expected error per codeword, ChannelModel draws only which codewords have
+// errors (an exponential clock) and their counts, not a value per codeword.
 #pragma once
 
 #include <cmath>
