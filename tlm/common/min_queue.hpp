@@ -5,8 +5,7 @@
 // order; top and pop take the least. The values come out as from
 // std::priority_queue<uint64_t, ..., std::greater<>>, whose log-depth
 // sift-down on every pop cost a page-mode decode several per cent. The
-// values sit in a ring (a deque's push and pop walk its node map: 1% of a
-// page-mode decode), which doubles when full.
+// values sit in a growing ring (1% of a page-mode decode against a deque).
 #pragma once
 
 #include <algorithm>
@@ -14,6 +13,8 @@
 #include <cstdint>
 
 #include <boost/circular_buffer.hpp>
+
+#include "tlm/common/growing_ring.hpp"
 
 namespace pnm {
 
@@ -24,8 +25,7 @@ class MinQueue {
   uint64_t top() const { return q_.front(); }
   void pop() { q_.pop_front(); }
   void push(uint64_t v) {
-    // A full circular_buffer would overwrite its front.
-    if (q_.full()) q_.set_capacity(std::max<size_t>(16, 2 * q_.capacity()));
+    make_room_for_one(q_, 16);
     if (q_.empty() || v >= q_.back()) {
       q_.push_back(v);
     } else {

@@ -5,13 +5,12 @@
 // O(1) per batch of pages, not per page (tlm/pnm/pnm_unit.hpp, "Stream mode").
 #pragma once
 
-#include <algorithm>
-#include <cstddef>
 #include <cstdint>
 
 #include <boost/circular_buffer.hpp>
 
 #include "tlm/common/fast_div.hpp"
+#include "tlm/common/growing_ring.hpp"
 
 namespace pnm {
 
@@ -46,8 +45,7 @@ class TimeRuns {
   // batch may span several, PnmUnit::batch_pages).
   void push(uint64_t n, uint64_t first, uint64_t last) {
     if (n == 0) return;
-    // A full circular_buffer would overwrite its front.
-    if (runs_.full()) runs_.set_capacity(std::max<size_t>(4, 2 * runs_.capacity()));
+    make_room_for_one(runs_, 4);
     runs_.push_back(TimeRun{n, first, last});
     size_ += n;
   }
@@ -81,8 +79,8 @@ class TimeRuns {
   }
 
  private:
-  // A ring, not a deque: every job holds one (its pages' ready times), and
-  // a default deque allocates its node map, an allocation per job.
+  // A growing ring: every job holds a TimeRuns (its pages' ready times), and
+  // a default-constructed deque allocated its node map, once per job.
   boost::circular_buffer<TimeRun> runs_;
   uint64_t size_ = 0;
 };

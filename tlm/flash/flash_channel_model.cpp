@@ -477,15 +477,15 @@ bool ChannelModel::decode(const PageAddr& a, uint32_t attempt, double r, uint32_
     // The draws a run without the hook makes, a forced count replacing the
     // drawn one: a run with faults differs from a clean run only where a
     // fault is forced.
-    sparse_hits_.clear();
-    if (sparse) draw_sparse(lambda, cws, [&](uint32_t k, uint32_t errs) { sparse_hits_.emplace_back(k, errs); });
-    size_t h = 0;
+    drawn_.assign(cws, 0);
+    if (sparse) {
+      draw_sparse(lambda, cws, [&](uint32_t k, uint32_t errs) { drawn_[k] = errs; });
+    } else {
+      for (uint32_t& d : drawn_) d = poisson(rng_, lambda, e);
+    }
     draw_all([&](uint32_t k) {
-      uint32_t drawn = 0;
-      if (!sparse) drawn = poisson(rng_, lambda, e);
-      else if (h < sparse_hits_.size() && sparse_hits_[h].first == k) drawn = sparse_hits_[h++].second;
       const std::optional<uint32_t> forced = fault_(FaultSite{channel_, a, attempt, k});
-      return forced ? *forced : drawn;
+      return forced ? *forced : drawn_[k];
     });
   } else if (sparse) {
     draw_sparse(lambda, cws, [&](uint32_t, uint32_t errs) {

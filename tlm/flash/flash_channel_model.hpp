@@ -231,7 +231,7 @@ class ChannelModel {
   // draw_sparse's exponential clock: the hazard left before the next
   // codeword with errors (negative: not drawn yet).
   double err_clock_ = -1.0;
-  std::vector<std::pair<uint32_t, uint32_t>> sparse_hits_;  // decode()'s scratch with a fault hook
+  std::vector<uint32_t> drawn_;  // decode() with a fault hook: each codeword's drawn errors
   FaultHook fault_;
   struct StuckDie {
     uint32_t die;
